@@ -1,0 +1,63 @@
+import 'reflect-metadata';
+import { plainToInstance } from 'class-transformer';
+import { IsInt, IsOptional, IsString, Matches, Max, Min, validateSync } from 'class-validator';
+import { topicNames, type TopicNames } from '@hc/contracts';
+
+/**
+ * The only place that reads the environment. Every setting has a default that works on a
+ * development machine; a wrong value stops the process at start with a message naming it.
+ */
+export class EnvironmentVariables {
+  @IsString()
+  @Matches(/^postgres(ql)?:\/\//, { message: 'DATABASE_URL must be a postgres:// URL' })
+  DATABASE_URL = 'postgres://postgres@127.0.0.1:5432/hatecrime';
+
+  @IsString()
+  @Matches(/^[^,\s]+:\d+(,[^,\s]+:\d+)*$/, { message: 'KAFKA_BROKERS must be host:port[,host:port...]' })
+  KAFKA_BROKERS = '127.0.0.1:9092';
+
+  @IsString()
+  @Matches(/^[A-Za-z0-9._-]*$/, { message: 'KAFKA_TOPIC_PREFIX may hold letters, digits, dot, dash and underscore only' })
+  KAFKA_TOPIC_PREFIX = '';
+
+  @IsInt() @Min(0) @Max(65535) POLICE_PORT = 3001;
+  @IsInt() @Min(0) @Max(65535) CPS_PORT = 3002;
+  @IsInt() @Min(0) @Max(65535) COURTS_PORT = 3003;
+  @IsInt() @Min(0) @Max(65535) PROJECTION_PORT = 3004;
+
+  /** How often an outbox relay looks for events it has not yet published, in milliseconds. */
+  @IsInt() @Min(10) @Max(60000) OUTBOX_POLL_MS = 200;
+
+  @IsOptional() @IsString() LOG_LEVEL?: string;
+}
+
+export class ConfigurationError extends Error {}
+
+export function validateEnvironment(raw: Record<string, unknown>): EnvironmentVariables {
+  const defined = Object.fromEntries(Object.entries(raw).filter(([, value]) => value !== undefined && value !== ''));
+  const config = plainToInstance(EnvironmentVariables, defined, { enableImplicitConversion: true });
+  const errors = validateSync(config, { skipMissingProperties: false });
+  if (errors.length > 0) {
+    const detail = errors
+      .map((error) => `${error.property}=${JSON.stringify(error.value)}: ${Object.values(error.constraints ?? {}).join(', ')}`)
+      .join('\n  ');
+    throw new ConfigurationError(`Invalid configuration:\n  ${detail}`);
+  }
+  return config;
+}
+
+let cached: EnvironmentVariables | undefined;
+
+/** Configuration of this process, validated once. */
+export function environment(): EnvironmentVariables {
+  cached ??= validateEnvironment(process.env);
+  return cached;
+}
+
+/**
+ * Topic names are fixed for the life of a process: Nest binds `@EventPattern` handlers when the
+ * class is declared, so they are read from the validated environment here, not per request.
+ */
+export function configuredTopics(): TopicNames {
+  return topicNames(environment().KAFKA_TOPIC_PREFIX);
+}

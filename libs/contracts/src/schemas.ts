@@ -1,0 +1,222 @@
+import Ajv, { type ErrorObject, type ValidateFunction } from 'ajv';
+import addFormats from 'ajv-formats';
+import { AGGRAVATED_OFFENCE_SECTIONS } from './police.events';
+import { HATE_CRIME_STRANDS, PERCEIVERS, RELIGION_TARGETED_GROUPS } from './hate-crime';
+import { PRE_CHARGE_DECISIONS } from './cps.events';
+import { CONVICTION_BASES, COURT_TYPES, UPLIFT_PROVISIONS } from './courts.events';
+import type { EventEnvelope } from './envelope';
+import { URN_PATTERN } from './urn';
+
+/**
+ * JSON Schema (draft 2020-12 subset understood by Ajv) for the envelope and for version 1 of each
+ * event's data. Consumers validate every message against these before they act on it; a message
+ * that fails goes to the dead-letter topic with the errors below as its reason.
+ */
+type Schema = Record<string, unknown>;
+
+const isoTime: Schema = { type: 'string', format: 'date-time' };
+const id: Schema = { type: 'string', minLength: 1, maxLength: 100 };
+const uuid: Schema = { type: 'string', format: 'uuid' };
+const urn: Schema = { type: 'string', pattern: URN_PATTERN.source };
+
+const hateCrimeFlag: Schema = {
+  type: 'object',
+  required: ['strands', 'perceivedBy'],
+  additionalProperties: false,
+  properties: {
+    strands: { type: 'array', minItems: 1, uniqueItems: true, items: { enum: [...HATE_CRIME_STRANDS] } },
+    perceivedBy: { type: 'array', minItems: 1, uniqueItems: true, items: { enum: [...PERCEIVERS] } },
+    religionTargetedGroup: { enum: [...RELIGION_TARGETED_GROUPS] },
+  },
+};
+
+const offence: Schema = {
+  type: 'object',
+  required: ['offenceId', 'code', 'description'],
+  additionalProperties: false,
+  properties: {
+    offenceId: id,
+    code: { type: 'string', minLength: 1, maxLength: 20 },
+    description: { type: 'string', minLength: 1, maxLength: 500 },
+    aggravatedUnder: { enum: [...AGGRAVATED_OFFENCE_SECTIONS] },
+  },
+};
+const offences: Schema = { type: 'array', items: offence, maxItems: 100 };
+
+function object(required: string[], properties: Record<string, Schema>): Schema {
+  return { type: 'object', required, additionalProperties: false, properties };
+}
+
+export const EVENT_DATA_SCHEMAS: Record<string, Record<number, Schema>> = {
+  'police.CrimeRecorded': {
+    1: object(['caseId', 'crimeReference', 'forceCode', 'recordedAt', 'offences'], {
+      caseId: uuid,
+      crimeReference: id,
+      forceCode: { type: 'string', pattern: '^\\d{2}$' },
+      recordedAt: isoTime,
+      offences: { ...offences, minItems: 1 },
+      hateCrime: hateCrimeFlag,
+    }),
+  },
+  'police.SuspectIdentified': {
+    1: object(['caseId', 'suspectId', 'identifiedAt'], { caseId: uuid, suspectId: uuid, identifiedAt: isoTime }),
+  },
+  'police.CaseReferredToCps': {
+    1: object(['caseId', 'urn', 'forceCode', 'referredAt', 'suspectIds', 'offences', 'victimNeedsPassedOn'], {
+      caseId: uuid,
+      urn,
+      forceCode: { type: 'string', pattern: '^\\d{2}$' },
+      referredAt: isoTime,
+      suspectIds: { type: 'array', minItems: 1, items: uuid },
+      offences,
+      hateCrime: hateCrimeFlag,
+      victimNeedsPassedOn: { type: 'boolean' },
+    }),
+  },
+  'cps.CaseReceivedFromPolice': {
+    1: object(
+      ['caseId', 'urn', 'forceCode', 'cpsArea', 'receivedAt', 'referralEventId', 'defendantIds', 'offences', 'victimNeedsReceived'],
+      {
+        caseId: uuid,
+        urn,
+        forceCode: { type: 'string', pattern: '^\\d{2}$' },
+        cpsArea: id,
+        receivedAt: isoTime,
+        referralEventId: uuid,
+        defendantIds: { type: 'array', minItems: 1, items: uuid },
+        offences,
+        hateCrime: hateCrimeFlag,
+        victimNeedsReceived: { type: 'boolean' },
+      },
+    ),
+  },
+  'cps.PreChargeDecisionMade': {
+    1: object(['caseId', 'urn', 'defendantId', 'decision', 'decidedAt', 'charges', 'cpsArea'], {
+      caseId: uuid,
+      urn,
+      defendantId: uuid,
+      decision: { enum: [...PRE_CHARGE_DECISIONS] },
+      decidedAt: isoTime,
+      charges: offences,
+      hateCrime: hateCrimeFlag,
+      cpsArea: id,
+    }),
+  },
+  'courts.CaseReceivedFromCps': {
+    1: object(['caseId', 'urn', 'defendantId', 'receivedAt', 'chargeEventId', 'charges', 'cpsArea'], {
+      caseId: uuid,
+      urn,
+      defendantId: uuid,
+      receivedAt: isoTime,
+      chargeEventId: uuid,
+      charges: { ...offences, minItems: 1 },
+      hateCrime: hateCrimeFlag,
+      cpsArea: id,
+    }),
+  },
+  'courts.DefendantConvicted': {
+    1: object(['caseId', 'defendantId', 'convictedAt', 'basis', 'courtType'], {
+      caseId: uuid,
+      defendantId: uuid,
+      convictedAt: isoTime,
+      basis: { enum: [...CONVICTION_BASES] },
+      courtType: { enum: [...COURT_TYPES] },
+    }),
+  },
+  'courts.DefendantSentenced': {
+    1: object(['caseId', 'defendantId', 'sentencedAt', 'courtType', 'sentence'], {
+      caseId: uuid,
+      defendantId: uuid,
+      sentencedAt: isoTime,
+      courtType: { enum: [...COURT_TYPES] },
+      sentence: { type: 'string', minLength: 1, maxLength: 500 },
+      uplift: object(['applied', 'provision', 'statedInOpenCourt', 'strandsRecognised'], {
+        applied: { type: 'boolean' },
+        provision: { enum: [...UPLIFT_PROVISIONS] },
+        statedInOpenCourt: { type: 'boolean' },
+        strandsRecognised: { type: 'array', uniqueItems: true, items: { enum: [...HATE_CRIME_STRANDS] } },
+        reasonNotApplied: { type: 'string', minLength: 1, maxLength: 500 },
+      }),
+    }),
+  },
+};
+
+export const ENVELOPE_SCHEMA: Schema = {
+  type: 'object',
+  required: [
+    'specversion', 'id', 'source', 'type', 'time', 'subject', 'datacontenttype',
+    'causationid', 'correlationid', 'streamversion', 'schemaversion', 'data',
+  ],
+  additionalProperties: false,
+  properties: {
+    specversion: { const: '1.0' },
+    id: uuid,
+    source: { enum: ['/agencies/police', '/agencies/cps', '/agencies/courts'] },
+    type: { type: 'string', pattern: '^uk\\.gov\\.cjs\\.hatecrime\\.(police|cps|courts)\\.[A-Za-z]+$' },
+    time: isoTime,
+    subject: uuid,
+    datacontenttype: { const: 'application/json' },
+    causationid: id,
+    correlationid: id,
+    streamversion: { type: 'integer', minimum: 1 },
+    schemaversion: { type: 'integer', minimum: 1 },
+    data: { type: 'object' },
+  },
+};
+
+export type EnvelopeValidation =
+  | { readonly valid: true; readonly envelope: EventEnvelope }
+  | { readonly valid: false; readonly reason: string };
+
+const ajv = new Ajv({ allErrors: true, strict: true });
+addFormats(ajv);
+const validateEnvelopeShape = ajv.compile(ENVELOPE_SCHEMA);
+const dataValidators = new Map<string, ValidateFunction>();
+for (const [name, versions] of Object.entries(EVENT_DATA_SCHEMAS)) {
+  for (const [version, schema] of Object.entries(versions)) {
+    dataValidators.set(`${name}@${version}`, ajv.compile(schema));
+  }
+}
+
+function describe(errors: ErrorObject[] | null | undefined, root: string): string {
+  return (errors ?? [])
+    .map((error) => {
+      const where = `${root}${error.instancePath}`;
+      const extra = 'additionalProperty' in error.params ? ` '${String(error.params.additionalProperty)}'` : '';
+      const allowed = 'allowedValues' in error.params ? ` (${(error.params.allowedValues as unknown[]).join(', ')})` : '';
+      return `${where} ${error.message ?? 'is invalid'}${extra}${allowed}`;
+    })
+    .join('; ');
+}
+
+/** Parses and validates a raw Kafka message value as an envelope carrying a known event. */
+export function validateEnvelope(raw: unknown): EnvelopeValidation {
+  let candidate = raw;
+  if (Buffer.isBuffer(candidate)) candidate = candidate.toString('utf8');
+  if (typeof candidate === 'string') {
+    try {
+      candidate = JSON.parse(candidate);
+    } catch (error) {
+      return { valid: false, reason: `message is not JSON: ${(error as Error).message}` };
+    }
+  }
+  if (!validateEnvelopeShape(candidate)) {
+    return { valid: false, reason: `envelope invalid: ${describe(validateEnvelopeShape.errors, 'envelope')}` };
+  }
+  const envelope = candidate as unknown as EventEnvelope;
+  const name = envelope.type.replace('uk.gov.cjs.hatecrime.', '');
+  if (!envelope.source.endsWith(`/${name.split('.')[0]}`)) {
+    return { valid: false, reason: `envelope invalid: source ${envelope.source} cannot publish ${envelope.type}` };
+  }
+  const validateData = dataValidators.get(`${name}@${envelope.schemaversion}`);
+  if (!validateData) {
+    return { valid: false, reason: `unknown event type or schema version: ${envelope.type} v${envelope.schemaversion}` };
+  }
+  if (!validateData(envelope.data)) {
+    return { valid: false, reason: `${envelope.type} v${envelope.schemaversion} invalid: ${describe(validateData.errors, 'data')}` };
+  }
+  if ((envelope.data as { caseId?: unknown }).caseId !== envelope.subject) {
+    return { valid: false, reason: `envelope subject ${envelope.subject} does not match data.caseId` };
+  }
+  return { valid: true, envelope };
+}

@@ -1,0 +1,34 @@
+import { DataSource, type MigrationInterface } from 'typeorm';
+
+export interface DatabaseOptions {
+  readonly url: string;
+  /** The service's own schema; its migrations table lives there too. */
+  readonly schema: string;
+  readonly migrations: ReadonlyArray<new () => MigrationInterface>;
+  readonly poolSize?: number;
+}
+
+/** Opens the service's connection pool and brings its schema up to date with its migrations. */
+export async function openDatabase(options: DatabaseOptions): Promise<DataSource> {
+  const dataSource = new DataSource({
+    type: 'postgres',
+    url: options.url,
+    schema: options.schema,
+    migrations: [...options.migrations],
+    migrationsTableName: 'migrations',
+    migrationsTransactionMode: 'each',
+    synchronize: false,
+    logging: ['error'],
+    extra: { max: options.poolSize ?? 10, connectionTimeoutMillis: 10000 },
+  });
+  await dataSource.initialize();
+  try {
+    // The migrations table lives in the service's schema, so the schema must exist before they run.
+    await dataSource.query(`CREATE SCHEMA IF NOT EXISTS "${options.schema}"`);
+    await dataSource.runMigrations();
+  } catch (error) {
+    await dataSource.destroy();
+    throw error;
+  }
+  return dataSource;
+}

@@ -1,0 +1,169 @@
+import { randomUUID } from 'node:crypto';
+import type { DataSource, EntityManager } from 'typeorm';
+import { agencySource, eventTypeName, type Agency, type EventEnvelope } from '@hc/contracts';
+import type { Decider, DomainEvent } from '@hc/domain';
+
+export interface StoredEvent {
+  readonly position: string;
+  readonly streamId: string;
+  readonly version: number;
+  readonly envelope: EventEnvelope;
+}
+
+export interface CommandContext {
+  /** The time the service received the command; events carry it as their CloudEvents `time`. */
+  readonly now: Date;
+  /** Id of what caused the command: an upstream event id, or the HTTP request id. */
+  readonly causationId: string;
+  /** Id shared by everything one case's journey caused, across agencies. */
+  readonly correlationId?: string;
+  /** An upstream message id: if it was acted on already, nothing is appended. */
+  readonly inboxMessageId?: string;
+}
+
+export interface CommandResult {
+  readonly streamId: string;
+  /** Version of the stream after the command. */
+  readonly version: number;
+  readonly appended: readonly StoredEvent[];
+  /** True when the command was a redelivery of a message already acted on. */
+  readonly duplicate: boolean;
+}
+
+export class ConcurrencyError extends Error {
+  constructor(streamId: string, expectedVersion: number) {
+    super(`stream ${streamId} moved past version ${expectedVersion} while the command was decided`);
+  }
+}
+
+const UNIQUE_VIOLATION = '23505';
+const MAX_ATTEMPTS = 5;
+
+interface EventRow {
+  position: string;
+  stream_id: string;
+  version: number;
+  envelope: EventEnvelope;
+}
+
+function toStored(row: EventRow): StoredEvent {
+  return { position: String(row.position), streamId: row.stream_id, version: row.version, envelope: row.envelope };
+}
+
+/** Events of one agency, in that agency's schema. The domain sees `{ type, data }`; Kafka sees envelopes. */
+export class EventStore {
+  private readonly appendListeners: Array<() => void> = [];
+
+  constructor(
+    private readonly dataSource: DataSource,
+    private readonly schema: string,
+    private readonly agency: Agency,
+  ) {}
+
+  onAppend(listener: () => void): void {
+    this.appendListeners.push(listener);
+  }
+
+  async readStream(streamId: string, manager: EntityManager = this.dataSource.manager): Promise<StoredEvent[]> {
+    const rows: EventRow[] = await manager.query(
+      `SELECT position, stream_id, version, envelope FROM "${this.schema}".events WHERE stream_id = $1 ORDER BY version`,
+      [streamId],
+    );
+    return rows.map(toStored);
+  }
+
+  async hasProcessed(messageId: string): Promise<boolean> {
+    const rows: unknown[] = await this.dataSource.query(`SELECT 1 FROM "${this.schema}".inbox WHERE message_id = $1`, [
+      messageId,
+    ]);
+    return rows.length > 0;
+  }
+
+  /**
+   * Loads the stream, decides, and appends at the version it read. If another command appended
+   * first, the unique (stream, version) refuses the write and the command is decided again on the
+   * new state.
+   */
+  async handle<TCommand, TEvent extends DomainEvent, TState>(
+    streamId: string,
+    decider: Decider<TCommand, TEvent, TState>,
+    command: TCommand,
+    context: CommandContext,
+  ): Promise<CommandResult> {
+    for (let attempt = 1; ; attempt++) {
+      if (context.inboxMessageId && (await this.hasProcessed(context.inboxMessageId))) {
+        const stream = await this.readStream(streamId);
+        return { streamId, version: stream.length, appended: [], duplicate: true };
+      }
+      const stream = await this.readStream(streamId);
+      const state = stream.reduce(
+        (current, stored) => decider.evolve(current, toDomainEvent(stored.envelope) as TEvent),
+        decider.initialState(),
+      );
+      const events = decider.decide(command, state);
+      try {
+        return await this.append(streamId, stream.length, events, context, stream[0]?.envelope.correlationid);
+      } catch (error) {
+        if (error instanceof ConcurrencyError && attempt < MAX_ATTEMPTS) continue;
+        throw error;
+      }
+    }
+  }
+
+  async append(
+    streamId: string,
+    expectedVersion: number,
+    events: readonly DomainEvent[],
+    context: CommandContext,
+    streamCorrelationId?: string,
+  ): Promise<CommandResult> {
+    const correlationId = context.correlationId ?? streamCorrelationId ?? streamId;
+    const envelopes = events.map(
+      (event, index): EventEnvelope => ({
+        specversion: '1.0',
+        id: randomUUID(),
+        source: agencySource(this.agency),
+        type: eventTypeName(this.agency, event.type),
+        time: context.now.toISOString(),
+        subject: streamId,
+        datacontenttype: 'application/json',
+        causationid: context.causationId,
+        correlationid: correlationId,
+        streamversion: expectedVersion + index + 1,
+        schemaversion: 1,
+        data: event.data,
+      }),
+    );
+    const result = await this.dataSource.transaction(async (manager) => {
+      if (context.inboxMessageId) {
+        const inserted: unknown[] = await manager.query(
+          `INSERT INTO "${this.schema}".inbox (message_id) VALUES ($1) ON CONFLICT DO NOTHING RETURNING message_id`,
+          [context.inboxMessageId],
+        );
+        if (inserted.length === 0) return { streamId, version: expectedVersion, appended: [], duplicate: true };
+      }
+      const appended: StoredEvent[] = [];
+      for (const envelope of envelopes) {
+        try {
+          const rows: EventRow[] = await manager.query(
+            `INSERT INTO "${this.schema}".events (event_id, stream_id, version, type, envelope)
+             VALUES ($1, $2, $3, $4, $5) RETURNING position, stream_id, version, envelope`,
+            [envelope.id, streamId, envelope.streamversion, envelope.type, envelope],
+          );
+          appended.push(toStored(rows[0]!));
+        } catch (error) {
+          if ((error as { code?: string }).code === UNIQUE_VIOLATION) throw new ConcurrencyError(streamId, expectedVersion);
+          throw error;
+        }
+      }
+      return { streamId, version: expectedVersion + envelopes.length, appended, duplicate: false };
+    });
+    if (result.appended.length > 0) this.appendListeners.forEach((listener) => listener());
+    return result;
+  }
+}
+
+/** `{ type, data }` of the domain from an envelope of this store (type name without its prefix). */
+export function toDomainEvent(envelope: EventEnvelope): DomainEvent {
+  return { type: envelope.type.slice(envelope.type.lastIndexOf('.') + 1), data: envelope.data };
+}

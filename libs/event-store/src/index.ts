@@ -1,0 +1,4 @@
+export * from './event-store';
+export * from './event-store.migration';
+export * from './outbox-relay';
+export * from './database';

@@ -1,0 +1,6 @@
+export * from './kafka-client';
+export * from './topic-admin';
+export * from './event-producer';
+export * from './dead-letter';
+export * from './batch-consumer';
+export * from './nest-transport';

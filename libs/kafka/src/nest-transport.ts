@@ -1,0 +1,24 @@
+import { Transport, type KafkaOptions } from '@nestjs/microservices';
+import type { KafkaConnection } from './kafka-client';
+
+/**
+ * Options for the @nestjs/microservices Kafka transport an agency service uses to consume its
+ * upstream agency's topic. Offsets are committed after a handler resolves; a handler that throws
+ * leaves the message to be redelivered, so handlers must be idempotent (they are: see the inbox).
+ */
+export function kafkaTransportOptions(connection: KafkaConnection & { groupId: string }): KafkaOptions {
+  return {
+    transport: Transport.KAFKA,
+    options: {
+      postfixId: '',
+      client: {
+        clientId: connection.clientId,
+        brokers: [...connection.brokers],
+        retry: { initialRetryTime: 200, retries: 10, maxRetryTime: 5000 },
+      },
+      consumer: { groupId: connection.groupId, allowAutoTopicCreation: false },
+      subscribe: { fromBeginning: true },
+      producer: { allowAutoTopicCreation: false },
+    },
+  };
+}

@@ -1,0 +1,36 @@
+import { ApiProperty, ApiPropertyOptional } from '@nestjs/swagger';
+import { Type } from 'class-transformer';
+import { ArrayMaxSize, IsArray, IsIn, IsISO8601, IsOptional, IsString, Length, ValidateNested } from 'class-validator';
+import { AGGRAVATED_OFFENCE_SECTIONS, PRE_CHARGE_DECISIONS, type AggravatedOffenceSection, type PreChargeDecision } from '@hc/contracts';
+
+export class ChargeDto {
+  @ApiProperty({ example: 'off-1' })
+  @IsString() @Length(1, 100)
+  offenceId!: string;
+
+  @ApiProperty({ example: '105A' })
+  @IsString() @Length(1, 20)
+  code!: string;
+
+  @ApiProperty({ example: 'Racially aggravated assault occasioning actual bodily harm' })
+  @IsString() @Length(1, 500)
+  description!: string;
+
+  @ApiPropertyOptional({ enum: AGGRAVATED_OFFENCE_SECTIONS })
+  @IsOptional() @IsIn(AGGRAVATED_OFFENCE_SECTIONS)
+  aggravatedUnder?: AggravatedOffenceSection;
+}
+
+export class PreChargeDecisionDto {
+  @ApiProperty({ enum: PRE_CHARGE_DECISIONS })
+  @IsIn(PRE_CHARGE_DECISIONS)
+  decision!: PreChargeDecision;
+
+  @ApiPropertyOptional({ type: [ChargeDto], description: 'The offences charged; required for a charge decision, refused otherwise' })
+  @IsOptional() @IsArray() @ArrayMaxSize(100) @ValidateNested({ each: true }) @Type(() => ChargeDto)
+  charges?: ChargeDto[];
+
+  @ApiPropertyOptional({ example: '2024-05-20T15:00:00Z' })
+  @IsOptional() @IsISO8601({ strict: true })
+  decidedAt?: string;
+}

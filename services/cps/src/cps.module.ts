@@ -1,0 +1,15 @@
+import { Module } from '@nestjs/common';
+import { eventStoreMigration } from '@hc/event-store';
+import { EventSourcingModule, HealthController, UpstreamConsumer } from '@hc/service-kit';
+import { CasesController } from './cases/cases.controller';
+import { CasesService } from './cases/cases.service';
+import { PoliceReferralsConsumer } from './referrals/police-referrals.consumer';
+
+export const CPS_MIGRATIONS = [eventStoreMigration('cps', 1763770000000)];
+
+@Module({
+  imports: [EventSourcingModule.forAgency({ agency: 'cps', migrations: CPS_MIGRATIONS })],
+  controllers: [CasesController, HealthController, PoliceReferralsConsumer],
+  providers: [CasesService, UpstreamConsumer],
+})
+export class CpsModule {}

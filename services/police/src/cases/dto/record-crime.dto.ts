@@ -1,0 +1,106 @@
+import { ApiProperty, ApiPropertyOptional } from '@nestjs/swagger';
+import { Type } from 'class-transformer';
+import {
+  ArrayMinSize,
+  ArrayUnique,
+  IsArray,
+  IsIn,
+  IsISO8601,
+  IsOptional,
+  IsString,
+  Length,
+  Matches,
+  MaxLength,
+  ValidateNested,
+  ArrayMaxSize,
+  IsBoolean,
+} from 'class-validator';
+import {
+  AGGRAVATED_OFFENCE_SECTIONS,
+  HATE_CRIME_STRANDS,
+  PERCEIVERS,
+  RELIGION_TARGETED_GROUPS,
+  type AggravatedOffenceSection,
+  type HateCrimeStrand,
+  type Perceiver,
+  type ReligionTargetedGroup,
+} from '@hc/contracts';
+
+export class OffenceDto {
+  @ApiProperty({ example: 'off-1', description: "The force's own id for the offence within the crime" })
+  @IsString() @Length(1, 100)
+  offenceId!: string;
+
+  @ApiProperty({ example: '105A', description: 'Home Office offence code' })
+  @IsString() @Length(1, 20)
+  code!: string;
+
+  @ApiProperty({ example: 'Racially or religiously aggravated assault occasioning ABH' })
+  @IsString() @Length(1, 500)
+  description!: string;
+
+  @ApiPropertyOptional({ enum: AGGRAVATED_OFFENCE_SECTIONS, description: 'Crime and Disorder Act 1998 section, for a racially or religiously aggravated offence' })
+  @IsOptional() @IsIn(AGGRAVATED_OFFENCE_SECTIONS)
+  aggravatedUnder?: AggravatedOffenceSection;
+}
+
+export class HateCrimeFlagDto {
+  @ApiProperty({ enum: HATE_CRIME_STRANDS, isArray: true, example: ['race'] })
+  @IsArray() @ArrayMinSize(1) @ArrayUnique() @IsIn(HATE_CRIME_STRANDS, { each: true })
+  strands!: HateCrimeStrand[];
+
+  @ApiProperty({ enum: PERCEIVERS, isArray: true, example: ['victim'], description: 'Who perceived the hostility: the flag is perception-based' })
+  @IsArray() @ArrayMinSize(1) @ArrayUnique() @IsIn(PERCEIVERS, { each: true })
+  perceivedBy!: Perceiver[];
+
+  @ApiPropertyOptional({ enum: RELIGION_TARGETED_GROUPS, description: 'Only with the religion strand' })
+  @IsOptional() @IsIn(RELIGION_TARGETED_GROUPS)
+  religionTargetedGroup?: ReligionTargetedGroup;
+}
+
+export class RecordCrimeDto {
+  @ApiProperty({ example: 'CR/0123456/24', description: "The force's crime reference; unique within the force" })
+  @IsString() @Length(1, 100)
+  crimeReference!: string;
+
+  @ApiProperty({ example: '01', description: 'Two-digit force code, as in the URN' })
+  @Matches(/^\d{2}$/, { message: 'forceCode must be two digits' })
+  forceCode!: string;
+
+  @ApiPropertyOptional({ example: '2024-05-01T10:00:00Z', description: 'When the crime was recorded; defaults to now' })
+  @IsOptional() @IsISO8601({ strict: true })
+  recordedAt?: string;
+
+  @ApiProperty({ type: [OffenceDto] })
+  @IsArray() @ArrayMinSize(1) @ArrayMaxSize(100) @ValidateNested({ each: true }) @Type(() => OffenceDto)
+  offences!: OffenceDto[];
+
+  @ApiPropertyOptional({ type: HateCrimeFlagDto, description: 'Absent when the crime is not flagged as a hate crime' })
+  @IsOptional() @ValidateNested() @Type(() => HateCrimeFlagDto)
+  hateCrime?: HateCrimeFlagDto;
+}
+
+export class IdentifySuspectDto {
+  @ApiPropertyOptional({ format: 'uuid', description: 'Pseudonymous suspect id; generated when absent. Never a name.' })
+  @IsOptional() @Matches(/^[0-9a-f]{8}-[0-9a-f]{4}-[0-9a-f]{4}-[0-9a-f]{4}-[0-9a-f]{12}$/i, { message: 'suspectId must be a UUID' })
+  suspectId?: string;
+
+  @ApiPropertyOptional({ example: '2024-05-03T09:00:00Z' })
+  @IsOptional() @IsISO8601({ strict: true })
+  identifiedAt?: string;
+}
+
+export class ReferCaseDto {
+  @ApiProperty({ example: '01/AB/12345/24', description: 'URN: force code, unit, serial, year' })
+  @IsString() @MaxLength(20)
+  @Matches(/^\d{2}\/[A-Z0-9]{2}\/\d{1,7}\/\d{2}$/, { message: 'urn must look like 01/AB/12345/24 (force code/unit/serial/year)' })
+  urn!: string;
+
+  @ApiProperty({ description: "Whether the victim's needs assessment went to the CPS with the file" })
+  @IsBoolean()
+  victimNeedsPassedOn!: boolean;
+
+  @ApiPropertyOptional({ example: '2024-05-10T12:00:00Z' })
+  @IsOptional() @IsISO8601({ strict: true })
+  referredAt?: string;
+}

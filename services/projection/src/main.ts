@@ -1,0 +1,17 @@
+import 'reflect-metadata';
+import { NestFactory } from '@nestjs/core';
+import { environment } from '@hc/config';
+import { configureHttpApp, runService } from '@hc/service-kit';
+import { ProjectionModule } from './projection.module';
+
+export async function createProjectionApp() {
+  const app = await NestFactory.create(ProjectionModule, { logger: ['error', 'warn', 'log'] });
+  configureHttpApp(app, {
+    title: 'Hate crime statistics',
+    description: 'Attrition and uplift statistics and case journeys, built from the events of police, CPS and courts.',
+  });
+  await app.init();
+  return app;
+}
+
+if (require.main === module) runService('projection', createProjectionApp, environment().PROJECTION_PORT);
