@@ -1,6 +1,6 @@
 import 'reflect-metadata';
 import { plainToInstance } from 'class-transformer';
-import { IsInt, IsOptional, IsString, Matches, Max, Min, validateSync } from 'class-validator';
+import { IsIn, IsInt, IsString, Matches, Max, Min, validateSync } from 'class-validator';
 import { topicNames, type TopicNames } from '@hc/contracts';
 
 /**
@@ -10,25 +10,27 @@ import { topicNames, type TopicNames } from '@hc/contracts';
 export class EnvironmentVariables {
   @IsString()
   @Matches(/^postgres(ql)?:\/\//, { message: 'DATABASE_URL must be a postgres:// URL' })
-  DATABASE_URL = 'postgres://postgres@127.0.0.1:5432/hatecrime';
+  DATABASE_URL: string = 'postgres://postgres@127.0.0.1:5432/hatecrime';
 
   @IsString()
   @Matches(/^[^,\s]+:\d+(,[^,\s]+:\d+)*$/, { message: 'KAFKA_BROKERS must be host:port[,host:port...]' })
-  KAFKA_BROKERS = '127.0.0.1:9092';
+  KAFKA_BROKERS: string = '127.0.0.1:9092';
 
   @IsString()
   @Matches(/^[A-Za-z0-9._-]*$/, { message: 'KAFKA_TOPIC_PREFIX may hold letters, digits, dot, dash and underscore only' })
-  KAFKA_TOPIC_PREFIX = '';
+  KAFKA_TOPIC_PREFIX: string = '';
 
-  @IsInt() @Min(0) @Max(65535) POLICE_PORT = 3001;
-  @IsInt() @Min(0) @Max(65535) CPS_PORT = 3002;
-  @IsInt() @Min(0) @Max(65535) COURTS_PORT = 3003;
-  @IsInt() @Min(0) @Max(65535) PROJECTION_PORT = 3004;
+  @IsInt() @Min(0) @Max(65535) POLICE_PORT: number = 3001;
+  @IsInt() @Min(0) @Max(65535) CPS_PORT: number = 3002;
+  @IsInt() @Min(0) @Max(65535) COURTS_PORT: number = 3003;
+  @IsInt() @Min(0) @Max(65535) PROJECTION_PORT: number = 3004;
 
   /** How often an outbox relay looks for events it has not yet published, in milliseconds. */
-  @IsInt() @Min(10) @Max(60000) OUTBOX_POLL_MS = 200;
+  @IsInt() @Min(10) @Max(60000) OUTBOX_POLL_MS: number = 200;
 
-  @IsOptional() @IsString() LOG_LEVEL?: string;
+  /** Least severe Nest log level printed: error, warn, log, debug or verbose. */
+  @IsIn(['error', 'warn', 'log', 'debug', 'verbose'])
+  LOG_LEVEL: 'error' | 'warn' | 'log' | 'debug' | 'verbose' = 'log';
 }
 
 export class ConfigurationError extends Error {}
@@ -60,4 +62,11 @@ export function environment(): EnvironmentVariables {
  */
 export function configuredTopics(): TopicNames {
   return topicNames(environment().KAFKA_TOPIC_PREFIX);
+}
+
+const LOG_LEVELS = ['error', 'warn', 'log', 'debug', 'verbose'] as const;
+
+/** The Nest log levels to print, from the configured least severe one. */
+export function logLevels(): Array<(typeof LOG_LEVELS)[number]> {
+  return LOG_LEVELS.slice(0, LOG_LEVELS.indexOf(environment().LOG_LEVEL) + 1);
 }

@@ -1,6 +1,7 @@
 import { Logger, type INestApplication, type Type } from '@nestjs/common';
 import { NestFactory } from '@nestjs/core';
 import type { Agency } from '@hc/contracts';
+import { logLevels } from '@hc/config';
 import { kafkaTransportOptions } from '@hc/kafka';
 import { consumerGroup, kafkaConnection } from './event-sourcing.module';
 import { configureHttpApp, type HttpAppOptions } from './http-app';
@@ -14,7 +15,7 @@ export interface AgencyAppOptions extends HttpAppOptions {
 
 /** Builds an agency service (HTTP, plus the Kafka transport when it consumes upstream), initialised but not listening. */
 export async function createAgencyApp(options: AgencyAppOptions): Promise<INestApplication> {
-  const app = await NestFactory.create(options.module, { logger: ['error', 'warn', 'log'] });
+  const app = await NestFactory.create(options.module, { logger: logLevels() });
   configureHttpApp(app, options);
   if (options.consumesUpstream) {
     app.connectMicroservice(kafkaTransportOptions({ ...kafkaConnection(options.agency), groupId: consumerGroup(options.agency) }));

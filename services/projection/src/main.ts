@@ -1,11 +1,11 @@
 import 'reflect-metadata';
 import { NestFactory } from '@nestjs/core';
-import { environment } from '@hc/config';
+import { environment, logLevels } from '@hc/config';
 import { configureHttpApp, runService } from '@hc/service-kit';
 import { ProjectionModule } from './projection.module';
 
 export async function createProjectionApp() {
-  const app = await NestFactory.create(ProjectionModule, { logger: ['error', 'warn', 'log'] });
+  const app = await NestFactory.create(ProjectionModule, { logger: logLevels() });
   configureHttpApp(app, {
     title: 'Hate crime statistics',
     description: 'Attrition and uplift statistics and case journeys, built from the events of police, CPS and courts.',

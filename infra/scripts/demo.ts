@@ -1,0 +1,81 @@
+import { environment } from '@hc/config';
+import { driveCase, expectedEventCount, waitFor, type HttpClient, type Service } from './case-driver';
+import { DEMO_CASES } from './demo-cases';
+
+/**
+ * The demo's driver: waits for the four services, sends the demo cases through the police, CPS and
+ * court APIs, waits until the projection has every event, and prints the statistics.
+ */
+function baseUrl(service: Service): string {
+  const config = environment();
+  const port = { police: config.POLICE_PORT, cps: config.CPS_PORT, courts: config.COURTS_PORT, projection: config.PROJECTION_PORT }[service];
+  return `http://127.0.0.1:${port}`;
+}
+
+const http: HttpClient = {
+  async post(service, path, body) {
+    const response = await fetch(`${baseUrl(service)}${path}`, {
+      method: 'POST',
+      headers: { 'content-type': 'application/json' },
+      body: JSON.stringify(body),
+    });
+    return { status: response.status, body: await response.json() };
+  },
+  async get(service, path) {
+    const response = await fetch(`${baseUrl(service)}${path}`);
+    return { status: response.status, body: await response.json() };
+  },
+};
+
+async function healthy(service: Service): Promise<boolean> {
+  try {
+    return (await fetch(`${baseUrl(service)}/health`)).ok;
+  } catch {
+    return false;
+  }
+}
+
+function printTable(rows: Array<Record<string, unknown>>, columns: Array<[string, string]>): void {
+  const cells = rows.map((row) => columns.map(([key]) => (row[key] === null || row[key] === undefined ? '-' : String(row[key]))));
+  const widths = columns.map(([, title], i) => Math.max(title.length, ...cells.map((cell) => cell[i]!.length)));
+  const line = (values: string[]) => values.map((value, i) => (i === 0 ? value.padEnd(widths[i]!) : value.padStart(widths[i]!))).join('  ');
+  console.log(line(columns.map(([, title]) => title)));
+  console.log(widths.map((width) => '-'.repeat(width)).join('  '));
+  for (const cell of cells) console.log(line(cell));
+}
+
+async function main(): Promise<void> {
+  const services: Service[] = ['police', 'cps', 'courts', 'projection'];
+  for (const service of services) await waitFor(`the ${service} service`, () => healthy(service), 90000);
+  console.log('All four services are up. Sending the demo cases through the police, CPS and court APIs...\n');
+
+  const driven = await Promise.all(DEMO_CASES.map((script) => driveCase(http, script)));
+  for (const [i, script] of DEMO_CASES.entries()) console.log(`  case ${driven[i]!.caseId}  ${script.label}`);
+
+  const expected = DEMO_CASES.reduce((sum, script) => sum + expectedEventCount(script), 0);
+  await waitFor(`the projection to hold all ${expected} events`, async () => {
+    const status = await http.get('projection', '/projection/status');
+    return status.body.events === expected;
+  }, 60000);
+  console.log(`\nThe projection holds all ${expected} events of ${DEMO_CASES.length} cases.\n`);
+
+  const first = driven[5]!;
+  const journey = await http.get('projection', `/cases/${first.caseId}/journey`);
+  const row = journey.body.defendants[0];
+  console.log(`The flag of one case at each hand-over (${DEMO_CASES[5]!.label}):`);
+  console.log(`  police recorded: ${row.police_strands.join(', ')}; referred: ${row.referral_strands.join(', ')}; CPS holds: ${row.cps_strands.join(', ')}; court holds: ${row.court_strands.join(', ')}`);
+  console.log(`  stage reached: ${row.stage_reached}; uplift applied: ${row.uplift_applied}; ${journey.body.events.length} events across three agencies\n`);
+
+  const statistics = await http.get('projection', '/statistics/attrition-by-strand');
+  console.log('Attrition and uplift by strand (police-flagged hate crimes; defendants from suspect identification on):\n');
+  printTable(statistics.body, [
+    ['strand', 'strand'], ['recorded', 'recorded'], ['suspects_identified', 'suspects'], ['referred_to_cps', 'referred'],
+    ['pre_charge_decisions', 'decisions'], ['charged', 'charged'], ['convicted', 'convicted'], ['sentenced', 'sentenced'],
+    ['uplift_announced', 'uplift'], ['charge_rate_pct', 'charge %'], ['uplift_rate_pct', 'uplift %'],
+  ]);
+}
+
+main().catch((error: unknown) => {
+  console.error(`demo failed: ${(error as Error).message}`);
+  process.exit(1);
+});
