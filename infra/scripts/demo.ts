@@ -36,7 +36,9 @@ async function healthy(service: Service): Promise<boolean> {
 }
 
 function printTable(rows: Array<Record<string, unknown>>, columns: Array<[string, string]>): void {
-  const cells = rows.map((row) => columns.map(([key]) => (row[key] === null || row[key] === undefined ? '-' : String(row[key]))));
+  const show = (key: string, value: unknown) =>
+    value === null || value === undefined ? '-' : key.endsWith('_pct') ? Number(value).toFixed(1) : String(value);
+  const cells = rows.map((row) => columns.map(([key]) => show(key, row[key])));
   const widths = columns.map(([, title], i) => Math.max(title.length, ...cells.map((cell) => cell[i]!.length)));
   const line = (values: string[]) => values.map((value, i) => (i === 0 ? value.padEnd(widths[i]!) : value.padStart(widths[i]!))).join('  ');
   console.log(line(columns.map(([, title]) => title)));
