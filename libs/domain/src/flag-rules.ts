@@ -6,6 +6,9 @@ export function checkFlag(flag: HateCrimeFlag): void {
   if (flag.strands.length === 0) {
     throw new DomainError('flag_needs_strand', 'a hate crime flag needs at least one of the five strands');
   }
+  if (flag.perceivedBy.length === 0) {
+    throw new DomainError('flag_needs_perceiver', 'a hate crime flag is perception-based: say who perceived the hostility');
+  }
   if (flag.religionTargetedGroup && !flag.strands.includes('religion')) {
     throw new DomainError('religion_group_without_religion_strand', 'religionTargetedGroup is only for a flag that includes the religion strand');
   }

@@ -1,4 +1,4 @@
-import { Kafka, logLevel, Partitioners, type Admin, type Consumer, type Producer } from 'kafkajs';
+import { Kafka, logLevel, Partitioners, type Admin, type Consumer, type LogEntry, type Producer } from 'kafkajs';
 
 /**
  * The project's one door to the Kafka client library. kafkajs has had no release since 2023; all
@@ -13,11 +13,28 @@ export function parseBrokers(value: string): string[] {
   return value.split(',').map((broker) => broker.trim()).filter(Boolean);
 }
 
+/**
+ * kafkajs warns that bounded retries on an idempotent producer weaken exactly-once delivery. We
+ * bound them on purpose (an outbox relay must give up and try the batch again later, not hang),
+ * and exactly-once is not asked of Kafka here: consumers de-duplicate by event id.
+ */
+const EXPECTED_WARNINGS = ['Limiting retries for the idempotent producer'];
+
+function logCreator() {
+  return ({ namespace, level, log }: LogEntry) => {
+    if (EXPECTED_WARNINGS.some((warning) => log.message.startsWith(warning))) return;
+    const line = `kafkajs ${namespace}: ${log.message}${log.error ? ` (${log.error})` : ''}`;
+    if (level <= logLevel.ERROR) console.error(line);
+    else console.warn(line);
+  };
+}
+
 export function createKafka({ brokers, clientId }: KafkaConnection): Kafka {
   return new Kafka({
     clientId,
     brokers: [...brokers],
     logLevel: logLevel.WARN,
+    logCreator,
     retry: { initialRetryTime: 200, retries: 10, maxRetryTime: 5000 },
   });
 }

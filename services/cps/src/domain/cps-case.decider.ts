@@ -121,7 +121,7 @@ function makePreChargeDecision(command: MakePreChargeDecision, state: CpsCase): 
   if (state.status === 'none') {
     throw new DomainError('no_referral', `the CPS has no referral from the police for case ${command.caseId}; a decision needs one`, 'not_found');
   }
-  if (!(command.defendantId in state.decisions)) {
+  if (!Object.hasOwn(state.decisions, command.defendantId)) {
     throw new DomainError('unknown_defendant', `defendant ${command.defendantId} was not referred on case ${command.caseId}`, 'not_found');
   }
   const previous = state.decisions[command.defendantId];

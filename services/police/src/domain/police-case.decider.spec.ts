@@ -133,6 +133,12 @@ describe('police case decider', () => {
         .thenFails('flag_needs_strand', 'rule_broken');
     });
 
+    it('refuses a flag that does not say who perceived the hostility', () => {
+      given()
+        .when(recordCrime({ hateCrime: { strands: ['race'], perceivedBy: [] } }))
+        .thenFails('flag_needs_perceiver', 'rule_broken');
+    });
+
     it('refuses a religion targeted group on a flag without the religion strand', () => {
       given()
         .when(recordCrime({ hateCrime: { strands: ['race'], perceivedBy: ['victim'], religionTargetedGroup: 'antisemitic' } }))
