@@ -1,4 +1,3 @@
-import { ensureDatabase } from '../libs/config/src/database-admin';
 import { startTestInfrastructure, type TestInfrastructure } from './support/infrastructure';
 
 declare global {
@@ -9,8 +8,8 @@ declare global {
 export default async function globalSetup(): Promise<void> {
   const infrastructure = await startTestInfrastructure();
   globalThis.__HATECRIME_TEST_INFRA__ = infrastructure;
-  await ensureDatabase(infrastructure.databaseUrl);
-  // Test workers start after this and inherit these variables; the services read them through @hc/config.
+  // Test workers start after this and inherit these variables; each test file's environment
+  // (support/isolated-environment.ts) derives its own database and topic prefix from them.
   process.env.KAFKA_BROKERS = infrastructure.kafkaBrokers;
   process.env.DATABASE_URL = infrastructure.databaseUrl;
   process.env.KAFKA_TOPIC_PREFIX = infrastructure.topicPrefix;

@@ -52,7 +52,8 @@ export type DefendantConvicted = {
   };
 };
 
-export type DefendantSentenced = {
+/** Version 1: one sentence and one uplift decision for the defendant. Superseded by version 2. */
+export type DefendantSentencedV1 = {
   readonly type: 'DefendantSentenced';
   readonly data: {
     readonly caseId: string;
@@ -65,6 +66,107 @@ export type DefendantSentenced = {
   };
 };
 
-export type CourtsEvent = CaseReceivedFromCps | DefendantConvicted | DefendantSentenced;
+/** The sentence and the uplift decision for one offence. */
+export interface OffenceSentence {
+  /** The offence id from the charge; `all` in events upcast from version 1, which had no per-offence detail. */
+  readonly offenceId: string;
+  readonly sentence: string;
+  /** Absent when the offence is not flagged as a hate crime. */
+  readonly uplift?: UpliftDecision;
+}
+
+/** Version 2: the uplift is decided per offence, as the court announces it. */
+export type DefendantSentenced = {
+  readonly type: 'DefendantSentenced';
+  readonly data: {
+    readonly caseId: string;
+    readonly defendantId: string;
+    readonly sentencedAt: string;
+    readonly courtType: CourtType;
+    readonly offences: readonly OffenceSentence[];
+  };
+};
+
+/** First listing at a magistrates' court (every criminal case starts there). */
+export type CaseListed = {
+  readonly type: 'CaseListed';
+  readonly data: {
+    readonly caseId: string;
+    readonly defendantId: string;
+    readonly courtType: 'magistrates';
+    readonly courtCode: string;
+    readonly hearingDate: string;
+    readonly listedAt: string;
+  };
+};
+
+export type DefendantSentToCrownCourt = {
+  readonly type: 'DefendantSentToCrownCourt';
+  readonly data: {
+    readonly caseId: string;
+    readonly defendantId: string;
+    readonly crownCourtCode: string;
+    readonly sentAt: string;
+  };
+};
+
+export const PLEAS = ['guilty', 'not_guilty'] as const;
+export type Plea = (typeof PLEAS)[number];
+
+export type PleaEntered = {
+  readonly type: 'PleaEntered';
+  readonly data: {
+    readonly caseId: string;
+    readonly defendantId: string;
+    readonly plea: Plea;
+    readonly courtType: CourtType;
+    readonly enteredAt: string;
+  };
+};
+
+export const ACQUITTAL_BASES = ['acquitted_after_trial', 'dismissed'] as const;
+export type AcquittalBasis = (typeof ACQUITTAL_BASES)[number];
+
+export type DefendantAcquitted = {
+  readonly type: 'DefendantAcquitted';
+  readonly data: {
+    readonly caseId: string;
+    readonly defendantId: string;
+    readonly basis: AcquittalBasis;
+    readonly courtType: CourtType;
+    readonly acquittedAt: string;
+  };
+};
+
+/** Victims' Code: the victim was told the outcome, and for a hate crime whether the sentence was uplifted. */
+export type VictimInformedOfOutcome = {
+  readonly type: 'VictimInformedOfOutcome';
+  readonly data: {
+    readonly caseId: string;
+    readonly defendantId: string;
+    readonly victimId: string;
+    readonly informedAt: string;
+    readonly upliftExplained: boolean;
+  };
+};
+
+export type CourtsEvent =
+  | CaseReceivedFromCps
+  | CaseListed
+  | DefendantSentToCrownCourt
+  | PleaEntered
+  | DefendantConvicted
+  | DefendantAcquitted
+  | DefendantSentenced
+  | VictimInformedOfOutcome;
 export type CourtsEventType = CourtsEvent['type'];
-export const COURTS_EVENT_TYPES: readonly CourtsEventType[] = ['CaseReceivedFromCps', 'DefendantConvicted', 'DefendantSentenced'];
+export const COURTS_EVENT_TYPES: readonly CourtsEventType[] = [
+  'CaseReceivedFromCps',
+  'CaseListed',
+  'DefendantSentToCrownCourt',
+  'PleaEntered',
+  'DefendantConvicted',
+  'DefendantAcquitted',
+  'DefendantSentenced',
+  'VictimInformedOfOutcome',
+];

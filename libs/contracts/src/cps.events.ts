@@ -1,5 +1,5 @@
 import type { HateCrimeFlag } from './hate-crime';
-import type { Offence } from './police.events';
+import type { Offence, SpecialMeasure } from './police.events';
 
 /** Events published by the CPS on the CPS topic. */
 
@@ -46,6 +46,87 @@ export type PreChargeDecisionMade = {
   };
 };
 
-export type CpsEvent = CaseReceivedFromPolice | PreChargeDecisionMade;
+/** The CPS reviewed the police flag and keeps it; strands may differ from the police's (a change). */
+export type HateCrimeFlagConfirmed = {
+  readonly type: 'HateCrimeFlagConfirmed';
+  readonly data: {
+    readonly caseId: string;
+    readonly hateCrime: HateCrimeFlag;
+    readonly confirmedAt: string;
+  };
+};
+
+/** The CPS first applied a flag the police had not. */
+export type CpsHateCrimeFlagApplied = {
+  readonly type: 'HateCrimeFlagApplied';
+  readonly data: {
+    readonly caseId: string;
+    readonly hateCrime: HateCrimeFlag;
+    readonly appliedAt: string;
+    readonly reason: string;
+  };
+};
+
+/** The CPS removed the flag, with its reason (e.g. wrongly flagged). */
+export type CpsHateCrimeFlagRemoved = {
+  readonly type: 'HateCrimeFlagRemoved';
+  readonly data: {
+    readonly caseId: string;
+    readonly removedAt: string;
+    readonly reason: string;
+  };
+};
+
+export type SpecialMeasuresAppliedFor = {
+  readonly type: 'SpecialMeasuresAppliedFor';
+  readonly data: {
+    readonly caseId: string;
+    readonly victimId: string;
+    readonly measures: readonly SpecialMeasure[];
+    readonly appliedAt: string;
+  };
+};
+
+/** CPS completed prosecution outcomes, per defendant, as the CPS publishes them. */
+export const PROSECUTION_OUTCOMES = [
+  'guilty_plea',
+  'conviction_after_trial',
+  'proof_in_absence',
+  'discontinued',
+  'dismissed',
+  'acquitted',
+  'administratively_finalised',
+] as const;
+export type ProsecutionOutcome = (typeof PROSECUTION_OUTCOMES)[number];
+export const CONVICTION_OUTCOMES: readonly ProsecutionOutcome[] = ['guilty_plea', 'conviction_after_trial', 'proof_in_absence'];
+
+export type ProsecutionCompleted = {
+  readonly type: 'ProsecutionCompleted';
+  readonly data: {
+    readonly caseId: string;
+    readonly defendantId: string;
+    readonly outcome: ProsecutionOutcome;
+    readonly completedAt: string;
+    /** Set when the outcome was recorded from a court result event; absent for CPS decisions such as a discontinuance. */
+    readonly courtEventId?: string;
+  };
+};
+
+export type CpsEvent =
+  | CaseReceivedFromPolice
+  | HateCrimeFlagConfirmed
+  | CpsHateCrimeFlagApplied
+  | CpsHateCrimeFlagRemoved
+  | PreChargeDecisionMade
+  | SpecialMeasuresAppliedFor
+  | ProsecutionCompleted;
 export type CpsEventType = CpsEvent['type'];
-export const CPS_EVENT_TYPES: readonly CpsEventType[] = ['CaseReceivedFromPolice', 'PreChargeDecisionMade'];
+export const CPS_EVENT_TYPES: readonly CpsEventType[] = [
+  'CaseReceivedFromPolice',
+  'HateCrimeFlagConfirmed',
+  'HateCrimeFlagApplied',
+  'HateCrimeFlagRemoved',
+  'PreChargeDecisionMade',
+  'SpecialMeasuresAppliedFor',
+  'ProsecutionCompleted',
+];

@@ -7,3 +7,4 @@ export * from './courts.events';
 export * from './topics';
 export * from './schemas';
 export * from './forces';
+export * from './upcasters';

@@ -1,4 +1,4 @@
-import type { HateCrimeFlag } from './hate-crime';
+import type { HateCrimeFlag, HateCrimeStrand } from './hate-crime';
 
 /** Events published by police services on the police topic. Published shapes are never edited: add a version. */
 
@@ -52,6 +52,117 @@ export type CaseReferredToCps = {
   };
 };
 
-export type PoliceEvent = CrimeRecorded | SuspectIdentified | CaseReferredToCps;
+/** The flag put on a crime recorded without one (e.g. hostility disclosed later). */
+export type HateCrimeFlagApplied = {
+  readonly type: 'HateCrimeFlagApplied';
+  readonly data: {
+    readonly caseId: string;
+    readonly hateCrime: HateCrimeFlag;
+    readonly appliedAt: string;
+    readonly reason: string;
+  };
+};
+
+/** Strands, perceivers or the religion targeted group of an existing flag changed. */
+export type HateCrimeFlagChanged = {
+  readonly type: 'HateCrimeFlagChanged';
+  readonly data: {
+    readonly caseId: string;
+    readonly hateCrime: HateCrimeFlag;
+    readonly previousStrands: readonly HateCrimeStrand[];
+    readonly changedAt: string;
+    readonly reason: string;
+  };
+};
+
+/** A flag taken off; the reason is mandatory, so a removal is never mistaken for a loss. */
+export type HateCrimeFlagRemoved = {
+  readonly type: 'HateCrimeFlagRemoved';
+  readonly data: {
+    readonly caseId: string;
+    readonly removedAt: string;
+    readonly reason: string;
+  };
+};
+
+export const RISK_LEVELS = ['standard', 'medium', 'high'] as const;
+export type RiskLevel = (typeof RISK_LEVELS)[number];
+
+export const VICTIM_NEEDS = [
+  'communication',
+  'mobility',
+  'mental_health',
+  'learning_disability',
+  'language_interpreter',
+  'safeguarding',
+  'repeat_victim',
+  'other',
+] as const;
+export type VictimNeed = (typeof VICTIM_NEEDS)[number];
+
+/** Youth Justice and Criminal Evidence Act 1999 ss.23-30 special measures. */
+export const SPECIAL_MEASURES = [
+  'screens',
+  'live_link',
+  'evidence_in_private',
+  'removal_of_wigs_and_gowns',
+  'video_recorded_evidence_in_chief',
+  'intermediary',
+  'communication_aids',
+] as const;
+export type SpecialMeasure = (typeof SPECIAL_MEASURES)[number];
+
+/** Victims' Code needs assessment. The victim is a pseudonymous id: no name, address or date of birth. */
+export type VictimNeedsAssessed = {
+  readonly type: 'VictimNeedsAssessed';
+  readonly data: {
+    readonly caseId: string;
+    readonly victimId: string;
+    readonly assessedAt: string;
+    readonly riskLevel: RiskLevel;
+    readonly needs: readonly VictimNeed[];
+    /** Hate crime victims are entitled to the enhanced service of the Victims' Code. */
+    readonly enhancedService: boolean;
+    readonly specialMeasuresWanted: readonly SpecialMeasure[];
+  };
+};
+
+/**
+ * Home Office outcome types: 1 charge/summons, 2-3 caution, 4 TIC, 5 offender died, 6 penalty
+ * notice, 7 cannabis/khat warning, 8 community resolution, 9-10 not in public interest, 11-13
+ * prosecution prevented, 14-16 evidential difficulties, 17 time limit, 18 no suspect identified,
+ * 20 other body, 21 further investigation not in public interest, 22 diversionary activity.
+ * (There is no outcome 19; 0 means not yet assigned and is never sent.)
+ */
+export const POLICE_OUTCOME_CODES = [1, 2, 3, 4, 5, 6, 7, 8, 9, 10, 11, 12, 13, 14, 15, 16, 17, 18, 20, 21, 22] as const;
+export type PoliceOutcomeCode = (typeof POLICE_OUTCOME_CODES)[number];
+
+export type PoliceOutcomeAssigned = {
+  readonly type: 'PoliceOutcomeAssigned';
+  readonly data: {
+    readonly caseId: string;
+    readonly outcomeCode: PoliceOutcomeCode;
+    readonly assignedAt: string;
+  };
+};
+
+export type PoliceEvent =
+  | CrimeRecorded
+  | SuspectIdentified
+  | CaseReferredToCps
+  | HateCrimeFlagApplied
+  | HateCrimeFlagChanged
+  | HateCrimeFlagRemoved
+  | VictimNeedsAssessed
+  | PoliceOutcomeAssigned;
 export type PoliceEventType = PoliceEvent['type'];
-export const POLICE_EVENT_TYPES: readonly PoliceEventType[] = ['CrimeRecorded', 'SuspectIdentified', 'CaseReferredToCps'];
+export const POLICE_EVENT_TYPES: readonly PoliceEventType[] = [
+  'CrimeRecorded',
+  'SuspectIdentified',
+  'CaseReferredToCps',
+  'HateCrimeFlagApplied',
+  'HateCrimeFlagChanged',
+  'HateCrimeFlagRemoved',
+  'VictimNeedsAssessed',
+  'PoliceOutcomeAssigned',
+];

@@ -1,11 +1,12 @@
 import Ajv, { type ErrorObject, type ValidateFunction } from 'ajv';
 import addFormats from 'ajv-formats';
-import { AGGRAVATED_OFFENCE_SECTIONS } from './police.events';
+import { AGGRAVATED_OFFENCE_SECTIONS, POLICE_OUTCOME_CODES, RISK_LEVELS, SPECIAL_MEASURES, VICTIM_NEEDS } from './police.events';
 import { HATE_CRIME_STRANDS, PERCEIVERS, RELIGION_TARGETED_GROUPS } from './hate-crime';
-import { PRE_CHARGE_DECISIONS } from './cps.events';
-import { CONVICTION_BASES, COURT_TYPES, UPLIFT_PROVISIONS } from './courts.events';
+import { PRE_CHARGE_DECISIONS, PROSECUTION_OUTCOMES } from './cps.events';
+import { ACQUITTAL_BASES, CONVICTION_BASES, COURT_TYPES, PLEAS, UPLIFT_PROVISIONS } from './courts.events';
 import type { EventEnvelope } from './envelope';
 import { URN_PATTERN } from './urn';
+import { schemaName, upcast } from './upcasters';
 
 /**
  * JSON Schema (draft 2020-12 subset understood by Ajv) for the envelope and for version 1 of each
@@ -30,6 +31,19 @@ const hateCrimeFlag: Schema = {
   },
 };
 
+const uplift: Schema = {
+  type: 'object',
+  required: ['applied', 'provision', 'statedInOpenCourt', 'strandsRecognised'],
+  additionalProperties: false,
+  properties: {
+    applied: { type: 'boolean' },
+    provision: { enum: [...UPLIFT_PROVISIONS] },
+    statedInOpenCourt: { type: 'boolean' },
+    strandsRecognised: { type: 'array', uniqueItems: true, items: { enum: [...HATE_CRIME_STRANDS] } },
+    reasonNotApplied: { type: 'string', minLength: 1, maxLength: 500 },
+  },
+};
+
 const offence: Schema = {
   type: 'object',
   required: ['offenceId', 'code', 'description'],
@@ -42,6 +56,10 @@ const offence: Schema = {
   },
 };
 const offences: Schema = { type: 'array', items: offence, maxItems: 100 };
+const reason: Schema = { type: 'string', minLength: 1, maxLength: 1000 };
+const strandList: Schema = { type: 'array', uniqueItems: true, items: { enum: [...HATE_CRIME_STRANDS] } };
+const specialMeasures: Schema = { type: 'array', uniqueItems: true, items: { enum: [...SPECIAL_MEASURES] } };
+const courtCode: Schema = { type: 'string', pattern: '^[A-Z0-9]{3,10}$' };
 
 function object(required: string[], properties: Record<string, Schema>): Schema {
   return { type: 'object', required, additionalProperties: false, properties };
@@ -130,16 +148,96 @@ export const EVENT_DATA_SCHEMAS: Record<string, Record<number, Schema>> = {
       sentencedAt: isoTime,
       courtType: { enum: [...COURT_TYPES] },
       sentence: { type: 'string', minLength: 1, maxLength: 500 },
-      uplift: object(['applied', 'provision', 'statedInOpenCourt', 'strandsRecognised'], {
-        applied: { type: 'boolean' },
-        provision: { enum: [...UPLIFT_PROVISIONS] },
-        statedInOpenCourt: { type: 'boolean' },
-        strandsRecognised: { type: 'array', uniqueItems: true, items: { enum: [...HATE_CRIME_STRANDS] } },
-        reasonNotApplied: { type: 'string', minLength: 1, maxLength: 500 },
-      }),
+      uplift,
+    }),
+    2: object(['caseId', 'defendantId', 'sentencedAt', 'courtType', 'offences'], {
+      caseId: uuid,
+      defendantId: uuid,
+      sentencedAt: isoTime,
+      courtType: { enum: [...COURT_TYPES] },
+      offences: {
+        type: 'array',
+        minItems: 1,
+        maxItems: 100,
+        items: object(['offenceId', 'sentence'], {
+          offenceId: id,
+          sentence: { type: 'string', minLength: 1, maxLength: 500 },
+          uplift,
+        }),
+      },
+    }),
+  },
+  'courts.CaseListed': {
+    1: object(['caseId', 'defendantId', 'courtType', 'courtCode', 'hearingDate', 'listedAt'], {
+      caseId: uuid, defendantId: uuid, courtType: { const: 'magistrates' }, courtCode, hearingDate: { type: 'string', format: 'date' }, listedAt: isoTime,
+    }),
+  },
+  'courts.DefendantSentToCrownCourt': {
+    1: object(['caseId', 'defendantId', 'crownCourtCode', 'sentAt'], { caseId: uuid, defendantId: uuid, crownCourtCode: courtCode, sentAt: isoTime }),
+  },
+  'courts.PleaEntered': {
+    1: object(['caseId', 'defendantId', 'plea', 'courtType', 'enteredAt'], {
+      caseId: uuid, defendantId: uuid, plea: { enum: [...PLEAS] }, courtType: { enum: [...COURT_TYPES] }, enteredAt: isoTime,
+    }),
+  },
+  'courts.DefendantAcquitted': {
+    1: object(['caseId', 'defendantId', 'basis', 'courtType', 'acquittedAt'], {
+      caseId: uuid, defendantId: uuid, basis: { enum: [...ACQUITTAL_BASES] }, courtType: { enum: [...COURT_TYPES] }, acquittedAt: isoTime,
+    }),
+  },
+  'courts.VictimInformedOfOutcome': {
+    1: object(['caseId', 'defendantId', 'victimId', 'informedAt', 'upliftExplained'], {
+      caseId: uuid, defendantId: uuid, victimId: uuid, informedAt: isoTime, upliftExplained: { type: 'boolean' },
+    }),
+  },
+  'police.HateCrimeFlagApplied': {
+    1: object(['caseId', 'hateCrime', 'appliedAt', 'reason'], { caseId: uuid, hateCrime: hateCrimeFlag, appliedAt: isoTime, reason }),
+  },
+  'police.HateCrimeFlagChanged': {
+    1: object(['caseId', 'hateCrime', 'previousStrands', 'changedAt', 'reason'], {
+      caseId: uuid, hateCrime: hateCrimeFlag, previousStrands: strandList, changedAt: isoTime, reason,
+    }),
+  },
+  'police.HateCrimeFlagRemoved': {
+    1: object(['caseId', 'removedAt', 'reason'], { caseId: uuid, removedAt: isoTime, reason }),
+  },
+  'police.VictimNeedsAssessed': {
+    1: object(['caseId', 'victimId', 'assessedAt', 'riskLevel', 'needs', 'enhancedService', 'specialMeasuresWanted'], {
+      caseId: uuid,
+      victimId: uuid,
+      assessedAt: isoTime,
+      riskLevel: { enum: [...RISK_LEVELS] },
+      needs: { type: 'array', uniqueItems: true, items: { enum: [...VICTIM_NEEDS] } },
+      enhancedService: { type: 'boolean' },
+      specialMeasuresWanted: specialMeasures,
+    }),
+  },
+  'police.PoliceOutcomeAssigned': {
+    1: object(['caseId', 'outcomeCode', 'assignedAt'], { caseId: uuid, outcomeCode: { enum: [...POLICE_OUTCOME_CODES] }, assignedAt: isoTime }),
+  },
+  'cps.HateCrimeFlagConfirmed': {
+    1: object(['caseId', 'hateCrime', 'confirmedAt'], { caseId: uuid, hateCrime: hateCrimeFlag, confirmedAt: isoTime }),
+  },
+  'cps.HateCrimeFlagApplied': {
+    1: object(['caseId', 'hateCrime', 'appliedAt', 'reason'], { caseId: uuid, hateCrime: hateCrimeFlag, appliedAt: isoTime, reason }),
+  },
+  'cps.HateCrimeFlagRemoved': {
+    1: object(['caseId', 'removedAt', 'reason'], { caseId: uuid, removedAt: isoTime, reason }),
+  },
+  'cps.SpecialMeasuresAppliedFor': {
+    1: object(['caseId', 'victimId', 'measures', 'appliedAt'], { caseId: uuid, victimId: uuid, measures: { ...specialMeasures, minItems: 1 }, appliedAt: isoTime }),
+  },
+  'cps.ProsecutionCompleted': {
+    1: object(['caseId', 'defendantId', 'outcome', 'completedAt'], {
+      caseId: uuid, defendantId: uuid, outcome: { enum: [...PROSECUTION_OUTCOMES] }, completedAt: isoTime, courtEventId: uuid,
     }),
   },
 };
+
+/** The schema version new events of each type are written in. */
+export const LATEST_SCHEMA_VERSION: Readonly<Record<string, number>> = Object.fromEntries(
+  Object.entries(EVENT_DATA_SCHEMAS).map(([name, versions]) => [name, Math.max(...Object.keys(versions).map(Number))]),
+);
 
 export const ENVELOPE_SCHEMA: Schema = {
   type: 'object',
@@ -189,7 +287,10 @@ function describe(errors: ErrorObject[] | null | undefined, root: string): strin
     .join('; ');
 }
 
-/** Parses and validates a raw Kafka message value as an envelope carrying a known event. */
+/**
+ * Parses and validates a raw Kafka message value as an envelope carrying a known event, checked
+ * against the schema of its own version and then upcast to the latest version.
+ */
 export function validateEnvelope(raw: unknown): EnvelopeValidation {
   let candidate = raw;
   if (Buffer.isBuffer(candidate)) candidate = candidate.toString('utf8');
@@ -204,7 +305,7 @@ export function validateEnvelope(raw: unknown): EnvelopeValidation {
     return { valid: false, reason: `envelope invalid: ${describe(validateEnvelopeShape.errors, 'envelope')}` };
   }
   const envelope = candidate as unknown as EventEnvelope;
-  const name = envelope.type.replace('uk.gov.cjs.hatecrime.', '');
+  const name = schemaName(envelope.type);
   if (!envelope.source.endsWith(`/${name.split('.')[0]}`)) {
     return { valid: false, reason: `envelope invalid: source ${envelope.source} cannot publish ${envelope.type}` };
   }
@@ -218,5 +319,5 @@ export function validateEnvelope(raw: unknown): EnvelopeValidation {
   if ((envelope.data as { caseId?: unknown }).caseId !== envelope.subject) {
     return { valid: false, reason: `envelope subject ${envelope.subject} does not match data.caseId` };
   }
-  return { valid: true, envelope };
+  return { valid: true, envelope: upcast(envelope) };
 }

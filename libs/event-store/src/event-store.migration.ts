@@ -45,3 +45,36 @@ export function eventStoreMigration(schema: string, timestamp: number): new () =
   Object.defineProperty(migration, 'name', { value: name });
   return migration;
 }
+
+/**
+ * Idempotency keys of the commands an agency system sent: the same key with the same request gets
+ * the stored answer and appends nothing; the row is written in the transaction of the append.
+ */
+export function idempotencyKeysMigration(schema: string, timestamp: number): new () => MigrationInterface {
+  const name = `${schema[0]!.toUpperCase()}${schema.slice(1)}IdempotencyKeys${timestamp}`;
+  const migration = class implements MigrationInterface {
+    readonly name = name;
+
+    async up(queryRunner: QueryRunner): Promise<void> {
+      await queryRunner.query(`
+        CREATE TABLE "${schema}".idempotency_keys (
+          idempotency_key text PRIMARY KEY,
+          fingerprint     text NOT NULL,
+          stream_id       text NOT NULL,
+          response        jsonb NOT NULL,
+          created_at      timestamptz NOT NULL DEFAULT now()
+        )`);
+    }
+
+    async down(queryRunner: QueryRunner): Promise<void> {
+      await queryRunner.query(`DROP TABLE "${schema}".idempotency_keys`);
+    }
+  };
+  Object.defineProperty(migration, 'name', { value: name });
+  return migration;
+}
+
+/** Every migration of an agency's event store, in order. */
+export function eventStoreMigrations(schema: string): Array<new () => MigrationInterface> {
+  return [eventStoreMigration(schema, 1763770000000), idempotencyKeysMigration(schema, 1763780000000)];
+}

@@ -1,7 +1,7 @@
 import { randomUUID } from 'node:crypto';
 import type { DataSource, EntityManager } from 'typeorm';
-import { agencySource, eventTypeName, type Agency, type EventEnvelope } from '@hc/contracts';
-import type { Decider, DomainEvent } from '@hc/domain';
+import { agencySource, eventTypeName, LATEST_SCHEMA_VERSION, upcast, type Agency, type EventEnvelope } from '@hc/contracts';
+import { DomainError, type Decider, type DomainEvent } from '@hc/domain';
 
 export interface StoredEvent {
   readonly position: string;
@@ -19,6 +19,16 @@ export interface CommandContext {
   readonly correlationId?: string;
   /** An upstream message id: if it was acted on already, nothing is appended. */
   readonly inboxMessageId?: string;
+  /** An agency system's idempotency key for this command, with what to answer it. */
+  readonly idempotency?: Idempotency;
+}
+
+export interface Idempotency {
+  readonly key: string;
+  /** Hash of the request; the same key with a different request is refused. */
+  readonly fingerprint: string;
+  /** What the caller answers (without the version, which the store adds); stored with the key. */
+  readonly response: Readonly<Record<string, unknown>>;
 }
 
 export interface CommandResult {
@@ -26,9 +36,14 @@ export interface CommandResult {
   /** Version of the stream after the command. */
   readonly version: number;
   readonly appended: readonly StoredEvent[];
-  /** True when the command was a redelivery of a message already acted on. */
+  /** True when the command was a redelivery of a message or a request already acted on. */
   readonly duplicate: boolean;
+  /** The answer to give: the stored one for a repeated idempotency key, else the caller's with the version. */
+  readonly response: Readonly<Record<string, unknown>>;
 }
+
+/** The same idempotency key was stored by a concurrent request; the command is looked up again. */
+class IdempotencyRace extends Error {}
 
 export class ConcurrencyError extends Error {
   constructor(streamId: string, expectedVersion: number) {
@@ -46,8 +61,9 @@ interface EventRow {
   envelope: EventEnvelope;
 }
 
+/** Events come out of the store at the latest schema version of their type. */
 function toStored(row: EventRow): StoredEvent {
-  return { position: String(row.position), streamId: row.stream_id, version: row.version, envelope: row.envelope };
+  return { position: String(row.position), streamId: row.stream_id, version: row.version, envelope: upcast(row.envelope) };
 }
 
 /** Events of one agency, in that agency's schema. The domain sees `{ type, data }`; Kafka sees envelopes. */
@@ -79,6 +95,24 @@ export class EventStore {
     return rows.length > 0;
   }
 
+  /** The stored answer to a command sent before with this idempotency key, if any. */
+  private async answered(idempotency: Idempotency): Promise<CommandResult | undefined> {
+    const rows: Array<{ fingerprint: string; stream_id: string; response: Record<string, unknown> }> = await this.dataSource.query(
+      `SELECT fingerprint, stream_id, response FROM "${this.schema}".idempotency_keys WHERE idempotency_key = $1`,
+      [idempotency.key],
+    );
+    const row = rows[0];
+    if (!row) return undefined;
+    if (row.fingerprint !== idempotency.fingerprint) {
+      throw new DomainError(
+        'idempotency_key_reused',
+        `Idempotency-Key ${idempotency.key} was already used for a different request; use a new key for a new command`,
+        'conflict',
+      );
+    }
+    return { streamId: row.stream_id, version: Number(row.response.version), appended: [], duplicate: true, response: row.response };
+  }
+
   /**
    * Loads the stream, decides, and appends at the version it read. If another command appended
    * first, the unique (stream, version) refuses the write and the command is decided again on the
@@ -93,7 +127,11 @@ export class EventStore {
     for (let attempt = 1; ; attempt++) {
       if (context.inboxMessageId && (await this.hasProcessed(context.inboxMessageId))) {
         const stream = await this.readStream(streamId);
-        return { streamId, version: stream.length, appended: [], duplicate: true };
+        return { streamId, version: stream.length, appended: [], duplicate: true, response: { version: stream.length } };
+      }
+      if (context.idempotency) {
+        const answered = await this.answered(context.idempotency);
+        if (answered) return answered;
       }
       const stream = await this.readStream(streamId);
       const state = stream.reduce(
@@ -104,6 +142,7 @@ export class EventStore {
       try {
         return await this.append(streamId, stream.length, events, context, stream[0]?.envelope.correlationid);
       } catch (error) {
+        if (error instanceof IdempotencyRace) continue;
         if (error instanceof ConcurrencyError && attempt < MAX_ATTEMPTS) continue;
         throw error;
       }
@@ -130,7 +169,7 @@ export class EventStore {
         causationid: context.causationId,
         correlationid: correlationId,
         streamversion: expectedVersion + index + 1,
-        schemaversion: 1,
+        schemaversion: LATEST_SCHEMA_VERSION[`${this.agency}.${event.type}`] ?? 1,
         data: event.data,
       }),
     );
@@ -140,7 +179,19 @@ export class EventStore {
           `INSERT INTO "${this.schema}".inbox (message_id) VALUES ($1) ON CONFLICT DO NOTHING RETURNING message_id`,
           [context.inboxMessageId],
         );
-        if (inserted.length === 0) return { streamId, version: expectedVersion, appended: [], duplicate: true };
+        if (inserted.length === 0) {
+          return { streamId, version: expectedVersion, appended: [], duplicate: true, response: { version: expectedVersion } };
+        }
+      }
+      const version = expectedVersion + envelopes.length;
+      const response = { ...context.idempotency?.response, version };
+      if (context.idempotency) {
+        const stored: unknown[] = await manager.query(
+          `INSERT INTO "${this.schema}".idempotency_keys (idempotency_key, fingerprint, stream_id, response)
+           VALUES ($1, $2, $3, $4) ON CONFLICT DO NOTHING RETURNING idempotency_key`,
+          [context.idempotency.key, context.idempotency.fingerprint, streamId, response],
+        );
+        if (stored.length === 0) throw new IdempotencyRace();
       }
       const appended: StoredEvent[] = [];
       for (const envelope of envelopes) {
@@ -156,7 +207,7 @@ export class EventStore {
           throw error;
         }
       }
-      return { streamId, version: expectedVersion + envelopes.length, appended, duplicate: false };
+      return { streamId, version, appended, duplicate: false, response };
     });
     if (result.appended.length > 0) this.appendListeners.forEach((listener) => listener());
     return result;

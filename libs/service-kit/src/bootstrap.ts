@@ -1,5 +1,6 @@
 import { Logger, type INestApplication, type Type } from '@nestjs/common';
 import { NestFactory } from '@nestjs/core';
+import type { NestExpressApplication } from '@nestjs/platform-express';
 import type { Agency } from '@hc/contracts';
 import { logLevels } from '@hc/config';
 import { kafkaTransportOptions } from '@hc/kafka';
@@ -15,7 +16,7 @@ export interface AgencyAppOptions extends HttpAppOptions {
 
 /** Builds an agency service (HTTP, plus the Kafka transport when it consumes upstream), initialised but not listening. */
 export async function createAgencyApp(options: AgencyAppOptions): Promise<INestApplication> {
-  const app = await NestFactory.create(options.module, { logger: logLevels() });
+  const app = await NestFactory.create<NestExpressApplication>(options.module, { logger: logLevels(), bodyParser: false });
   configureHttpApp(app, options);
   if (options.consumesUpstream) {
     app.connectMicroservice(kafkaTransportOptions({ ...kafkaConnection(options.agency), groupId: consumerGroup(options.agency) }));

@@ -1,4 +1,4 @@
-import type { INestApplication } from '@nestjs/common';
+import type { NestExpressApplication } from '@nestjs/platform-express';
 import { DocumentBuilder, SwaggerModule, type OpenAPIObject } from '@nestjs/swagger';
 import { DomainErrorFilter } from './domain-error.filter';
 import { createValidationPipe } from './validation';
@@ -9,7 +9,10 @@ export interface HttpAppOptions {
 }
 
 /** The same HTTP behaviour for every service: validation, domain errors, OpenAPI at /openapi.json and /docs. */
-export function configureHttpApp(app: INestApplication, options: HttpAppOptions): OpenAPIObject {
+export function configureHttpApp(app: NestExpressApplication, options: HttpAppOptions): OpenAPIObject {
+  // Bulk extracts arrive as newline-delimited JSON, read as text and parsed line by line.
+  app.useBodyParser('text', { type: ['application/x-ndjson', 'application/jsonl'], limit: '50mb' });
+  app.useBodyParser('json', { limit: '1mb' });
   app.useGlobalPipes(createValidationPipe());
   app.useGlobalFilters(new DomainErrorFilter());
   app.enableShutdownHooks();

@@ -5,3 +5,5 @@ export * from './event-sourcing.module';
 export * from './health.controller';
 export * from './upstream-consumer';
 export * from './bootstrap';
+export * from './idempotency';
+export * from './bulk-commands';

@@ -1,11 +1,11 @@
 import { Module } from '@nestjs/common';
-import { eventStoreMigration } from '@hc/event-store';
+import { eventStoreMigrations } from '@hc/event-store';
 import { EventSourcingModule, HealthController, UpstreamConsumer } from '@hc/service-kit';
 import { CasesController } from './cases/cases.controller';
 import { CasesService } from './cases/cases.service';
 import { CpsChargesConsumer } from './charges/cps-charges.consumer';
 
-export const COURTS_MIGRATIONS = [eventStoreMigration('courts', 1763770000000)];
+export const COURTS_MIGRATIONS = eventStoreMigrations('courts');
 
 @Module({
   imports: [EventSourcingModule.forAgency({ agency: 'courts', migrations: COURTS_MIGRATIONS })],

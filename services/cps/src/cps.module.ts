@@ -1,11 +1,11 @@
 import { Module } from '@nestjs/common';
-import { eventStoreMigration } from '@hc/event-store';
+import { eventStoreMigrations } from '@hc/event-store';
 import { EventSourcingModule, HealthController, UpstreamConsumer } from '@hc/service-kit';
 import { CasesController } from './cases/cases.controller';
 import { CasesService } from './cases/cases.service';
 import { PoliceReferralsConsumer } from './referrals/police-referrals.consumer';
 
-export const CPS_MIGRATIONS = [eventStoreMigration('cps', 1763770000000)];
+export const CPS_MIGRATIONS = eventStoreMigrations('cps');
 
 @Module({
   imports: [EventSourcingModule.forAgency({ agency: 'cps', migrations: CPS_MIGRATIONS })],

@@ -1,10 +1,10 @@
 import { Module } from '@nestjs/common';
-import { eventStoreMigration } from '@hc/event-store';
+import { eventStoreMigrations } from '@hc/event-store';
 import { EventSourcingModule, HealthController } from '@hc/service-kit';
 import { CasesController } from './cases/cases.controller';
 import { CasesService } from './cases/cases.service';
 
-export const POLICE_MIGRATIONS = [eventStoreMigration('police', 1763770000000)];
+export const POLICE_MIGRATIONS = eventStoreMigrations('police');
 
 @Module({
   imports: [EventSourcingModule.forAgency({ agency: 'police', migrations: POLICE_MIGRATIONS })],

@@ -1,11 +1,12 @@
 import 'reflect-metadata';
 import { NestFactory } from '@nestjs/core';
+import type { NestExpressApplication } from '@nestjs/platform-express';
 import { environment, logLevels } from '@hc/config';
 import { configureHttpApp, runService } from '@hc/service-kit';
 import { ProjectionModule } from './projection.module';
 
 export async function createProjectionApp() {
-  const app = await NestFactory.create(ProjectionModule, { logger: logLevels() });
+  const app = await NestFactory.create<NestExpressApplication>(ProjectionModule, { logger: logLevels(), bodyParser: false });
   configureHttpApp(app, {
     title: 'Hate crime statistics',
     description: 'Attrition and uplift statistics and case journeys, built from the events of police, CPS and courts.',

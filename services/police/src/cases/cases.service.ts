@@ -1,9 +1,11 @@
 import { Injectable } from '@nestjs/common';
 import { randomUUID } from 'node:crypto';
-import { EventStore, type CommandResult, type StoredEvent } from '@hc/event-store';
 import { DomainError } from '@hc/domain';
+import { EventStore, toDomainEvent, type StoredEvent } from '@hc/event-store';
+import type { BulkCommandTable, IdempotencyRequest } from '@hc/service-kit';
 import { policeCaseDecider, type PoliceCase, type PoliceCommand, type PoliceEvent } from '../domain/police-case.decider';
-import { toDomainEvent } from '@hc/event-store';
+import { policeCaseId } from './case-id';
+import { IdentifySuspectDto, RecordCrimeDto, ReferCaseDto } from './dto/record-crime.dto';
 
 export interface CaseView {
   readonly caseId: string;
@@ -12,13 +14,71 @@ export interface CaseView {
   readonly events: readonly StoredEvent['envelope'][];
 }
 
-/** Runs police commands against the case's stream; the clock is read here, never in the decider. */
+export type CommandResponse = { readonly caseId: string; readonly version: number } & Record<string, unknown>;
+
+/**
+ * The police commands, one method per use case, shared by the REST endpoints and the bulk extract.
+ * Defaults that depend on the clock or on fresh ids are filled in here, never in the decider.
+ */
 @Injectable()
 export class CasesService {
   constructor(private readonly store: EventStore) {}
 
-  execute(command: PoliceCommand, requestId: string = randomUUID()): Promise<CommandResult> {
-    return this.store.handle(command.caseId, policeCaseDecider, command, { now: new Date(), causationId: requestId });
+  recordCrime(body: RecordCrimeDto, idempotency?: IdempotencyRequest): Promise<CommandResponse> {
+    const caseId = policeCaseId(body.forceCode, body.crimeReference);
+    return this.execute(
+      {
+        type: 'RecordCrime',
+        caseId,
+        crimeReference: body.crimeReference,
+        forceCode: body.forceCode,
+        recordedAt: body.recordedAt ?? new Date().toISOString(),
+        offences: body.offences.map((offence) => ({ ...offence })),
+        ...(body.hateCrime ? { hateCrime: { ...body.hateCrime } } : {}),
+      },
+      { caseId },
+      idempotency,
+    );
+  }
+
+  identifySuspect(caseId: string, body: IdentifySuspectDto, idempotency?: IdempotencyRequest): Promise<CommandResponse> {
+    const suspectId = body.suspectId ?? randomUUID();
+    return this.execute(
+      { type: 'IdentifySuspect', caseId, suspectId, identifiedAt: body.identifiedAt ?? new Date().toISOString() },
+      { caseId, suspectId },
+      idempotency,
+    );
+  }
+
+  referToCps(caseId: string, body: ReferCaseDto, idempotency?: IdempotencyRequest): Promise<CommandResponse> {
+    return this.execute(
+      {
+        type: 'ReferCaseToCps',
+        caseId,
+        urn: body.urn,
+        victimNeedsPassedOn: body.victimNeedsPassedOn,
+        referredAt: body.referredAt ?? new Date().toISOString(),
+      },
+      { caseId },
+      idempotency,
+    );
+  }
+
+  /** The commands a force's nightly extract may hold, by name. */
+  bulkCommands(): BulkCommandTable {
+    return {
+      RecordCrime: { body: RecordCrimeDto, params: [], run: (_, body, idempotency) => this.recordCrime(body, idempotency) },
+      IdentifySuspect: {
+        body: IdentifySuspectDto,
+        params: ['caseId'],
+        run: (params, body, idempotency) => this.identifySuspect(params.caseId!, body, idempotency),
+      },
+      ReferCaseToCps: {
+        body: ReferCaseDto,
+        params: ['caseId'],
+        run: (params, body, idempotency) => this.referToCps(params.caseId!, body, idempotency),
+      },
+    };
   }
 
   async view(caseId: string): Promise<CaseView> {
@@ -29,5 +89,18 @@ export class CasesService {
       policeCaseDecider.initialState(),
     );
     return { caseId, version: stream.length, state, events: stream.map((stored) => stored.envelope) };
+  }
+
+  private async execute(
+    command: PoliceCommand,
+    response: { caseId: string } & Record<string, unknown>,
+    idempotency: IdempotencyRequest | undefined,
+  ): Promise<CommandResponse> {
+    const result = await this.store.handle(command.caseId, policeCaseDecider, command, {
+      now: new Date(),
+      causationId: randomUUID(),
+      ...(idempotency ? { idempotency: { ...idempotency, response } } : {}),
+    });
+    return result.response as CommandResponse;
   }
 }

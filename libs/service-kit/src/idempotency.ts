@@ -1,0 +1,37 @@
+import { BadRequestException, createParamDecorator, type ExecutionContext } from '@nestjs/common';
+import { createHash } from 'node:crypto';
+import type { Request } from 'express';
+
+/** What a request's `Idempotency-Key` header asks: the key and a hash of the request it names. */
+export interface IdempotencyRequest {
+  readonly key: string;
+  readonly fingerprint: string;
+}
+
+const KEY_PATTERN = /^[A-Za-z0-9._:\/-]{1,200}$/;
+
+export function fingerprintOf(method: string, path: string, body: unknown): string {
+  return createHash('sha256').update(JSON.stringify([method.toUpperCase(), path, body ?? null])).digest('hex');
+}
+
+export function idempotencyRequest(key: string | undefined, method: string, path: string, body: unknown): IdempotencyRequest | undefined {
+  if (key === undefined) return undefined;
+  if (!KEY_PATTERN.test(key)) {
+    throw new BadRequestException({
+      statusCode: 400,
+      error: 'Bad Request',
+      message: 'Idempotency-Key must be 1-200 characters of letters, digits and . _ : / -',
+      errors: [{ field: 'Idempotency-Key', messages: ['must be 1-200 characters of letters, digits and . _ : / -'] }],
+    });
+  }
+  return { key, fingerprint: fingerprintOf(method, path, body) };
+}
+
+/**
+ * The `Idempotency-Key` header of a command request. Resending a command with the same key and the
+ * same body gets the first answer and appends nothing; the same key with another body gets 409.
+ */
+export const Idempotency = createParamDecorator((_: unknown, context: ExecutionContext): IdempotencyRequest | undefined => {
+  const request = context.switchToHttp().getRequest<Request>();
+  return idempotencyRequest(request.header('idempotency-key'), request.method, request.path, request.body);
+});

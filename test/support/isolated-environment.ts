@@ -1,0 +1,39 @@
+import { basename } from 'node:path';
+import type { EnvironmentContext, JestEnvironmentConfig } from '@jest/environment';
+import { TestEnvironment } from 'jest-environment-node';
+import { dropDatabase, ensureDatabase } from '../../libs/config/src/database-admin';
+import { topicNames } from '../../libs/contracts/src/topics';
+import { deleteTopics, parseBrokers } from '../../libs/kafka/src';
+
+/**
+ * Each integration test file gets its own database and topic prefix, derived from the run's (set
+ * by global setup) and the file name, so files running in parallel never count each other's cases.
+ * The environment is set before the test file is loaded, because Nest binds topic names when the
+ * consumer classes are declared.
+ */
+export default class IsolatedEnvironment extends TestEnvironment {
+  private readonly databaseUrl: string;
+  private readonly topicPrefix: string;
+
+  constructor(config: JestEnvironmentConfig, context: EnvironmentContext) {
+    super(config, context);
+    const slug = basename(context.testPath).replace(/\.e2e-spec\.ts$/, '').replace(/[^A-Za-z0-9]+/g, '_').toLowerCase();
+    const runUrl = new URL(process.env.DATABASE_URL!);
+    runUrl.pathname = `${runUrl.pathname}_${slug}`.slice(0, 63);
+    this.databaseUrl = runUrl.toString();
+    this.topicPrefix = `${process.env.KAFKA_TOPIC_PREFIX}${slug}.`;
+    this.global.process.env = { ...process.env, DATABASE_URL: this.databaseUrl, KAFKA_TOPIC_PREFIX: this.topicPrefix };
+  }
+
+  override async setup(): Promise<void> {
+    await super.setup();
+    await ensureDatabase(this.databaseUrl);
+  }
+
+  override async teardown(): Promise<void> {
+    const brokers = parseBrokers(process.env.KAFKA_BROKERS!);
+    await deleteTopics({ brokers, clientId: 'hatecrime-tests' }, Object.values(topicNames(this.topicPrefix))).catch(() => undefined);
+    await dropDatabase(this.databaseUrl).catch(() => undefined);
+    await super.teardown();
+  }
+}
