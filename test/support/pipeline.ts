@@ -11,6 +11,8 @@ export interface Pipeline {
   readonly cps: TestAgent;
   readonly courts: TestAgent;
   readonly projection: TestAgent;
+  /** The Nest applications, for tests that reach inside (e.g. to replace the outbox relay). */
+  readonly apps: Readonly<Record<'police' | 'cps' | 'courts' | 'projection', INestApplication>>;
   readonly close: () => Promise<void>;
 }
 
@@ -31,11 +33,13 @@ export async function startPipeline(): Promise<Pipeline> {
     await start(createCourtsApp),
     await start(createProjectionApp),
   ];
+  const [policeApp, cpsApp, courtsApp, projectionApp] = apps as [INestApplication, INestApplication, INestApplication, INestApplication];
   return {
     police,
     cps,
     courts,
     projection,
+    apps: { police: policeApp, cps: cpsApp, courts: courtsApp, projection: projectionApp },
     close: async () => {
       for (const app of apps.reverse()) await app.close();
     },

@@ -1,4 +1,4 @@
-import type { DataSource } from 'typeorm';
+import type { DataSource, EntityManager } from 'typeorm';
 import type { EventEnvelope } from '@hc/contracts';
 import type { EventProducer } from '@hc/kafka';
 
@@ -104,10 +104,13 @@ export class OutboxRelay {
           headers: { 'ce-type': row.envelope.type, 'ce-id': row.envelope.id, 'content-type': 'application/cloudevents+json' },
         })),
       );
-      await manager.query(`UPDATE "${schema}".events SET published_at = now() WHERE position = ANY($1::bigint[])`, [
-        rows.map((row) => row.position),
-      ]);
+      await this.markPublished(manager, rows.map((row) => row.position));
       return rows.length;
     });
+  }
+
+  /** Marks sent events; a crash before this commits means the batch is sent again (at least once). */
+  protected async markPublished(manager: EntityManager, positions: readonly string[]): Promise<void> {
+    await manager.query(`UPDATE "${this.options.schema}".events SET published_at = now() WHERE position = ANY($1::bigint[])`, [positions]);
   }
 }

@@ -1,11 +1,15 @@
 import { Injectable } from '@nestjs/common';
 import { randomUUID } from 'node:crypto';
+import type { HateCrimeFlag } from '@hc/contracts';
 import { DomainError } from '@hc/domain';
 import { EventStore, toDomainEvent, type StoredEvent } from '@hc/event-store';
 import type { BulkCommandTable, IdempotencyRequest } from '@hc/service-kit';
 import { policeCaseDecider, type PoliceCase, type PoliceCommand, type PoliceEvent } from '../domain/police-case.decider';
 import { policeCaseId } from './case-id';
-import { IdentifySuspectDto, RecordCrimeDto, ReferCaseDto } from './dto/record-crime.dto';
+import { ApplyHateCrimeFlagDto, ChangeHateCrimeFlagDto, RemoveHateCrimeFlagDto } from './dto/hate-crime-flag.dto';
+import { AssignPoliceOutcomeDto } from './dto/police-outcome.dto';
+import { HateCrimeFlagDto, IdentifySuspectDto, RecordCrimeDto, ReferCaseDto } from './dto/record-crime.dto';
+import { AssessVictimNeedsDto } from './dto/victim-needs.dto';
 
 export interface CaseView {
   readonly caseId: string;
@@ -34,7 +38,7 @@ export class CasesService {
         forceCode: body.forceCode,
         recordedAt: body.recordedAt ?? new Date().toISOString(),
         offences: body.offences.map((offence) => ({ ...offence })),
-        ...(body.hateCrime ? { hateCrime: { ...body.hateCrime } } : {}),
+        ...(body.hateCrime ? { hateCrime: flagOf(body.hateCrime) } : {}),
       },
       { caseId },
       idempotency,
@@ -64,6 +68,68 @@ export class CasesService {
     );
   }
 
+  applyFlag(caseId: string, body: ApplyHateCrimeFlagDto, idempotency?: IdempotencyRequest): Promise<CommandResponse> {
+    return this.execute(
+      {
+        type: 'ApplyHateCrimeFlag',
+        caseId,
+        hateCrime: flagOf(body.hateCrime),
+        appliedAt: body.appliedAt ?? new Date().toISOString(),
+        reason: body.reason,
+      },
+      { caseId },
+      idempotency,
+    );
+  }
+
+  changeFlag(caseId: string, body: ChangeHateCrimeFlagDto, idempotency?: IdempotencyRequest): Promise<CommandResponse> {
+    return this.execute(
+      {
+        type: 'ChangeHateCrimeFlag',
+        caseId,
+        hateCrime: flagOf(body.hateCrime),
+        changedAt: body.changedAt ?? new Date().toISOString(),
+        reason: body.reason,
+      },
+      { caseId },
+      idempotency,
+    );
+  }
+
+  removeFlag(caseId: string, body: RemoveHateCrimeFlagDto, idempotency?: IdempotencyRequest): Promise<CommandResponse> {
+    return this.execute(
+      { type: 'RemoveHateCrimeFlag', caseId, removedAt: body.removedAt ?? new Date().toISOString(), reason: body.reason },
+      { caseId },
+      idempotency,
+    );
+  }
+
+  assessVictimNeeds(caseId: string, body: AssessVictimNeedsDto, idempotency?: IdempotencyRequest): Promise<CommandResponse> {
+    const victimId = body.victimId ?? randomUUID();
+    return this.execute(
+      {
+        type: 'AssessVictimNeeds',
+        caseId,
+        victimId,
+        assessedAt: body.assessedAt ?? new Date().toISOString(),
+        riskLevel: body.riskLevel,
+        needs: [...body.needs],
+        enhancedService: body.enhancedService,
+        specialMeasuresWanted: [...body.specialMeasuresWanted],
+      },
+      { caseId, victimId },
+      idempotency,
+    );
+  }
+
+  assignOutcome(caseId: string, body: AssignPoliceOutcomeDto, idempotency?: IdempotencyRequest): Promise<CommandResponse> {
+    return this.execute(
+      { type: 'AssignPoliceOutcome', caseId, outcomeCode: body.outcomeCode, assignedAt: body.assignedAt ?? new Date().toISOString() },
+      { caseId, outcomeCode: body.outcomeCode },
+      idempotency,
+    );
+  }
+
   /** The commands a force's nightly extract may hold, by name. */
   bulkCommands(): BulkCommandTable {
     return {
@@ -77,6 +143,31 @@ export class CasesService {
         body: ReferCaseDto,
         params: ['caseId'],
         run: (params, body, idempotency) => this.referToCps(params.caseId!, body, idempotency),
+      },
+      ApplyHateCrimeFlag: {
+        body: ApplyHateCrimeFlagDto,
+        params: ['caseId'],
+        run: (params, body, idempotency) => this.applyFlag(params.caseId!, body, idempotency),
+      },
+      ChangeHateCrimeFlag: {
+        body: ChangeHateCrimeFlagDto,
+        params: ['caseId'],
+        run: (params, body, idempotency) => this.changeFlag(params.caseId!, body, idempotency),
+      },
+      RemoveHateCrimeFlag: {
+        body: RemoveHateCrimeFlagDto,
+        params: ['caseId'],
+        run: (params, body, idempotency) => this.removeFlag(params.caseId!, body, idempotency),
+      },
+      AssessVictimNeeds: {
+        body: AssessVictimNeedsDto,
+        params: ['caseId'],
+        run: (params, body, idempotency) => this.assessVictimNeeds(params.caseId!, body, idempotency),
+      },
+      AssignPoliceOutcome: {
+        body: AssignPoliceOutcomeDto,
+        params: ['caseId'],
+        run: (params, body, idempotency) => this.assignOutcome(params.caseId!, body, idempotency),
       },
     };
   }
@@ -101,6 +192,16 @@ export class CasesService {
       causationId: randomUUID(),
       ...(idempotency ? { idempotency: { ...idempotency, response } } : {}),
     });
-    return result.response as CommandResponse;
+    // A repeated idempotency key answers what was stored the first time, over the fresh answer.
+    return { ...response, ...result.response } as CommandResponse;
   }
+}
+
+/** A plain flag for the decider and the event, without the DTO's class (and without absent fields). */
+function flagOf(dto: HateCrimeFlagDto): HateCrimeFlag {
+  return {
+    strands: [...dto.strands],
+    perceivedBy: [...dto.perceivedBy],
+    ...(dto.religionTargetedGroup ? { religionTargetedGroup: dto.religionTargetedGroup } : {}),
+  };
 }
