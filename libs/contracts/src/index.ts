@@ -8,3 +8,4 @@ export * from './topics';
 export * from './schemas';
 export * from './forces';
 export * from './upcasters';
+export * from './asyncapi';

@@ -1,3 +1,4 @@
+import type { INestApplication } from '@nestjs/common';
 import type { NestExpressApplication } from '@nestjs/platform-express';
 import { DocumentBuilder, SwaggerModule, type OpenAPIObject } from '@nestjs/swagger';
 import { DomainErrorFilter } from './domain-error.filter';
@@ -16,10 +17,15 @@ export function configureHttpApp(app: NestExpressApplication, options: HttpAppOp
   app.useGlobalPipes(createValidationPipe());
   app.useGlobalFilters(new DomainErrorFilter());
   app.enableShutdownHooks();
-  const document = SwaggerModule.createDocument(
+  const document = openApiDocument(app, options);
+  SwaggerModule.setup('docs', app, document, { jsonDocumentUrl: 'openapi.json' });
+  return document;
+}
+
+/** The OpenAPI document of a service, from its controllers and DTOs (served at /openapi.json and written to docs/). */
+export function openApiDocument(app: INestApplication, options: HttpAppOptions): OpenAPIObject {
+  return SwaggerModule.createDocument(
     app,
     new DocumentBuilder().setTitle(options.title).setDescription(options.description).setVersion('1').build(),
   );
-  SwaggerModule.setup('docs', app, document, { jsonDocumentUrl: 'openapi.json' });
-  return document;
 }
