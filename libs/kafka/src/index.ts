@@ -4,3 +4,4 @@ export * from './event-producer';
 export * from './dead-letter';
 export * from './batch-consumer';
 export * from './nest-transport';
+export * from './topic-reader';
