@@ -2,7 +2,7 @@
 # Start a single-node KRaft Kafka 3.9 broker (broker+controller) on 127.0.0.1 for dev/tests.
 # No-op if a Kafka broker already answers on 127.0.0.1:$KAFKA_PORT.
 #   env: KAFKA_PORT (9092), KAFKA_CONTROLLER_PORT (9093), KAFKA_STATE_DIR (infra/kafka/.state),
-#        KAFKA_START_TIMEOUT (60 s)
+#        KAFKA_START_TIMEOUT (60 s), KAFKA_SECURITY (plaintext | sasl), KAFKA_SCRAM_USERS (with sasl)
 set -euo pipefail
 
 HERE="$(cd "$(dirname "${BASH_SOURCE[0]}")" && pwd)"
@@ -52,10 +52,31 @@ fi
 JAVA=(java -cp "$LIB/*" -Djava.awt.headless=true)
 TOOL=("${JAVA[@]}" -Xmx256m -Dlog4j.configuration="file:$HERE/tools-log4j.properties")
 
+# KAFKA_SECURITY=sasl: SASL/SCRAM-SHA-512 listener with ACLs, one principal per service. The users
+# and passwords (KAFKA_SCRAM_USERS, user:password pairs) are written into the storage at format
+# time; the defaults are for a developer's machine only.
+SECURITY="${KAFKA_SECURITY:-plaintext}"
+TEMPLATE="$HERE/server.properties.template"
+SCRAM_ARGS=()
+ADMIN_PASSWORD=""
+if [[ "$SECURITY" == sasl ]]; then
+  TEMPLATE="$HERE/server-sasl.properties.template"
+  USERS="${KAFKA_SCRAM_USERS:-admin:admin-secret,police:police-secret,cps:cps-secret,courts:courts-secret,projection:projection-secret}"
+  IFS=',' read -ra PAIRS <<< "$USERS"
+  for pair in "${PAIRS[@]}"; do
+    SCRAM_ARGS+=(--add-scram "SCRAM-SHA-512=[name=${pair%%:*},password=${pair#*:}]")
+    [[ "${pair%%:*}" == admin ]] && ADMIN_PASSWORD="${pair#*:}"
+  done
+  [[ -n "$ADMIN_PASSWORD" ]] || { echo "kafka: KAFKA_SCRAM_USERS must include admin:<password>" >&2; exit 1; }
+elif [[ "$SECURITY" != plaintext ]]; then
+  echo "kafka: KAFKA_SECURITY must be plaintext or sasl, not $SECURITY" >&2; exit 1
+fi
+
 sed -e "s|@KAFKA_PORT@|$KAFKA_PORT|g" \
     -e "s|@KAFKA_CONTROLLER_PORT@|$KAFKA_CONTROLLER_PORT|g" \
     -e "s|@KAFKA_DATA_DIR@|$STATE/data|g" \
-    "$HERE/server.properties.template" > "$PROPS"
+    -e "s|@KAFKA_ADMIN_PASSWORD@|$ADMIN_PASSWORD|g" \
+    "$TEMPLATE" > "$PROPS"
 
 if [[ ! -s "$STATE/cluster.id" ]]; then
   "${TOOL[@]}" kafka.tools.StorageTool random-uuid > "$STATE/cluster.id.tmp"
@@ -63,7 +84,7 @@ if [[ ! -s "$STATE/cluster.id" ]]; then
 fi
 if [[ ! -f "$STATE/data/meta.properties" ]]; then
   "${TOOL[@]}" kafka.tools.StorageTool format --ignore-formatted \
-    -t "$(cat "$STATE/cluster.id")" -c "$PROPS" >/dev/null
+    -t "$(cat "$STATE/cluster.id")" -c "$PROPS" "${SCRAM_ARGS[@]}" >/dev/null
 fi
 
 mkdir -p "$STATE/logs"

@@ -20,6 +20,17 @@ export class EnvironmentVariables {
   @Matches(/^[A-Za-z0-9._-]*$/, { message: 'KAFKA_TOPIC_PREFIX may hold letters, digits, dot, dash and underscore only' })
   KAFKA_TOPIC_PREFIX: string = '';
 
+  /** `scram-sha-512` where the broker authenticates clients (infra/kafka with KAFKA_SECURITY=sasl); `none` otherwise. */
+  @IsIn(['none', 'scram-sha-512'])
+  KAFKA_SASL_MECHANISM: 'none' | 'scram-sha-512' = 'none';
+
+  /** This service's Kafka principal; by default the service's own name (police, cps, courts, projection). */
+  @IsString()
+  KAFKA_SASL_USERNAME: string = '';
+
+  @IsString()
+  KAFKA_SASL_PASSWORD: string = '';
+
   @IsInt() @Min(0) @Max(65535) POLICE_PORT: number = 3001;
   @IsInt() @Min(0) @Max(65535) CPS_PORT: number = 3002;
   @IsInt() @Min(0) @Max(65535) COURTS_PORT: number = 3003;
@@ -34,6 +45,14 @@ export class EnvironmentVariables {
 }
 
 export class ConfigurationError extends Error {}
+
+/** SASL credentials of a service's Kafka principal, or undefined where the broker needs none. */
+export function kafkaSasl(service: string): { mechanism: 'scram-sha-512'; username: string; password: string } | undefined {
+  const config = environment();
+  if (config.KAFKA_SASL_MECHANISM === 'none') return undefined;
+  if (!config.KAFKA_SASL_PASSWORD) throw new ConfigurationError('KAFKA_SASL_PASSWORD is required when KAFKA_SASL_MECHANISM is set');
+  return { mechanism: config.KAFKA_SASL_MECHANISM, username: config.KAFKA_SASL_USERNAME || service, password: config.KAFKA_SASL_PASSWORD };
+}
 
 export function validateEnvironment(raw: Record<string, unknown>): EnvironmentVariables {
   const defined = Object.fromEntries(Object.entries(raw).filter(([, value]) => value !== undefined && value !== ''));

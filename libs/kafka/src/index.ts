@@ -5,3 +5,4 @@ export * from './dead-letter';
 export * from './batch-consumer';
 export * from './nest-transport';
 export * from './topic-reader';
+export * from './acls';

@@ -7,6 +7,8 @@ import { Kafka, logLevel, Partitioners, type Admin, type Consumer, type LogEntry
 export interface KafkaConnection {
   readonly brokers: readonly string[];
   readonly clientId: string;
+  /** SASL/SCRAM credentials of this service's principal, where the broker requires them. */
+  readonly sasl?: { readonly mechanism: 'scram-sha-512'; readonly username: string; readonly password: string };
 }
 
 export function parseBrokers(value: string): string[] {
@@ -29,10 +31,11 @@ function logCreator() {
   };
 }
 
-export function createKafka({ brokers, clientId }: KafkaConnection): Kafka {
+export function createKafka({ brokers, clientId, sasl }: KafkaConnection): Kafka {
   return new Kafka({
     clientId,
     brokers: [...brokers],
+    ...(sasl ? { sasl: { ...sasl } } : {}),
     logLevel: logLevel.WARN,
     logCreator,
     retry: { initialRetryTime: 200, retries: 10, maxRetryTime: 5000 },

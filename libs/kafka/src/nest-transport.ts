@@ -14,6 +14,7 @@ export function kafkaTransportOptions(connection: KafkaConnection & { groupId: s
       client: {
         clientId: connection.clientId,
         brokers: [...connection.brokers],
+        ...(connection.sasl ? { sasl: { ...connection.sasl } } : {}),
         retry: { initialRetryTime: 200, retries: 10, maxRetryTime: 5000 },
       },
       consumer: { groupId: connection.groupId, allowAutoTopicCreation: false },

@@ -9,7 +9,11 @@ export interface ReadMessage extends ConsumedMessage {
  * Reads a topic from its first offset to the end it has now, without a consumer group (nothing is
  * committed), for tools such as the dead-letter inspector and for reconciliation.
  */
-export async function readTopic(connection: KafkaConnection, topic: string, timeoutMs = 30000): Promise<ReadMessage[]> {
+export async function readTopic(
+  connection: KafkaConnection,
+  topic: string,
+  { timeoutMs = 30000, groupPrefix = 'hatecrime-reader' }: { timeoutMs?: number; groupPrefix?: string } = {},
+): Promise<ReadMessage[]> {
   const kafka = createKafka(connection);
   const admin = kafka.admin();
   await admin.connect();
@@ -18,7 +22,7 @@ export async function readTopic(connection: KafkaConnection, topic: string, time
   const messages: ReadMessage[] = [];
   if (remaining.size === 0) return messages;
 
-  const consumer = kafka.consumer({ groupId: `hatecrime-reader-${process.pid}-${Date.now()}`, sessionTimeout: 10000 });
+  const consumer = kafka.consumer({ groupId: `${groupPrefix}-${process.pid}-${Date.now()}`, sessionTimeout: 10000 });
   await consumer.connect();
   try {
     await consumer.subscribe({ topics: [topic], fromBeginning: true });

@@ -2,9 +2,9 @@ import { Inject, Logger, Module, type DynamicModule, type OnApplicationShutdown,
 import type { MigrationInterface } from 'typeorm';
 import { DataSource } from 'typeorm';
 import { topicOf, type Agency } from '@hc/contracts';
-import { configuredTopics, environment } from '@hc/config';
+import { configuredTopics, environment, kafkaSasl } from '@hc/config';
 import { EventStore, OutboxRelay, openDatabase } from '@hc/event-store';
-import { EventProducer, ensureTopics, parseBrokers } from '@hc/kafka';
+import { EventProducer, ensureTopics, parseBrokers, type KafkaConnection } from '@hc/kafka';
 
 export interface EventSourcingOptions {
   readonly agency: Agency;
@@ -39,8 +39,9 @@ class EventSourcingLifecycle implements OnModuleInit, OnApplicationShutdown {
   }
 }
 
-export function kafkaConnection(agency: Agency | 'projection') {
-  return { brokers: parseBrokers(environment().KAFKA_BROKERS), clientId: `hatecrime-${agency}` };
+export function kafkaConnection(agency: Agency | 'projection'): KafkaConnection {
+  const sasl = kafkaSasl(agency);
+  return { brokers: parseBrokers(environment().KAFKA_BROKERS), clientId: `hatecrime-${agency}`, ...(sasl ? { sasl } : {}) };
 }
 
 /** Consumer groups carry the topic prefix, so that runs on different topics never share a group. */
