@@ -1,15 +1,9 @@
 import 'reflect-metadata';
 import { environment } from '@hc/config';
 import { createAgencyApp, runService } from '@hc/service-kit';
+import { CPS_API } from './cps.api';
 import { CpsModule } from './cps.module';
 
-export const createCpsApp = () =>
-  createAgencyApp({
-    agency: 'cps',
-    module: CpsModule,
-    consumesUpstream: true,
-    title: 'CPS case events',
-    description: 'Cases opened from police referrals with the hate crime flag carried; pre-charge decisions.',
-  });
+export const createCpsApp = () => createAgencyApp({ agency: 'cps', module: CpsModule, consumesUpstream: true, ...CPS_API });
 
 if (require.main === module) runService('cps', createCpsApp, environment().CPS_PORT);

@@ -1,15 +1,9 @@
 import 'reflect-metadata';
 import { environment } from '@hc/config';
 import { createAgencyApp, runService } from '@hc/service-kit';
+import { POLICE_API } from './police.api';
 import { PoliceModule } from './police.module';
 
-export const createPoliceApp = () =>
-  createAgencyApp({
-    agency: 'police',
-    module: PoliceModule,
-    consumesUpstream: false,
-    title: 'Police case events',
-    description: 'Record hate crimes with their flag and strands, identify suspects and refer cases to the CPS.',
-  });
+export const createPoliceApp = () => createAgencyApp({ agency: 'police', module: PoliceModule, consumesUpstream: false, ...POLICE_API });
 
 if (require.main === module) runService('police', createPoliceApp, environment().POLICE_PORT);

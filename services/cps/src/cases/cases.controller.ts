@@ -1,36 +1,150 @@
-import { Body, Controller, Get, Param, ParseUUIDPipe, Post } from '@nestjs/common';
-import { ApiConflictResponse, ApiCreatedResponse, ApiNotFoundResponse, ApiOkResponse, ApiTags, ApiUnprocessableEntityResponse } from '@nestjs/swagger';
-import { CasesService, type CaseView } from './cases.service';
+import { Body, Controller, Delete, Get, HttpCode, Logger, Param, ParseUUIDPipe, Post } from '@nestjs/common';
+import {
+  ApiBadRequestResponse,
+  ApiBody,
+  ApiConflictResponse,
+  ApiConsumes,
+  ApiCreatedResponse,
+  ApiHeader,
+  ApiNotFoundResponse,
+  ApiOkResponse,
+  ApiTags,
+  ApiUnprocessableEntityResponse,
+} from '@nestjs/swagger';
+import { BulkResult, Idempotency, runBulk, type IdempotencyRequest } from '@hc/service-kit';
+import { CasesService, type CaseView, type CommandResponse } from './cases.service';
+import { CompletionDto } from './dto/completion.dto';
+import { ApplyFlagDto, ConfirmFlagDto, RemoveFlagDto } from './dto/hate-crime-flag.dto';
 import { PreChargeDecisionDto } from './dto/pre-charge-decision.dto';
+import { SpecialMeasuresDto } from './dto/special-measures.dto';
+
+const IDEMPOTENCY_HEADER = {
+  name: 'Idempotency-Key',
+  required: false,
+  description: 'Resending a command with the same key and body returns the first answer and records nothing new.',
+};
+const NO_REFERRAL = 'no_referral: the CPS has not received this case from the police';
+const BAD_INPUT = 'A field is missing or malformed; `errors` names each field.';
 
 @ApiTags('CPS cases')
+@ApiHeader(IDEMPOTENCY_HEADER)
 @Controller('cases')
 export class CasesController {
+  private readonly logger = new Logger('cps-bulk');
+
   constructor(private readonly cases: CasesService) {}
 
+  @Post('bulk')
+  @HttpCode(200)
+  @ApiConsumes('application/x-ndjson')
+  @ApiBody({
+    description:
+      'An extract from CPS case management: one command per line, e.g. ' +
+      '{"command":"CompleteProsecution","params":{"caseId":"...","defendantId":"..."},"body":{"outcome":"discontinued"},"idempotencyKey":"..."}. ' +
+      'Commands: ConfirmHateCrimeFlag, ApplyHateCrimeFlag, RemoveHateCrimeFlag, ApplyForSpecialMeasures (params.caseId); ' +
+      'MakePreChargeDecision, CompleteProsecution (params.caseId, params.defendantId). Lines run in order.',
+    schema: { type: 'string' },
+  })
+  @ApiOkResponse({ type: BulkResult, description: 'For every line: accepted with its answer, or rejected with the reason.' })
+  bulk(@Body() ndjson: string): Promise<BulkResult> {
+    return runBulk(typeof ndjson === 'string' ? ndjson : '', this.cases.bulkCommands(), this.logger);
+  }
+
+  @Post(':caseId/flag/confirmation')
+  @ApiCreatedResponse({ description: 'The CPS reviewed the flag and keeps it, with the strands given (a change) or as received.' })
+  @ApiBadRequestResponse({ description: BAD_INPUT })
+  @ApiNotFoundResponse({ description: NO_REFERRAL })
+  @ApiUnprocessableEntityResponse({
+    description:
+      'no_flag_to_confirm (apply one instead), religion_group_without_religion_strand, ' +
+      'aggravated_offence_needs_race_or_religion_strand (an aggravated offence is charged)',
+  })
+  confirmFlag(
+    @Param('caseId', new ParseUUIDPipe()) caseId: string,
+    @Body() body: ConfirmFlagDto,
+    @Idempotency() idempotency?: IdempotencyRequest,
+  ): Promise<CommandResponse> {
+    return this.cases.confirmFlag(caseId, body, idempotency);
+  }
+
+  @Post(':caseId/flag')
+  @ApiCreatedResponse({ description: 'The CPS first applied a flag the police had not; later charges carry it to court.' })
+  @ApiBadRequestResponse({ description: BAD_INPUT })
+  @ApiNotFoundResponse({ description: NO_REFERRAL })
+  @ApiConflictResponse({ description: 'flag_already_applied (confirm it to change its strands)' })
+  @ApiUnprocessableEntityResponse({ description: 'application_needs_reason, religion_group_without_religion_strand' })
+  applyFlag(
+    @Param('caseId', new ParseUUIDPipe()) caseId: string,
+    @Body() body: ApplyFlagDto,
+    @Idempotency() idempotency?: IdempotencyRequest,
+  ): Promise<CommandResponse> {
+    return this.cases.applyFlag(caseId, body, idempotency);
+  }
+
+  @Delete(':caseId/flag')
+  @ApiBody({ type: RemoveFlagDto })
+  @ApiOkResponse({ description: 'The flag was removed with its reason; later charges go to court unflagged.' })
+  @ApiBadRequestResponse({ description: BAD_INPUT })
+  @ApiNotFoundResponse({ description: NO_REFERRAL })
+  @ApiUnprocessableEntityResponse({
+    description: 'no_flag_to_remove, removal_needs_reason, aggravated_offence_needs_race_or_religion_strand (an aggravated offence is charged)',
+  })
+  removeFlag(
+    @Param('caseId', new ParseUUIDPipe()) caseId: string,
+    @Body() body: RemoveFlagDto,
+    @Idempotency() idempotency?: IdempotencyRequest,
+  ): Promise<CommandResponse> {
+    return this.cases.removeFlag(caseId, body, idempotency);
+  }
+
   @Post(':caseId/defendants/:defendantId/pre-charge-decision')
-  @ApiCreatedResponse({ description: 'The decision was recorded; a charge sends the defendant to court with the flag.' })
-  @ApiNotFoundResponse({ description: 'no_referral (no charge before a referral) or unknown_defendant' })
+  @ApiCreatedResponse({ description: 'The decision was recorded; a charge sends the defendant to court with the flag the CPS holds now.' })
+  @ApiBadRequestResponse({ description: BAD_INPUT })
+  @ApiNotFoundResponse({ description: `${NO_REFERRAL} (no charge before a referral); unknown_defendant` })
   @ApiConflictResponse({ description: 'decision_already_made' })
   @ApiUnprocessableEntityResponse({ description: 'charge_needs_offence, charges_only_with_charge_decision, aggravated_offence_needs_race_or_religion_strand' })
-  async decide(
+  makePreChargeDecision(
     @Param('caseId', new ParseUUIDPipe()) caseId: string,
     @Param('defendantId', new ParseUUIDPipe()) defendantId: string,
     @Body() body: PreChargeDecisionDto,
-  ): Promise<{ caseId: string; version: number }> {
-    const result = await this.cases.execute(caseId, {
-      type: 'MakePreChargeDecision',
-      caseId,
-      defendantId,
-      decision: body.decision,
-      decidedAt: body.decidedAt ?? new Date().toISOString(),
-      charges: (body.charges ?? []).map((charge) => ({ ...charge })),
-    });
-    return { caseId, version: result.version };
+    @Idempotency() idempotency?: IdempotencyRequest,
+  ): Promise<CommandResponse> {
+    return this.cases.makePreChargeDecision(caseId, defendantId, body, idempotency);
+  }
+
+  @Post(':caseId/special-measures')
+  @ApiCreatedResponse({ description: 'The CPS applied to the court for special measures for the victim.' })
+  @ApiBadRequestResponse({ description: BAD_INPUT })
+  @ApiNotFoundResponse({ description: NO_REFERRAL })
+  @ApiConflictResponse({ description: 'special_measures_already_applied_for (for this victim)' })
+  @ApiUnprocessableEntityResponse({ description: 'special_measures_need_charge (no defendant charged yet), special_measures_need_measure' })
+  applyForSpecialMeasures(
+    @Param('caseId', new ParseUUIDPipe()) caseId: string,
+    @Body() body: SpecialMeasuresDto,
+    @Idempotency() idempotency?: IdempotencyRequest,
+  ): Promise<CommandResponse> {
+    return this.cases.applyForSpecialMeasures(caseId, body, idempotency);
+  }
+
+  @Post(':caseId/defendants/:defendantId/completion')
+  @ApiCreatedResponse({ description: 'The CPS completed the prosecution of the defendant (discontinued or administratively finalised).' })
+  @ApiBadRequestResponse({ description: BAD_INPUT })
+  @ApiNotFoundResponse({ description: `${NO_REFERRAL}; unknown_defendant` })
+  @ApiConflictResponse({ description: 'prosecution_already_completed' })
+  @ApiUnprocessableEntityResponse({
+    description: 'outcome_comes_from_court (convictions, acquittals and dismissals come from the court result), not_charged',
+  })
+  completeProsecution(
+    @Param('caseId', new ParseUUIDPipe()) caseId: string,
+    @Param('defendantId', new ParseUUIDPipe()) defendantId: string,
+    @Body() body: CompletionDto,
+    @Idempotency() idempotency?: IdempotencyRequest,
+  ): Promise<CommandResponse> {
+    return this.cases.completeProsecution(caseId, defendantId, body, idempotency);
   }
 
   @Get(':caseId')
-  @ApiOkResponse({ description: 'The case as the CPS holds it, with the flag carried from the police, and its event history.' })
+  @ApiOkResponse({ description: 'The case as the CPS holds it (flag, decisions, charges, completed prosecutions) and its event history.' })
   @ApiNotFoundResponse({ description: 'case_not_found' })
   view(@Param('caseId', new ParseUUIDPipe()) caseId: string): Promise<CaseView> {
     return this.cases.view(caseId);

@@ -2,7 +2,12 @@ import { Injectable } from '@nestjs/common';
 import { randomUUID } from 'node:crypto';
 import { DomainError } from '@hc/domain';
 import { EventStore, toDomainEvent, type CommandResult, type StoredEvent } from '@hc/event-store';
+import type { BulkCommandTable, IdempotencyRequest } from '@hc/service-kit';
 import { cpsCaseDecider, type CpsCase, type CpsCommand, type CpsEvent } from '../domain/cps-case.decider';
+import { CompletionDto } from './dto/completion.dto';
+import { ApplyFlagDto, ConfirmFlagDto, RemoveFlagDto } from './dto/hate-crime-flag.dto';
+import { PreChargeDecisionDto } from './dto/pre-charge-decision.dto';
+import { SpecialMeasuresDto } from './dto/special-measures.dto';
 
 export interface CaseView {
   readonly caseId: string;
@@ -11,21 +16,153 @@ export interface CaseView {
   readonly events: readonly StoredEvent['envelope'][];
 }
 
+export type CommandResponse = { readonly caseId: string; readonly version: number } & Record<string, unknown>;
+
+/** Where an upstream event came from, so that what it causes is traced to it and happens once. */
+export interface UpstreamCause {
+  readonly eventId: string;
+  readonly correlationId: string;
+}
+
+/**
+ * The CPS commands, one method per use case, shared by the REST endpoints, the bulk extract and
+ * the consumers of the police and courts topics. Defaults that depend on the clock are filled in
+ * here, never in the decider.
+ */
 @Injectable()
 export class CasesService {
   constructor(private readonly store: EventStore) {}
 
-  execute(
+  confirmFlag(caseId: string, body: ConfirmFlagDto, idempotency?: IdempotencyRequest): Promise<CommandResponse> {
+    return this.execute(
+      {
+        type: 'ConfirmHateCrimeFlag',
+        caseId,
+        ...(body.hateCrime ? { hateCrime: { ...body.hateCrime } } : {}),
+        confirmedAt: body.confirmedAt ?? new Date().toISOString(),
+      },
+      { caseId },
+      idempotency,
+    );
+  }
+
+  applyFlag(caseId: string, body: ApplyFlagDto, idempotency?: IdempotencyRequest): Promise<CommandResponse> {
+    return this.execute(
+      {
+        type: 'ApplyHateCrimeFlag',
+        caseId,
+        hateCrime: { ...body.hateCrime },
+        appliedAt: body.appliedAt ?? new Date().toISOString(),
+        reason: body.reason,
+      },
+      { caseId },
+      idempotency,
+    );
+  }
+
+  removeFlag(caseId: string, body: RemoveFlagDto, idempotency?: IdempotencyRequest): Promise<CommandResponse> {
+    return this.execute(
+      { type: 'RemoveHateCrimeFlag', caseId, removedAt: body.removedAt ?? new Date().toISOString(), reason: body.reason },
+      { caseId },
+      idempotency,
+    );
+  }
+
+  makePreChargeDecision(
     caseId: string,
-    command: CpsCommand,
-    context: { causationId?: string; correlationId?: string; inboxMessageId?: string } = {},
-  ): Promise<CommandResult> {
-    return this.store.handle(caseId, cpsCaseDecider, command, {
+    defendantId: string,
+    body: PreChargeDecisionDto,
+    idempotency?: IdempotencyRequest,
+  ): Promise<CommandResponse> {
+    return this.execute(
+      {
+        type: 'MakePreChargeDecision',
+        caseId,
+        defendantId,
+        decision: body.decision,
+        decidedAt: body.decidedAt ?? new Date().toISOString(),
+        charges: (body.charges ?? []).map((charge) => ({ ...charge })),
+      },
+      { caseId, defendantId },
+      idempotency,
+    );
+  }
+
+  applyForSpecialMeasures(caseId: string, body: SpecialMeasuresDto, idempotency?: IdempotencyRequest): Promise<CommandResponse> {
+    return this.execute(
+      {
+        type: 'ApplyForSpecialMeasures',
+        caseId,
+        victimId: body.victimId,
+        measures: [...body.measures],
+        appliedAt: body.appliedAt ?? new Date().toISOString(),
+      },
+      { caseId, victimId: body.victimId },
+      idempotency,
+    );
+  }
+
+  completeProsecution(caseId: string, defendantId: string, body: CompletionDto, idempotency?: IdempotencyRequest): Promise<CommandResponse> {
+    return this.execute(
+      {
+        type: 'CompleteProsecution',
+        caseId,
+        defendantId,
+        outcome: body.outcome,
+        completedAt: body.completedAt ?? new Date().toISOString(),
+      },
+      { caseId, defendantId },
+      idempotency,
+    );
+  }
+
+  /**
+   * A command caused by an upstream agency's event (a police referral, a court result): traced to
+   * that event, and acted on once however often the event is delivered (the inbox).
+   */
+  react(command: CpsCommand, cause: UpstreamCause): Promise<CommandResult> {
+    return this.store.handle(command.type === 'ReceiveCaseFromPolice' ? command.referral.caseId : command.caseId, cpsCaseDecider, command, {
       now: new Date(),
-      causationId: context.causationId ?? randomUUID(),
-      ...(context.correlationId ? { correlationId: context.correlationId } : {}),
-      ...(context.inboxMessageId ? { inboxMessageId: context.inboxMessageId } : {}),
+      causationId: cause.eventId,
+      correlationId: cause.correlationId,
+      inboxMessageId: cause.eventId,
     });
+  }
+
+  /** The commands a CPS case management extract may hold, by name. */
+  bulkCommands(): BulkCommandTable {
+    return {
+      ConfirmHateCrimeFlag: {
+        body: ConfirmFlagDto,
+        params: ['caseId'],
+        run: (params, body, idempotency) => this.confirmFlag(params.caseId!, body, idempotency),
+      },
+      ApplyHateCrimeFlag: {
+        body: ApplyFlagDto,
+        params: ['caseId'],
+        run: (params, body, idempotency) => this.applyFlag(params.caseId!, body, idempotency),
+      },
+      RemoveHateCrimeFlag: {
+        body: RemoveFlagDto,
+        params: ['caseId'],
+        run: (params, body, idempotency) => this.removeFlag(params.caseId!, body, idempotency),
+      },
+      MakePreChargeDecision: {
+        body: PreChargeDecisionDto,
+        params: ['caseId', 'defendantId'],
+        run: (params, body, idempotency) => this.makePreChargeDecision(params.caseId!, params.defendantId!, body, idempotency),
+      },
+      ApplyForSpecialMeasures: {
+        body: SpecialMeasuresDto,
+        params: ['caseId'],
+        run: (params, body, idempotency) => this.applyForSpecialMeasures(params.caseId!, body, idempotency),
+      },
+      CompleteProsecution: {
+        body: CompletionDto,
+        params: ['caseId', 'defendantId'],
+        run: (params, body, idempotency) => this.completeProsecution(params.caseId!, params.defendantId!, body, idempotency),
+      },
+    };
   }
 
   async view(caseId: string): Promise<CaseView> {
@@ -36,5 +173,19 @@ export class CasesService {
       cpsCaseDecider.initialState(),
     );
     return { caseId, version: stream.length, state, events: stream.map((stored) => stored.envelope) };
+  }
+
+  private async execute(
+    command: Exclude<CpsCommand, { type: 'ReceiveCaseFromPolice' }>,
+    response: { caseId: string } & Record<string, unknown>,
+    idempotency: IdempotencyRequest | undefined,
+  ): Promise<CommandResponse> {
+    const result = await this.store.handle(command.caseId, cpsCaseDecider, command, {
+      now: new Date(),
+      causationId: randomUUID(),
+      ...(idempotency ? { idempotency: { ...idempotency, response } } : {}),
+    });
+    // The store answers a repeated key with the stored answer, and otherwise only with the version.
+    return { ...response, ...result.response } as CommandResponse;
   }
 }

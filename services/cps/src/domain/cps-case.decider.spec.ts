@@ -2,10 +2,20 @@ import type { CaseReferredToCps, HateCrimeFlag, Offence } from '@hc/contracts';
 import { givenWhenThen, stateAfter } from '@hc/testing';
 import {
   cpsCaseDecider,
+  type ApplyForSpecialMeasures,
+  type ApplyHateCrimeFlag,
   type CaseReceivedFromPolice,
+  type CompleteProsecution,
+  type ConfirmHateCrimeFlag,
+  type CpsHateCrimeFlagApplied,
+  type CpsHateCrimeFlagRemoved,
+  type HateCrimeFlagConfirmed,
   type MakePreChargeDecision,
   type PreChargeDecisionMade,
+  type ProsecutionCompleted,
   type ReceiveCaseFromPolice,
+  type RemoveHateCrimeFlag,
+  type SpecialMeasuresAppliedFor,
 } from './cps-case.decider';
 
 const given = givenWhenThen(cpsCaseDecider);
@@ -32,6 +42,10 @@ const raceAndReligion: HateCrimeFlag = {
   religionTargetedGroup: 'anti_muslim',
 };
 const sexualOrientationOnly: HateCrimeFlag = { strands: ['sexual_orientation'], perceivedBy: ['victim'] };
+const raceOnly: HateCrimeFlag = { strands: ['race'], perceivedBy: ['victim', 'officer'] };
+const disabilityOnly: HateCrimeFlag = { strands: ['disability'], perceivedBy: ['witness'] };
+const victimId = '7a6b5c4d-3e2f-4a1b-8c9d-0e1f2a3b4c5d';
+const convictionEventId = 'c0a1b2c3-d4e5-4f60-8a7b-9c0d1e2f3a4b';
 
 /** The police event the CPS consumer reads, exactly as it arrives on the police topic. */
 function policeReferral(overrides: Partial<CaseReferredToCps['data']> = {}): CaseReferredToCps['data'] {
@@ -104,6 +118,69 @@ function decisionMade(defendantId: string, overrides: Partial<PreChargeDecisionM
       ...overrides,
     },
   };
+}
+
+function confirmFlag(overrides: Partial<ConfirmHateCrimeFlag> = {}): ConfirmHateCrimeFlag {
+  return { type: 'ConfirmHateCrimeFlag', caseId, confirmedAt: '2024-05-22T09:00:00Z', ...overrides };
+}
+
+function flagConfirmed(hateCrime: HateCrimeFlag = raceAndReligion): HateCrimeFlagConfirmed {
+  return { type: 'HateCrimeFlagConfirmed', data: { caseId, hateCrime, confirmedAt: '2024-05-22T09:00:00Z' } };
+}
+
+function applyFlag(overrides: Partial<ApplyHateCrimeFlag> = {}): ApplyHateCrimeFlag {
+  return {
+    type: 'ApplyHateCrimeFlag',
+    caseId,
+    hateCrime: disabilityOnly,
+    appliedAt: '2024-05-22T09:00:00Z',
+    reason: 'Hostility towards the victim\'s disability disclosed in the victim personal statement',
+    ...overrides,
+  };
+}
+
+function flagApplied(): CpsHateCrimeFlagApplied {
+  return {
+    type: 'HateCrimeFlagApplied',
+    data: {
+      caseId,
+      hateCrime: disabilityOnly,
+      appliedAt: '2024-05-22T09:00:00Z',
+      reason: 'Hostility towards the victim\'s disability disclosed in the victim personal statement',
+    },
+  };
+}
+
+function removeFlag(overrides: Partial<RemoveHateCrimeFlag> = {}): RemoveHateCrimeFlag {
+  return { type: 'RemoveHateCrimeFlag', caseId, removedAt: '2024-05-22T09:00:00Z', reason: 'Wrongly flagged: the dispute was about a debt', ...overrides };
+}
+
+function flagRemoved(): CpsHateCrimeFlagRemoved {
+  return { type: 'HateCrimeFlagRemoved', data: { caseId, removedAt: '2024-05-22T09:00:00Z', reason: 'Wrongly flagged: the dispute was about a debt' } };
+}
+
+function applyForMeasures(overrides: Partial<ApplyForSpecialMeasures> = {}): ApplyForSpecialMeasures {
+  return { type: 'ApplyForSpecialMeasures', caseId, victimId, measures: ['screens', 'live_link'], appliedAt: '2024-06-10T09:00:00Z', ...overrides };
+}
+
+function measuresAppliedFor(measures: SpecialMeasuresAppliedFor['data']['measures'] = ['screens', 'live_link']): SpecialMeasuresAppliedFor {
+  return { type: 'SpecialMeasuresAppliedFor', data: { caseId, victimId, measures, appliedAt: '2024-06-10T09:00:00Z' } };
+}
+
+function complete(defendantId: string, overrides: Partial<CompleteProsecution> = {}): CompleteProsecution {
+  return { type: 'CompleteProsecution', caseId, defendantId, outcome: 'discontinued', completedAt: '2024-07-01T12:00:00Z', ...overrides };
+}
+
+function prosecutionCompleted(defendantId: string, overrides: Partial<ProsecutionCompleted['data']> = {}): ProsecutionCompleted {
+  return {
+    type: 'ProsecutionCompleted',
+    data: { caseId, defendantId, outcome: 'discontinued', completedAt: '2024-07-01T12:00:00Z', ...overrides },
+  };
+}
+
+/** As the courts consumer builds it from a `DefendantConvicted` (guilty plea) court event. */
+function guiltyPleaFromCourt(defendantId: string): CompleteProsecution {
+  return complete(defendantId, { outcome: 'guilty_plea', courtEventId: convictionEventId });
 }
 
 describe('CPS case decider', () => {
@@ -210,6 +287,275 @@ describe('CPS case decider', () => {
         .when(decideFor(firstDefendant))
         .thenFails('aggravated_offence_needs_race_or_religion_strand', 'rule_broken');
     });
+
+    it('carries to the court the strands the CPS confirmed, not the ones the police sent', () => {
+      given(caseReceived(), flagConfirmed(raceOnly))
+        .when(decideFor(firstDefendant))
+        .then([decisionMade(firstDefendant, { hateCrime: raceOnly })]);
+    });
+
+    it('carries to the court a flag the CPS applied to a case the police did not flag', () => {
+      given(unflaggedCaseReceived(), flagApplied())
+        .when(decideFor(firstDefendant, { charges: [harassment] }))
+        .then([decisionMade(firstDefendant, { charges: [harassment], hateCrime: disabilityOnly })]);
+    });
+
+    it('sends a charge to the court unflagged once the CPS removed the flag', () => {
+      const { hateCrime: _flag, ...data } = decisionMade(firstDefendant, { charges: [harassment] }).data;
+      given(caseReceived(), flagRemoved())
+        .when(decideFor(firstDefendant, { charges: [harassment] }))
+        .then([{ type: 'PreChargeDecisionMade', data }]);
+    });
+
+    it('refuses a racially or religiously aggravated charge once the CPS removed the flag', () => {
+      given(caseReceived(), flagRemoved())
+        .when(decideFor(firstDefendant))
+        .thenFails('aggravated_offence_needs_race_or_religion_strand', 'rule_broken');
+    });
+
+    it('refuses a racially or religiously aggravated charge once the CPS confirmed the flag without race or religion', () => {
+      given(caseReceived(), flagConfirmed(sexualOrientationOnly))
+        .when(decideFor(firstDefendant))
+        .thenFails('aggravated_offence_needs_race_or_religion_strand', 'rule_broken');
+    });
+  });
+
+  describe('confirming the flag', () => {
+    it('confirms the flag exactly as received when no flag is given', () => {
+      given(caseReceived()).when(confirmFlag()).then([flagConfirmed(raceAndReligion)]);
+    });
+
+    it('confirms the flag with other strands, which is how the CPS changes them', () => {
+      given(caseReceived()).when(confirmFlag({ hateCrime: raceOnly })).then([flagConfirmed(raceOnly)]);
+    });
+
+    it('confirms again a flag it confirmed before, keeping the last confirmed strands', () => {
+      given(caseReceived(), flagConfirmed(raceOnly)).when(confirmFlag()).then([flagConfirmed(raceOnly)]);
+    });
+
+    it('confirms a flag the CPS itself applied', () => {
+      given(unflaggedCaseReceived(), flagApplied()).when(confirmFlag()).then([flagConfirmed(disabilityOnly)]);
+    });
+
+    it('refuses to confirm a flag on a case the police never referred', () => {
+      given().when(confirmFlag()).thenFails('no_referral', 'not_found');
+    });
+
+    it('refuses to confirm a flag on a case that is not flagged', () => {
+      given(unflaggedCaseReceived()).when(confirmFlag({ hateCrime: raceOnly })).thenFails('no_flag_to_confirm', 'rule_broken');
+    });
+
+    it('refuses to confirm a flag the CPS removed', () => {
+      given(caseReceived(), flagRemoved()).when(confirmFlag()).thenFails('no_flag_to_confirm', 'rule_broken');
+    });
+
+    it('refuses a confirmed flag with no strand', () => {
+      given(caseReceived()).when(confirmFlag({ hateCrime: { strands: [], perceivedBy: ['victim'] } })).thenFails('flag_needs_strand', 'rule_broken');
+    });
+
+    it('refuses a confirmed flag that says nobody perceived the hostility', () => {
+      given(caseReceived()).when(confirmFlag({ hateCrime: { strands: ['race'], perceivedBy: [] } })).thenFails('flag_needs_perceiver', 'rule_broken');
+    });
+
+    it('refuses a religion targeted group on a confirmed flag without the religion strand', () => {
+      given(caseReceived())
+        .when(confirmFlag({ hateCrime: { strands: ['race'], perceivedBy: ['victim'], religionTargetedGroup: 'antisemitic' } }))
+        .thenFails('religion_group_without_religion_strand', 'rule_broken');
+    });
+
+    it('refuses to drop race and religion from the flag while a racially or religiously aggravated offence is charged', () => {
+      given(caseReceived(), decisionMade(firstDefendant))
+        .when(confirmFlag({ hateCrime: sexualOrientationOnly }))
+        .thenFails('aggravated_offence_needs_race_or_religion_strand', 'rule_broken');
+    });
+  });
+
+  describe('applying a flag the police did not', () => {
+    it('applies the flag with its reason', () => {
+      given(unflaggedCaseReceived()).when(applyFlag()).then([flagApplied()]);
+    });
+
+    it('applies a flag again after the CPS removed the police flag', () => {
+      given(caseReceived(), flagRemoved()).when(applyFlag()).then([flagApplied()]);
+    });
+
+    it('refuses to apply a flag on a case the police never referred', () => {
+      given().when(applyFlag()).thenFails('no_referral', 'not_found');
+    });
+
+    it('refuses to apply a flag to a case that is already flagged', () => {
+      given(caseReceived()).when(applyFlag()).thenFails('flag_already_applied', 'conflict');
+    });
+
+    it.each(['', '   '])('refuses to apply a flag with the blank reason %j', (reason) => {
+      given(unflaggedCaseReceived()).when(applyFlag({ reason })).thenFails('application_needs_reason', 'rule_broken');
+    });
+
+    it('refuses an applied flag with no strand', () => {
+      given(unflaggedCaseReceived())
+        .when(applyFlag({ hateCrime: { strands: [], perceivedBy: ['victim'] } }))
+        .thenFails('flag_needs_strand', 'rule_broken');
+    });
+
+    it('refuses an applied flag that says nobody perceived the hostility', () => {
+      given(unflaggedCaseReceived())
+        .when(applyFlag({ hateCrime: { strands: ['disability'], perceivedBy: [] } }))
+        .thenFails('flag_needs_perceiver', 'rule_broken');
+    });
+
+    it('refuses a religion targeted group on an applied flag without the religion strand', () => {
+      given(unflaggedCaseReceived())
+        .when(applyFlag({ hateCrime: { strands: ['disability'], perceivedBy: ['victim'], religionTargetedGroup: 'anti_sikh' } }))
+        .thenFails('religion_group_without_religion_strand', 'rule_broken');
+    });
+  });
+
+  describe('removing the flag', () => {
+    it('removes the flag the police sent, with the reason', () => {
+      given(caseReceived()).when(removeFlag()).then([flagRemoved()]);
+    });
+
+    it('removes a flag the CPS applied', () => {
+      given(unflaggedCaseReceived(), flagApplied()).when(removeFlag()).then([flagRemoved()]);
+    });
+
+    it('removes the flag after a charge that is not racially or religiously aggravated', () => {
+      given(caseReceived({ offences: [harassment] }), decisionMade(firstDefendant, { charges: [harassment] }))
+        .when(removeFlag())
+        .then([flagRemoved()]);
+    });
+
+    it('refuses to remove a flag on a case the police never referred', () => {
+      given().when(removeFlag()).thenFails('no_referral', 'not_found');
+    });
+
+    it('refuses to remove a flag from a case that is not flagged', () => {
+      given(unflaggedCaseReceived()).when(removeFlag()).thenFails('no_flag_to_remove', 'rule_broken');
+    });
+
+    it('refuses to remove a flag twice', () => {
+      given(caseReceived(), flagRemoved()).when(removeFlag()).thenFails('no_flag_to_remove', 'rule_broken');
+    });
+
+    it.each(['', ' \t\n '])('refuses a removal with the blank reason %j', (reason) => {
+      given(caseReceived()).when(removeFlag({ reason })).thenFails('removal_needs_reason', 'rule_broken');
+    });
+
+    it('refuses to remove the flag while a racially or religiously aggravated offence is charged', () => {
+      given(caseReceived(), decisionMade(firstDefendant))
+        .when(removeFlag())
+        .thenFails('aggravated_offence_needs_race_or_religion_strand', 'rule_broken');
+    });
+  });
+
+  describe('applying for special measures', () => {
+    it('applies for special measures for the victim once a defendant is charged', () => {
+      given(caseReceived(), decisionMade(firstDefendant)).when(applyForMeasures()).then([measuresAppliedFor()]);
+    });
+
+    it('applies for further measures for the same victim', () => {
+      given(caseReceived(), decisionMade(firstDefendant), measuresAppliedFor())
+        .when(applyForMeasures({ measures: ['intermediary'] }))
+        .then([measuresAppliedFor(['intermediary'])]);
+    });
+
+    it('refuses special measures on a case the police never referred', () => {
+      given().when(applyForMeasures()).thenFails('no_referral', 'not_found');
+    });
+
+    it('refuses special measures before any defendant is charged', () => {
+      given(caseReceived()).when(applyForMeasures()).thenFails('special_measures_need_charge', 'rule_broken');
+    });
+
+    it('refuses special measures when no defendant was charged', () => {
+      given(
+        caseReceived(),
+        decisionMade(firstDefendant, { decision: 'no_further_action_evidential', charges: [] }),
+        decisionMade(secondDefendant, { decision: 'out_of_court_disposal', charges: [] }),
+      )
+        .when(applyForMeasures())
+        .thenFails('special_measures_need_charge', 'rule_broken');
+    });
+
+    it('refuses an application that names no measure', () => {
+      given(caseReceived(), decisionMade(firstDefendant)).when(applyForMeasures({ measures: [] })).thenFails('special_measures_need_measure', 'rule_broken');
+    });
+
+    it('refuses to apply again for a measure already applied for the victim', () => {
+      given(caseReceived(), decisionMade(firstDefendant), measuresAppliedFor())
+        .when(applyForMeasures({ measures: ['intermediary', 'screens'] }))
+        .thenFails('special_measures_already_applied_for', 'conflict');
+    });
+  });
+
+  describe('completing a prosecution', () => {
+    const charged = [caseReceived(), decisionMade(firstDefendant)] as const;
+
+    it.each(['discontinued', 'administratively_finalised'] as const)('records the CPS decision %s, with no court event', (outcome) => {
+      given(...charged).when(complete(firstDefendant, { outcome })).then([prosecutionCompleted(firstDefendant, { outcome })]);
+    });
+
+    it.each(['guilty_plea', 'conviction_after_trial', 'proof_in_absence', 'dismissed', 'acquitted'] as const)(
+      'records the court outcome %s with the court event it came from',
+      (outcome) => {
+        given(...charged)
+          .when(complete(firstDefendant, { outcome, courtEventId: convictionEventId }))
+          .then([prosecutionCompleted(firstDefendant, { outcome, courtEventId: convictionEventId })]);
+      },
+    );
+
+    it('completes each defendant on its own', () => {
+      given(...charged, decisionMade(secondDefendant), prosecutionCompleted(firstDefendant))
+        .when(guiltyPleaFromCourt(secondDefendant))
+        .then([prosecutionCompleted(secondDefendant, { outcome: 'guilty_plea', courtEventId: convictionEventId })]);
+    });
+
+    it('does nothing when the same court result is delivered again', () => {
+      given(...charged, prosecutionCompleted(firstDefendant, { outcome: 'guilty_plea', courtEventId: convictionEventId }))
+        .when(guiltyPleaFromCourt(firstDefendant))
+        .then([]);
+    });
+
+    it.each(['guilty_plea', 'conviction_after_trial', 'proof_in_absence', 'dismissed', 'acquitted'] as const)(
+      'refuses %s sent by the CPS itself: the court decides it',
+      (outcome) => {
+        given(...charged).when(complete(firstDefendant, { outcome })).thenFails('outcome_comes_from_court', 'rule_broken');
+      },
+    );
+
+    it('refuses to complete a prosecution on a case the police never referred', () => {
+      given().when(complete(firstDefendant)).thenFails('no_referral', 'not_found');
+    });
+
+    it('refuses to complete the prosecution of a defendant who was not referred on the case', () => {
+      given(...charged).when(complete('5c4b3a29-1807-4f6e-9d5c-4b3a29180706')).thenFails('unknown_defendant', 'not_found');
+    });
+
+    it('refuses to complete the prosecution of a defendant awaiting a decision', () => {
+      given(...charged).when(complete(secondDefendant)).thenFails('not_charged', 'rule_broken');
+    });
+
+    it('refuses to complete the prosecution of a defendant the CPS decided not to charge', () => {
+      given(...charged, decisionMade(secondDefendant, { decision: 'no_further_action_public_interest', charges: [] }))
+        .when(complete(secondDefendant))
+        .thenFails('not_charged', 'rule_broken');
+    });
+
+    it('refuses to complete a prosecution twice', () => {
+      given(...charged, prosecutionCompleted(firstDefendant))
+        .when(complete(firstDefendant, { outcome: 'administratively_finalised' }))
+        .thenFails('prosecution_already_completed', 'conflict');
+    });
+
+    it('refuses a court conviction after the CPS discontinued the prosecution', () => {
+      given(...charged, prosecutionCompleted(firstDefendant)).when(guiltyPleaFromCourt(firstDefendant)).thenFails('prosecution_already_completed', 'conflict');
+    });
+
+    it('refuses a second court result for a prosecution another court result completed', () => {
+      given(...charged, prosecutionCompleted(firstDefendant, { outcome: 'guilty_plea', courtEventId: convictionEventId }))
+        .when(complete(firstDefendant, { outcome: 'acquitted', courtEventId: '1f2e3d4c-5b6a-4978-8695-a4b3c2d1e0f9' }))
+        .thenFails('prosecution_already_completed', 'conflict');
+    });
   });
 
   describe('evolve', () => {
@@ -227,7 +573,66 @@ describe('CPS case decider', () => {
         hateCrime: raceAndReligion,
         offences: [raciallyAggravatedHarassment],
         decisions: { [firstDefendant]: null, [secondDefendant]: null },
+        charges: {},
+        prosecutions: {},
+        specialMeasures: {},
       });
+    });
+
+    it('holds an unflagged case without a hateCrime field at all', () => {
+      expect(stateAfter(cpsCaseDecider, [unflaggedCaseReceived()])).not.toHaveProperty('hateCrime');
+    });
+
+    it('holds the strands the CPS confirmed, and that it reviewed the flag', () => {
+      expect(stateAfter(cpsCaseDecider, [caseReceived(), flagConfirmed(raceOnly)])).toMatchObject({
+        hateCrime: raceOnly,
+        flagReview: { outcome: 'confirmed', at: '2024-05-22T09:00:00Z' },
+      });
+    });
+
+    it('holds the flag the CPS applied, with its reason', () => {
+      expect(stateAfter(cpsCaseDecider, [unflaggedCaseReceived(), flagApplied()])).toMatchObject({
+        hateCrime: disabilityOnly,
+        flagReview: { outcome: 'applied', at: '2024-05-22T09:00:00Z', reason: flagApplied().data.reason },
+      });
+    });
+
+    it('drops the flag the CPS removed and keeps the reason', () => {
+      const state = stateAfter(cpsCaseDecider, [caseReceived(), flagRemoved()]);
+      expect(state).not.toHaveProperty('hateCrime');
+      expect(state).toMatchObject({ flagReview: { outcome: 'removed', at: '2024-05-22T09:00:00Z', reason: flagRemoved().data.reason } });
+    });
+
+    it('keeps the offences charged for each charged defendant only', () => {
+      const state = stateAfter(cpsCaseDecider, [
+        caseReceived(),
+        decisionMade(firstDefendant),
+        decisionMade(secondDefendant, { decision: 'no_further_action_evidential', charges: [] }),
+      ]);
+      expect(state).toMatchObject({ charges: { [firstDefendant]: [raciallyAggravatedHarassment] } });
+      expect(state).not.toHaveProperty(['charges', secondDefendant]);
+    });
+
+    it('adds up the special measures applied for each victim', () => {
+      const state = stateAfter(cpsCaseDecider, [caseReceived(), decisionMade(firstDefendant), measuresAppliedFor(), measuresAppliedFor(['intermediary'])]);
+      expect(state).toMatchObject({ specialMeasures: { [victimId]: ['screens', 'live_link', 'intermediary'] } });
+    });
+
+    it('records each completed prosecution with its outcome and, for a court result, the court event', () => {
+      const state = stateAfter(cpsCaseDecider, [
+        caseReceived(),
+        decisionMade(firstDefendant),
+        decisionMade(secondDefendant),
+        prosecutionCompleted(firstDefendant),
+        prosecutionCompleted(secondDefendant, { outcome: 'guilty_plea', courtEventId: convictionEventId }),
+      ]);
+      expect(state).toMatchObject({
+        prosecutions: {
+          [firstDefendant]: { outcome: 'discontinued', completedAt: '2024-07-01T12:00:00Z' },
+          [secondDefendant]: { outcome: 'guilty_plea', completedAt: '2024-07-01T12:00:00Z', courtEventId: convictionEventId },
+        },
+      });
+      expect(state).not.toHaveProperty(['prosecutions', firstDefendant, 'courtEventId']);
     });
 
     it('records each decision against its defendant', () => {
@@ -240,6 +645,16 @@ describe('CPS case decider', () => {
 
     it('ignores a decision that arrives before the case was received', () => {
       expect(stateAfter(cpsCaseDecider, [decisionMade(firstDefendant)])).toEqual({ status: 'none' });
+    });
+
+    it.each([
+      ['HateCrimeFlagConfirmed', flagConfirmed()],
+      ['HateCrimeFlagApplied', flagApplied()],
+      ['HateCrimeFlagRemoved', flagRemoved()],
+      ['SpecialMeasuresAppliedFor', measuresAppliedFor()],
+      ['ProsecutionCompleted', prosecutionCompleted(firstDefendant)],
+    ] as const)('ignores %s arriving before the case was received', (_type, event) => {
+      expect(stateAfter(cpsCaseDecider, [event])).toEqual({ status: 'none' });
     });
   });
 });

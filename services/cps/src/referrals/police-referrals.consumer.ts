@@ -21,10 +21,9 @@ export class PoliceReferralsConsumer {
     await this.upstream.consume(value, context, async (envelope) => {
       if (!envelope.type.endsWith('.CaseReferredToCps')) return;
       const referral = envelope.data as CaseReferredToCps['data'];
-      await this.cases.execute(
-        referral.caseId,
+      await this.cases.react(
         { type: 'ReceiveCaseFromPolice', referralEventId: envelope.id, receivedAt: envelope.time, referral },
-        { causationId: envelope.id, correlationId: envelope.correlationid, inboxMessageId: envelope.id },
+        { eventId: envelope.id, correlationId: envelope.correlationid },
       );
     });
   }

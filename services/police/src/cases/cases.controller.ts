@@ -1,5 +1,6 @@
-import { Body, Controller, Get, HttpCode, Param, ParseUUIDPipe, Post } from '@nestjs/common';
+import { applyDecorators, Body, Controller, Delete, Get, HttpCode, HttpStatus, Logger, Param, ParseUUIDPipe, Post, Put } from '@nestjs/common';
 import {
+  ApiBadRequestResponse,
   ApiBody,
   ApiConflictResponse,
   ApiConsumes,
@@ -7,22 +8,40 @@ import {
   ApiHeader,
   ApiNotFoundResponse,
   ApiOkResponse,
+  ApiOperation,
   ApiTags,
   ApiUnprocessableEntityResponse,
 } from '@nestjs/swagger';
-import { Logger } from '@nestjs/common';
 import { BulkResult, Idempotency, runBulk, type IdempotencyRequest } from '@hc/service-kit';
 import { CasesService, type CaseView, type CommandResponse } from './cases.service';
+import { ApplyHateCrimeFlagDto, ChangeHateCrimeFlagDto, RemoveHateCrimeFlagDto } from './dto/hate-crime-flag.dto';
+import { AssignPoliceOutcomeDto } from './dto/police-outcome.dto';
 import { IdentifySuspectDto, RecordCrimeDto, ReferCaseDto } from './dto/record-crime.dto';
+import { AssessVictimNeedsDto } from './dto/victim-needs.dto';
 
 const IDEMPOTENCY_HEADER = {
   name: 'Idempotency-Key',
   required: false,
-  description: 'Resending a command with the same key and body returns the first answer and records nothing new.',
+  description:
+    'Resending a command with the same key and body returns the first answer and records nothing new; ' +
+    'the same key with another request is refused with 409 idempotency_key_reused.',
 };
 
+/**
+ * What every command endpoint shares: the Idempotency-Key header, and 400 naming each bad field.
+ * Every command answers 201 Created when its event was recorded, PUT and DELETE included: each
+ * command appends an event to the case, and a line of a bulk extract reports the same status.
+ */
+const Command = () =>
+  applyDecorators(
+    ApiHeader(IDEMPOTENCY_HEADER),
+    ApiBadRequestResponse({
+      description:
+        'A field is missing, of the wrong type or not allowed, or the case id or Idempotency-Key is malformed; `errors` names each field (e.g. `hateCrime.strands`).',
+    }),
+  );
+
 @ApiTags('police cases')
-@ApiHeader(IDEMPOTENCY_HEADER)
 @Controller('cases')
 export class CasesController {
   private readonly logger = new Logger('police-bulk');
@@ -30,9 +49,14 @@ export class CasesController {
   constructor(private readonly cases: CasesService) {}
 
   @Post()
+  @Command()
   @ApiCreatedResponse({ description: 'The crime was recorded; the case id is derived from force and crime reference.' })
-  @ApiConflictResponse({ description: 'case_already_recorded: this force already recorded this crime reference.' })
-  @ApiUnprocessableEntityResponse({ description: 'A domain rule was broken, e.g. unknown_force, aggravated_offence_needs_race_or_religion_strand.' })
+  @ApiConflictResponse({ description: 'case_already_recorded (this force already recorded this crime reference), idempotency_key_reused' })
+  @ApiUnprocessableEntityResponse({
+    description:
+      'unknown_force, flag_needs_strand, flag_needs_perceiver, religion_group_without_religion_strand, ' +
+      'aggravated_offence_needs_race_or_religion_strand (a CDA 1998 ss.29-32 offence needs the race or religion strand)',
+  })
   recordCrime(@Body() body: RecordCrimeDto, @Idempotency() idempotency?: IdempotencyRequest): Promise<CommandResponse> {
     return this.cases.recordCrime(body, idempotency);
   }
@@ -43,7 +67,8 @@ export class CasesController {
   @ApiBody({
     description:
       'A nightly extract: one command per line, e.g. {"command":"RecordCrime","params":{},"body":{...},"idempotencyKey":"..."}. ' +
-      'Commands: RecordCrime, IdentifySuspect (params.caseId), ReferCaseToCps (params.caseId). Lines run in order.',
+      'Commands: RecordCrime; with params.caseId: IdentifySuspect, ReferCaseToCps, ApplyHateCrimeFlag, ChangeHateCrimeFlag, ' +
+      'RemoveHateCrimeFlag, AssessVictimNeeds, AssignPoliceOutcome. Bodies are those of the REST endpoints. Lines run in order.',
     schema: { type: 'string' },
   })
   @ApiOkResponse({ type: BulkResult, description: 'For every line: accepted with its answer, or rejected with the reason.' })
@@ -52,9 +77,10 @@ export class CasesController {
   }
 
   @Post(':caseId/suspects')
+  @Command()
   @ApiCreatedResponse({ description: 'The suspect was identified; answers with the pseudonymous suspect id.' })
   @ApiNotFoundResponse({ description: 'case_not_found' })
-  @ApiConflictResponse({ description: 'suspect_already_identified' })
+  @ApiConflictResponse({ description: 'suspect_already_identified, idempotency_key_reused' })
   identifySuspect(
     @Param('caseId', new ParseUUIDPipe()) caseId: string,
     @Body() body: IdentifySuspectDto,
@@ -64,9 +90,11 @@ export class CasesController {
   }
 
   @Post(':caseId/referral')
+  @Command()
   @ApiCreatedResponse({ description: 'The case was referred to the CPS with its flag and strands; the CPS opens its case from this event.' })
+  @ApiNotFoundResponse({ description: 'case_not_found' })
   @ApiUnprocessableEntityResponse({ description: 'referral_needs_suspect, malformed_urn or urn_force_mismatch' })
-  @ApiConflictResponse({ description: 'case_already_referred' })
+  @ApiConflictResponse({ description: 'case_already_referred, idempotency_key_reused' })
   referToCps(
     @Param('caseId', new ParseUUIDPipe()) caseId: string,
     @Body() body: ReferCaseDto,
@@ -75,8 +103,97 @@ export class CasesController {
     return this.cases.referToCps(caseId, body, idempotency);
   }
 
+  @Post(':caseId/flag')
+  @Command()
+  @ApiOperation({ summary: 'Apply the hate crime flag to a crime recorded without one (e.g. hostility disclosed later)' })
+  @ApiCreatedResponse({ description: 'HateCrimeFlagApplied was recorded; a later referral carries this flag.' })
+  @ApiNotFoundResponse({ description: 'case_not_found' })
+  @ApiConflictResponse({ description: 'flag_already_applied (the case is flagged already; change the flag with PUT instead), idempotency_key_reused' })
+  @ApiUnprocessableEntityResponse({
+    description: 'application_needs_reason (blank reason), flag_needs_strand, flag_needs_perceiver, religion_group_without_religion_strand',
+  })
+  applyFlag(
+    @Param('caseId', new ParseUUIDPipe()) caseId: string,
+    @Body() body: ApplyHateCrimeFlagDto,
+    @Idempotency() idempotency?: IdempotencyRequest,
+  ): Promise<CommandResponse> {
+    return this.cases.applyFlag(caseId, body, idempotency);
+  }
+
+  @Put(':caseId/flag')
+  @Command()
+  @HttpCode(HttpStatus.CREATED)
+  @ApiOperation({ summary: "Change the flag's strands, perceivers or religion targeted group; send the whole flag as it should stand" })
+  @ApiCreatedResponse({ description: 'HateCrimeFlagChanged was recorded with the strands before the change.' })
+  @ApiNotFoundResponse({ description: 'case_not_found' })
+  @ApiConflictResponse({ description: 'no_flag_to_change (apply one with POST), flag_unchanged (the flag sent is the one the case carries), idempotency_key_reused' })
+  @ApiUnprocessableEntityResponse({
+    description:
+      'change_needs_reason (blank reason), flag_needs_strand, flag_needs_perceiver, religion_group_without_religion_strand, ' +
+      'aggravated_offence_needs_race_or_religion_strand (a CDA 1998 ss.29-32 offence would lose its race or religion strand)',
+  })
+  changeFlag(
+    @Param('caseId', new ParseUUIDPipe()) caseId: string,
+    @Body() body: ChangeHateCrimeFlagDto,
+    @Idempotency() idempotency?: IdempotencyRequest,
+  ): Promise<CommandResponse> {
+    return this.cases.changeFlag(caseId, body, idempotency);
+  }
+
+  @Delete(':caseId/flag')
+  @Command()
+  @HttpCode(HttpStatus.CREATED)
+  @ApiOperation({ summary: 'Remove the hate crime flag; the JSON body gives the reason, which is mandatory' })
+  @ApiCreatedResponse({ description: 'HateCrimeFlagRemoved was recorded with its reason (201, like every command: an event was recorded).' })
+  @ApiNotFoundResponse({ description: 'case_not_found' })
+  @ApiConflictResponse({ description: 'no_flag_to_remove, idempotency_key_reused' })
+  @ApiUnprocessableEntityResponse({
+    description:
+      'removal_needs_reason (blank reason), aggravated_offence_needs_race_or_religion_strand (a CDA 1998 ss.29-32 offence cannot be unflagged)',
+  })
+  removeFlag(
+    @Param('caseId', new ParseUUIDPipe()) caseId: string,
+    @Body() body: RemoveHateCrimeFlagDto,
+    @Idempotency() idempotency?: IdempotencyRequest,
+  ): Promise<CommandResponse> {
+    return this.cases.removeFlag(caseId, body, idempotency);
+  }
+
+  @Post(':caseId/victim-needs')
+  @Command()
+  @ApiOperation({ summary: "Record a Victims' Code needs assessment for a pseudonymous victim" })
+  @ApiCreatedResponse({ description: 'VictimNeedsAssessed was recorded; answers with the pseudonymous victim id (generated when not sent).' })
+  @ApiNotFoundResponse({ description: 'case_not_found' })
+  @ApiConflictResponse({ description: 'idempotency_key_reused' })
+  @ApiUnprocessableEntityResponse({ description: 'hate_crime_victim_needs_enhanced_service: the case is flagged, so enhancedService must be true' })
+  assessVictimNeeds(
+    @Param('caseId', new ParseUUIDPipe()) caseId: string,
+    @Body() body: AssessVictimNeedsDto,
+    @Idempotency() idempotency?: IdempotencyRequest,
+  ): Promise<CommandResponse> {
+    return this.cases.assessVictimNeeds(caseId, body, idempotency);
+  }
+
+  @Post(':caseId/outcome')
+  @Command()
+  @ApiOperation({ summary: 'Assign the Home Office outcome type; an outcome is final' })
+  @ApiCreatedResponse({ description: 'PoliceOutcomeAssigned was recorded.' })
+  @ApiNotFoundResponse({ description: 'case_not_found' })
+  @ApiConflictResponse({ description: 'outcome_already_assigned, idempotency_key_reused' })
+  @ApiUnprocessableEntityResponse({
+    description: 'charge_needs_referral (outcome 1 before a referral to the CPS), suspect_was_identified (outcome 18 on a case with a suspect)',
+  })
+  assignOutcome(
+    @Param('caseId', new ParseUUIDPipe()) caseId: string,
+    @Body() body: AssignPoliceOutcomeDto,
+    @Idempotency() idempotency?: IdempotencyRequest,
+  ): Promise<CommandResponse> {
+    return this.cases.assignOutcome(caseId, body, idempotency);
+  }
+
   @Get(':caseId')
   @ApiOkResponse({ description: "The case as the police hold it, and its event history in the police's store." })
+  @ApiBadRequestResponse({ description: 'caseId is not a UUID' })
   @ApiNotFoundResponse({ description: 'case_not_found' })
   view(@Param('caseId', new ParseUUIDPipe()) caseId: string): Promise<CaseView> {
     return this.cases.view(caseId);

@@ -1,17 +1,38 @@
 import {
   FORCES,
   parseUrn,
+  POLICE_OUTCOME_CODES,
+  sameStrands,
   type CaseReferredToCps,
   type CrimeRecorded,
   type HateCrimeFlag,
+  type HateCrimeFlagApplied,
+  type HateCrimeFlagChanged,
+  type HateCrimeFlagRemoved,
   type Offence,
   type PoliceEvent,
+  type PoliceOutcomeAssigned,
+  type PoliceOutcomeCode,
+  type RiskLevel,
+  type SpecialMeasure,
   type SuspectIdentified,
+  type VictimNeed,
+  type VictimNeedsAssessed,
 } from '@hc/contracts';
 import { assertNever, checkAggravatedOffences, checkFlag, DomainError, type Decider } from '@hc/domain';
 
 // ---- events ---------------------------------------------------------------------------------
-export type { CaseReferredToCps, CrimeRecorded, PoliceEvent, SuspectIdentified };
+export type {
+  CaseReferredToCps,
+  CrimeRecorded,
+  HateCrimeFlagApplied,
+  HateCrimeFlagChanged,
+  HateCrimeFlagRemoved,
+  PoliceEvent,
+  PoliceOutcomeAssigned,
+  SuspectIdentified,
+  VictimNeedsAssessed,
+};
 
 // ---- state ----------------------------------------------------------------------------------
 export type PoliceCase =
@@ -21,10 +42,17 @@ export type PoliceCase =
       readonly caseId: string;
       readonly forceCode: string;
       readonly offences: readonly Offence[];
+      /** The flag as it stands now: recorded, then applied, changed or removed. */
       readonly hateCrime?: HateCrimeFlag;
       readonly suspectIds: readonly string[];
+      /** Victims whose needs were assessed, in the order of their first assessment. */
+      readonly victimIds: readonly string[];
       readonly urn?: string;
+      /** Home Office outcome type, once assigned; it is final. */
+      readonly outcomeCode?: PoliceOutcomeCode;
     };
+
+type RecordedCase = Exclude<PoliceCase, { status: 'none' }>;
 
 export const initialState = (): PoliceCase => ({ status: 'none' });
 
@@ -39,6 +67,7 @@ export function evolve(state: PoliceCase, event: PoliceEvent): PoliceCase {
         offences: event.data.offences,
         hateCrime: event.data.hateCrime,
         suspectIds: [],
+        victimIds: [],
       };
     case 'SuspectIdentified':
       if (state.status === 'none') return state;
@@ -46,6 +75,22 @@ export function evolve(state: PoliceCase, event: PoliceEvent): PoliceCase {
     case 'CaseReferredToCps':
       if (state.status === 'none') return state;
       return { ...state, status: 'referred', urn: event.data.urn };
+    case 'HateCrimeFlagApplied':
+    case 'HateCrimeFlagChanged':
+      if (state.status === 'none') return state;
+      return { ...state, hateCrime: event.data.hateCrime };
+    case 'HateCrimeFlagRemoved': {
+      if (state.status === 'none') return state;
+      const { hateCrime: _removed, ...unflagged } = state;
+      return unflagged;
+    }
+    case 'VictimNeedsAssessed':
+      if (state.status === 'none') return state;
+      if (state.victimIds.includes(event.data.victimId)) return state;
+      return { ...state, victimIds: [...state.victimIds, event.data.victimId] };
+    case 'PoliceOutcomeAssigned':
+      if (state.status === 'none') return state;
+      return { ...state, outcomeCode: event.data.outcomeCode };
     default:
       return assertNever(event, 'police event');
   }
@@ -77,7 +122,61 @@ export type ReferCaseToCps = {
   readonly victimNeedsPassedOn: boolean;
 };
 
-export type PoliceCommand = RecordCrime | IdentifySuspect | ReferCaseToCps;
+export type ApplyHateCrimeFlag = {
+  readonly type: 'ApplyHateCrimeFlag';
+  readonly caseId: string;
+  readonly hateCrime: HateCrimeFlag;
+  readonly appliedAt: string;
+  readonly reason: string;
+};
+
+export type ChangeHateCrimeFlag = {
+  readonly type: 'ChangeHateCrimeFlag';
+  readonly caseId: string;
+  readonly hateCrime: HateCrimeFlag;
+  readonly changedAt: string;
+  readonly reason: string;
+};
+
+export type RemoveHateCrimeFlag = {
+  readonly type: 'RemoveHateCrimeFlag';
+  readonly caseId: string;
+  readonly removedAt: string;
+  readonly reason: string;
+};
+
+export type AssessVictimNeeds = {
+  readonly type: 'AssessVictimNeeds';
+  readonly caseId: string;
+  readonly victimId: string;
+  readonly assessedAt: string;
+  readonly riskLevel: RiskLevel;
+  readonly needs: readonly VictimNeed[];
+  readonly enhancedService: boolean;
+  readonly specialMeasuresWanted: readonly SpecialMeasure[];
+};
+
+export type AssignPoliceOutcome = {
+  readonly type: 'AssignPoliceOutcome';
+  readonly caseId: string;
+  readonly outcomeCode: PoliceOutcomeCode;
+  readonly assignedAt: string;
+};
+
+export type PoliceCommand =
+  | RecordCrime
+  | IdentifySuspect
+  | ReferCaseToCps
+  | ApplyHateCrimeFlag
+  | ChangeHateCrimeFlag
+  | RemoveHateCrimeFlag
+  | AssessVictimNeeds
+  | AssignPoliceOutcome;
+
+/** Outcome 1: charged or summonsed. */
+const CHARGE_OR_SUMMONS: PoliceOutcomeCode = 1;
+/** Outcome 18: investigation complete, no suspect identified. */
+const NO_SUSPECT_IDENTIFIED: PoliceOutcomeCode = 18;
 
 // ---- decide ---------------------------------------------------------------------------------
 export function decide(command: PoliceCommand, state: PoliceCase): PoliceEvent[] {
@@ -88,6 +187,16 @@ export function decide(command: PoliceCommand, state: PoliceCase): PoliceEvent[]
       return identifySuspect(command, state);
     case 'ReferCaseToCps':
       return referCaseToCps(command, state);
+    case 'ApplyHateCrimeFlag':
+      return applyHateCrimeFlag(command, state);
+    case 'ChangeHateCrimeFlag':
+      return changeHateCrimeFlag(command, state);
+    case 'RemoveHateCrimeFlag':
+      return removeHateCrimeFlag(command, state);
+    case 'AssessVictimNeeds':
+      return assessVictimNeeds(command, state);
+    case 'AssignPoliceOutcome':
+      return assignPoliceOutcome(command, state);
     default:
       return assertNever(command, 'police command');
   }
@@ -147,9 +256,109 @@ function referCaseToCps(command: ReferCaseToCps, state: PoliceCase): PoliceEvent
   ];
 }
 
-function requireRecorded(state: PoliceCase, caseId: string): Exclude<PoliceCase, { status: 'none' }> {
+function applyHateCrimeFlag(command: ApplyHateCrimeFlag, state: PoliceCase): PoliceEvent[] {
+  const recorded = requireRecorded(state, command.caseId);
+  if (recorded.hateCrime) {
+    throw new DomainError(
+      'flag_already_applied',
+      `case ${command.caseId} already carries a hate crime flag (${recorded.hateCrime.strands.join(', ')}); change it with PUT /cases/{caseId}/flag`,
+      'conflict',
+    );
+  }
+  requireReason(command.reason, 'application_needs_reason', 'applying a hate crime flag needs a reason, e.g. the hostility the victim disclosed later');
+  checkFlag(command.hateCrime);
+  checkAggravatedOffences(recorded.offences, command.hateCrime);
+  const { type: _type, ...data } = command;
+  return [{ type: 'HateCrimeFlagApplied', data }];
+}
+
+function changeHateCrimeFlag(command: ChangeHateCrimeFlag, state: PoliceCase): PoliceEvent[] {
+  const recorded = requireRecorded(state, command.caseId);
+  const current = recorded.hateCrime;
+  if (!current) {
+    throw new DomainError('no_flag_to_change', `case ${command.caseId} carries no hate crime flag; apply one with POST /cases/{caseId}/flag`, 'conflict');
+  }
+  requireReason(command.reason, 'change_needs_reason', 'changing a hate crime flag needs a reason, so that the change is not mistaken for a re-keying error');
+  checkFlag(command.hateCrime);
+  if (sameFlag(current, command.hateCrime)) {
+    throw new DomainError('flag_unchanged', `the flag sent is the flag case ${command.caseId} already carries: nothing to change`, 'conflict');
+  }
+  checkAggravatedOffences(recorded.offences, command.hateCrime);
+  return [
+    {
+      type: 'HateCrimeFlagChanged',
+      data: {
+        caseId: command.caseId,
+        hateCrime: command.hateCrime,
+        previousStrands: current.strands,
+        changedAt: command.changedAt,
+        reason: command.reason,
+      },
+    },
+  ];
+}
+
+function removeHateCrimeFlag(command: RemoveHateCrimeFlag, state: PoliceCase): PoliceEvent[] {
+  const recorded = requireRecorded(state, command.caseId);
+  if (!recorded.hateCrime) {
+    throw new DomainError('no_flag_to_remove', `case ${command.caseId} carries no hate crime flag to remove`, 'conflict');
+  }
+  requireReason(command.reason, 'removal_needs_reason', 'removing a hate crime flag needs a reason, so that the removal is never counted as a flag lost');
+  checkAggravatedOffences(recorded.offences, undefined);
+  const { type: _type, ...data } = command;
+  return [{ type: 'HateCrimeFlagRemoved', data }];
+}
+
+function assessVictimNeeds(command: AssessVictimNeeds, state: PoliceCase): PoliceEvent[] {
+  const recorded = requireRecorded(state, command.caseId);
+  if (recorded.hateCrime && !command.enhancedService) {
+    throw new DomainError(
+      'hate_crime_victim_needs_enhanced_service',
+      `case ${command.caseId} is flagged as a hate crime, so under the Victims' Code its victim is entitled to the enhanced service: send enhancedService true`,
+    );
+  }
+  const { type: _type, ...data } = command;
+  return [{ type: 'VictimNeedsAssessed', data }];
+}
+
+function assignPoliceOutcome(command: AssignPoliceOutcome, state: PoliceCase): PoliceEvent[] {
+  const recorded = requireRecorded(state, command.caseId);
+  if (recorded.outcomeCode !== undefined) {
+    throw new DomainError(
+      'outcome_already_assigned',
+      `case ${command.caseId} already has police outcome ${recorded.outcomeCode}; an outcome is final`,
+      'conflict',
+    );
+  }
+  if (!(POLICE_OUTCOME_CODES as readonly number[]).includes(command.outcomeCode)) {
+    throw new DomainError('unknown_outcome_code', `outcome ${command.outcomeCode} is not a Home Office outcome type (1-22, without 19)`);
+  }
+  if (command.outcomeCode === CHARGE_OR_SUMMONS && recorded.status !== 'referred') {
+    throw new DomainError('charge_needs_referral', 'outcome 1 (charge/summons) can only be assigned once the case has been referred to the CPS');
+  }
+  if (command.outcomeCode === NO_SUSPECT_IDENTIFIED && recorded.suspectIds.length > 0) {
+    throw new DomainError(
+      'suspect_was_identified',
+      `outcome 18 (no suspect identified) does not fit case ${command.caseId}: ${recorded.suspectIds.length} suspect(s) were identified`,
+    );
+  }
+  const { type: _type, ...data } = command;
+  return [{ type: 'PoliceOutcomeAssigned', data }];
+}
+
+function requireRecorded(state: PoliceCase, caseId: string): RecordedCase {
   if (state.status === 'none') throw new DomainError('case_not_found', `no crime has been recorded as case ${caseId}`, 'not_found');
   return state;
+}
+
+function requireReason(reason: string, code: string, message: string): void {
+  if (reason.trim() === '') throw new DomainError(code, message);
+}
+
+/** Two flags are the same when their strands, perceivers and religion targeted group are, whatever the order. */
+function sameFlag(a: HateCrimeFlag, b: HateCrimeFlag): boolean {
+  const samePerceivers = a.perceivedBy.length === b.perceivedBy.length && a.perceivedBy.every((p) => b.perceivedBy.includes(p));
+  return sameStrands(a.strands, b.strands) && samePerceivers && a.religionTargetedGroup === b.religionTargetedGroup;
 }
 
 export const policeCaseDecider: Decider<PoliceCommand, PoliceEvent, PoliceCase> = { initialState, evolve, decide };

@@ -1,0 +1,374 @@
+import { randomUUID } from 'node:crypto';
+import type { HateCrimeFlag, Offence } from '@hc/contracts';
+import { policeCaseId } from '../services/police/src/cases/case-id';
+import { pollUntil, startPipeline, type Pipeline } from './support/pipeline';
+
+type Envelope = { id: string; type: string; causationid: string; data: Record<string, unknown> };
+
+/**
+ * The CPS API as a CPS case management system uses it, on cases the police referred through
+ * Kafka: the CPS review of the flag travels with the charge to the court, and the court's verdict
+ * completes the CPS prosecution without anybody keying it in.
+ */
+describe('the CPS API', () => {
+  let pipeline: Pipeline;
+
+  const raceAndReligion: HateCrimeFlag = { strands: ['race', 'religion'], perceivedBy: ['victim'], religionTargetedGroup: 'antisemitic' };
+  const assault: Offence = { offenceId: 'o1', code: '105A', description: 'Assault by beating' };
+  const aggravatedAssault: Offence = {
+    offenceId: 'o2',
+    code: '8/1',
+    description: 'Racially or religiously aggravated common assault',
+    aggravatedUnder: 'CDA1998_s29',
+  };
+
+  interface ReferredCase {
+    readonly caseId: string;
+    readonly defendantIds: readonly string[];
+  }
+
+  /** Records, identifies and refers a case through the police API, and waits for the CPS to receive it from Kafka. */
+  async function referredCase(options: { hateCrime?: HateCrimeFlag; offences?: Offence[]; defendants?: number } = {}): Promise<ReferredCase> {
+    const crimeReference = `CPS/${randomUUID()}`;
+    const caseId = policeCaseId('01', crimeReference);
+    await pipeline.police
+      .post('/cases')
+      .send({
+        crimeReference,
+        forceCode: '01',
+        recordedAt: '2024-05-01T22:15:00Z',
+        offences: options.offences ?? [assault],
+        ...(options.hateCrime ? { hateCrime: options.hateCrime } : {}),
+      })
+      .expect(201);
+    const defendantIds: string[] = [];
+    for (let i = 0; i < (options.defendants ?? 1); i++) {
+      const suspectId = randomUUID();
+      await pipeline.police.post(`/cases/${caseId}/suspects`).send({ suspectId }).expect(201);
+      defendantIds.push(suspectId);
+    }
+    const urn = `01/KD/${Math.floor(Math.random() * 9_999_999)}/24`;
+    await pipeline.police.post(`/cases/${caseId}/referral`).send({ urn, victimNeedsPassedOn: true }).expect(201);
+    await pollUntil(`the CPS to receive case ${caseId}`, async () => ((await pipeline.cps.get(`/cases/${caseId}`)).status === 200 ? true : undefined));
+    return { caseId, defendantIds };
+  }
+
+  const cpsCase = async (caseId: string) => (await pipeline.cps.get(`/cases/${caseId}`).expect(200)).body;
+  const eventsOf = (body: { events: Envelope[] }, type: string) => body.events.filter((event) => event.type.endsWith(`.${type}`));
+
+  /** Waits for the court to open its case for the charged defendant, and answers the court's view. */
+  async function courtCaseFor(caseId: string, defendantId: string) {
+    return pollUntil(`the court to receive defendant ${defendantId}`, async () => {
+      const response = await pipeline.courts.get(`/cases/${caseId}`);
+      if (response.status !== 200) return undefined;
+      const received = eventsOf(response.body, 'CaseReceivedFromCps').find((event) => event.data.defendantId === defendantId);
+      return received ? { body: response.body, received } : undefined;
+    });
+  }
+
+  const charge = (caseId: string, defendantId: string, charges: Offence[] = [assault]) =>
+    pipeline.cps.post(`/cases/${caseId}/defendants/${defendantId}/pre-charge-decision`).send({ decision: 'charge', charges });
+
+  beforeAll(async () => {
+    pipeline = await startPipeline();
+  });
+
+  afterAll(async () => {
+    await pipeline?.close();
+  });
+
+  describe('POST /cases/:caseId/flag/confirmation', () => {
+    it('keeps the flag with the strands the CPS confirmed, and the charge carries those strands to the court', async () => {
+      const { caseId, defendantIds } = await referredCase({ hateCrime: raceAndReligion });
+      const confirmed = await pipeline.cps
+        .post(`/cases/${caseId}/flag/confirmation`)
+        .send({ hateCrime: { strands: ['race'], perceivedBy: ['victim', 'officer'] }, confirmedAt: '2024-05-20T10:00:00Z' })
+        .expect(201);
+      expect(confirmed.body).toEqual({ caseId, version: 2 });
+
+      const cps = await cpsCase(caseId);
+      expect(cps.state.hateCrime).toEqual({ strands: ['race'], perceivedBy: ['victim', 'officer'] });
+      expect(eventsOf(cps, 'HateCrimeFlagConfirmed')[0]!.data).toEqual({
+        caseId,
+        hateCrime: { strands: ['race'], perceivedBy: ['victim', 'officer'] },
+        confirmedAt: '2024-05-20T10:00:00Z',
+      });
+
+      await charge(caseId, defendantIds[0]!).expect(201);
+      const court = await courtCaseFor(caseId, defendantIds[0]!);
+      expect(court.received.data.hateCrime).toEqual({ strands: ['race'], perceivedBy: ['victim', 'officer'] });
+    });
+
+    it('keeps the flag exactly as received when the body names no flag', async () => {
+      const { caseId } = await referredCase({ hateCrime: raceAndReligion });
+      await pipeline.cps.post(`/cases/${caseId}/flag/confirmation`).send({}).expect(201);
+      expect(eventsOf(await cpsCase(caseId), 'HateCrimeFlagConfirmed')[0]!.data.hateCrime).toEqual(raceAndReligion);
+    });
+
+    it('names the bad field of a flag (400), refuses a case that is not flagged (422) and a case never referred (404)', async () => {
+      const { caseId } = await referredCase();
+      const bad = await pipeline.cps
+        .post(`/cases/${caseId}/flag/confirmation`)
+        .send({ hateCrime: { strands: ['racism'], perceivedBy: ['victim'] } })
+        .expect(400);
+      expect(bad.body.errors.map((error: { field: string }) => error.field)).toEqual(['hateCrime.strands']);
+      expect((await pipeline.cps.post(`/cases/${caseId}/flag/confirmation`).send({}).expect(422)).body.code).toBe('no_flag_to_confirm');
+      expect((await pipeline.cps.post(`/cases/${randomUUID()}/flag/confirmation`).send({}).expect(404)).body.code).toBe('no_referral');
+      await pipeline.cps.post('/cases/not-a-uuid/flag/confirmation').send({}).expect(400);
+    });
+
+    it('refuses to drop race and religion while a racially aggravated offence is charged (422)', async () => {
+      const { caseId, defendantIds } = await referredCase({ hateCrime: raceAndReligion, offences: [aggravatedAssault] });
+      await charge(caseId, defendantIds[0]!, [aggravatedAssault]).expect(201);
+      const refused = await pipeline.cps
+        .post(`/cases/${caseId}/flag/confirmation`)
+        .send({ hateCrime: { strands: ['disability'], perceivedBy: ['victim'] } })
+        .expect(422);
+      expect(refused.body.code).toBe('aggravated_offence_needs_race_or_religion_strand');
+    });
+  });
+
+  describe('POST /cases/:caseId/flag', () => {
+    it('applies a flag the police did not, which then travels with the charge', async () => {
+      const { caseId, defendantIds } = await referredCase();
+      const applied = await pipeline.cps
+        .post(`/cases/${caseId}/flag`)
+        .send({ hateCrime: { strands: ['disability'], perceivedBy: ['victim'] }, reason: 'Hostility disclosed in the victim personal statement' })
+        .expect(201);
+      expect(applied.body).toEqual({ caseId, version: 2 });
+      const event = eventsOf(await cpsCase(caseId), 'HateCrimeFlagApplied')[0]!;
+      expect(event.data).toMatchObject({ hateCrime: { strands: ['disability'], perceivedBy: ['victim'] }, reason: 'Hostility disclosed in the victim personal statement' });
+
+      await charge(caseId, defendantIds[0]!).expect(201);
+      expect((await courtCaseFor(caseId, defendantIds[0]!)).received.data.hateCrime).toEqual({ strands: ['disability'], perceivedBy: ['victim'] });
+    });
+
+    it('refuses a flag on a flagged case (409), a blank reason (422) and a missing reason (400)', async () => {
+      const flagged = await referredCase({ hateCrime: raceAndReligion });
+      const unflagged = await referredCase();
+      const flag = { strands: ['transgender'], perceivedBy: ['witness'] };
+      const conflict = await pipeline.cps.post(`/cases/${flagged.caseId}/flag`).send({ hateCrime: flag, reason: 'Seen on CCTV' }).expect(409);
+      expect(conflict.body.code).toBe('flag_already_applied');
+      const blank = await pipeline.cps.post(`/cases/${unflagged.caseId}/flag`).send({ hateCrime: flag, reason: '  ' }).expect(422);
+      expect(blank.body.code).toBe('application_needs_reason');
+      const missing = await pipeline.cps.post(`/cases/${unflagged.caseId}/flag`).send({ hateCrime: flag }).expect(400);
+      expect(missing.body.errors.map((error: { field: string }) => error.field)).toEqual(['reason']);
+    });
+  });
+
+  describe('DELETE /cases/:caseId/flag', () => {
+    it('removes the flag with its reason, and the next charge reaches the court unflagged', async () => {
+      const { caseId, defendantIds } = await referredCase({ hateCrime: raceAndReligion });
+      const removed = await pipeline.cps.delete(`/cases/${caseId}/flag`).send({ reason: 'Wrongly flagged: a dispute about a debt' }).expect(200);
+      expect(removed.body).toEqual({ caseId, version: 2 });
+      const cps = await cpsCase(caseId);
+      expect(cps.state.hateCrime).toBeUndefined();
+      expect(cps.state.flagReview).toMatchObject({ outcome: 'removed', reason: 'Wrongly flagged: a dispute about a debt' });
+
+      await charge(caseId, defendantIds[0]!).expect(201);
+      const court = await courtCaseFor(caseId, defendantIds[0]!);
+      expect(court.received.data).not.toHaveProperty('hateCrime');
+    });
+
+    it('refuses a blank reason (422), a missing reason (400) and a case with no flag (422)', async () => {
+      const { caseId } = await referredCase({ hateCrime: raceAndReligion });
+      expect((await pipeline.cps.delete(`/cases/${caseId}/flag`).send({ reason: ' ' }).expect(422)).body.code).toBe('removal_needs_reason');
+      const missing = await pipeline.cps.delete(`/cases/${caseId}/flag`).send({}).expect(400);
+      expect(missing.body.errors.map((error: { field: string }) => error.field)).toEqual(['reason']);
+      await pipeline.cps.delete(`/cases/${caseId}/flag`).send({ reason: 'Wrongly flagged' }).expect(200);
+      expect((await pipeline.cps.delete(`/cases/${caseId}/flag`).send({ reason: 'Again' }).expect(422)).body.code).toBe('no_flag_to_remove');
+    });
+  });
+
+  describe('POST /cases/:caseId/defendants/:defendantId/pre-charge-decision', () => {
+    it('records a decision per defendant and refuses a second one (409), an unknown defendant (404) and a charge with no offence (422)', async () => {
+      const { caseId, defendantIds } = await referredCase({ defendants: 2 });
+      const decided = await pipeline.cps
+        .post(`/cases/${caseId}/defendants/${defendantIds[1]}/pre-charge-decision`)
+        .send({ decision: 'no_further_action_evidential' })
+        .expect(201);
+      expect(decided.body).toEqual({ caseId, defendantId: defendantIds[1], version: 2 });
+      const again = await charge(caseId, defendantIds[1]!).expect(409);
+      expect(again.body.code).toBe('decision_already_made');
+      expect((await charge(caseId, randomUUID()).expect(404)).body.code).toBe('unknown_defendant');
+      expect((await charge(caseId, defendantIds[0]!, []).expect(422)).body.code).toBe('charge_needs_offence');
+      const bad = await pipeline.cps
+        .post(`/cases/${caseId}/defendants/${defendantIds[0]}/pre-charge-decision`)
+        .send({ decision: 'prosecute' })
+        .expect(400);
+      expect(bad.body.errors.map((error: { field: string }) => error.field)).toEqual(['decision']);
+    });
+  });
+
+  describe('POST /cases/:caseId/special-measures', () => {
+    it('applies for special measures once a defendant is charged, and refuses them before (422), twice (409) or malformed (400)', async () => {
+      const { caseId, defendantIds } = await referredCase({ hateCrime: raceAndReligion });
+      const victimId = randomUUID();
+      const before = await pipeline.cps.post(`/cases/${caseId}/special-measures`).send({ victimId, measures: ['screens'] }).expect(422);
+      expect(before.body.code).toBe('special_measures_need_charge');
+
+      await charge(caseId, defendantIds[0]!).expect(201);
+      const applied = await pipeline.cps
+        .post(`/cases/${caseId}/special-measures`)
+        .send({ victimId, measures: ['screens', 'live_link'], appliedAt: '2024-06-10T09:00:00Z' })
+        .expect(201);
+      expect(applied.body).toEqual({ caseId, victimId, version: 3 });
+      expect(eventsOf(await cpsCase(caseId), 'SpecialMeasuresAppliedFor')[0]!.data).toEqual({
+        caseId,
+        victimId,
+        measures: ['screens', 'live_link'],
+        appliedAt: '2024-06-10T09:00:00Z',
+      });
+
+      const twice = await pipeline.cps.post(`/cases/${caseId}/special-measures`).send({ victimId, measures: ['screens'] }).expect(409);
+      expect(twice.body.code).toBe('special_measures_already_applied_for');
+      const bad = await pipeline.cps.post(`/cases/${caseId}/special-measures`).send({ victimId: 'Jane Doe', measures: ['dog'] }).expect(400);
+      expect(bad.body.errors.map((error: { field: string }) => error.field).sort()).toEqual(['measures', 'victimId']);
+    });
+  });
+
+  describe('POST /cases/:caseId/defendants/:defendantId/completion', () => {
+    it('records a discontinuance, and refuses it twice (409), a court outcome (422), an uncharged defendant (422) and an unknown outcome (400)', async () => {
+      const { caseId, defendantIds } = await referredCase({ defendants: 2 });
+      await charge(caseId, defendantIds[0]!).expect(201);
+      const path = (defendantId: string) => `/cases/${caseId}/defendants/${defendantId}/completion`;
+
+      const fromCourt = await pipeline.cps.post(path(defendantIds[0]!)).send({ outcome: 'guilty_plea' }).expect(422);
+      expect(fromCourt.body.code).toBe('outcome_comes_from_court');
+      const completed = await pipeline.cps.post(path(defendantIds[0]!)).send({ outcome: 'discontinued', completedAt: '2024-07-01T12:00:00Z' }).expect(201);
+      expect(completed.body).toEqual({ caseId, defendantId: defendantIds[0], version: 3 });
+      expect(eventsOf(await cpsCase(caseId), 'ProsecutionCompleted')[0]!.data).toEqual({
+        caseId,
+        defendantId: defendantIds[0],
+        outcome: 'discontinued',
+        completedAt: '2024-07-01T12:00:00Z',
+      });
+
+      const twice = await pipeline.cps.post(path(defendantIds[0]!)).send({ outcome: 'administratively_finalised' }).expect(409);
+      expect(twice.body.code).toBe('prosecution_already_completed');
+      expect((await pipeline.cps.post(path(defendantIds[1]!)).send({ outcome: 'discontinued' }).expect(422)).body.code).toBe('not_charged');
+      const bad = await pipeline.cps.post(path(defendantIds[1]!)).send({ outcome: 'won' }).expect(400);
+      expect(bad.body.errors.map((error: { field: string }) => error.field)).toEqual(['outcome']);
+    });
+  });
+
+  describe('court results', () => {
+    it("completes the CPS prosecution as a guilty plea from the court's conviction, traced to the court event", async () => {
+      const { caseId, defendantIds } = await referredCase({ hateCrime: raceAndReligion });
+      const defendantId = defendantIds[0]!;
+      await charge(caseId, defendantId).expect(201);
+      await courtCaseFor(caseId, defendantId);
+      await pipeline.courts
+        .post(`/cases/${caseId}/defendants/${defendantId}/conviction`)
+        .send({ basis: 'guilty_plea', courtType: 'magistrates', convictedAt: '2024-08-01T11:00:00Z' })
+        .expect(201);
+
+      const completion = await pollUntil('the CPS to complete the prosecution from the conviction', async () => {
+        const cps = await cpsCase(caseId);
+        return eventsOf(cps, 'ProsecutionCompleted')[0];
+      });
+      const court = (await pipeline.courts.get(`/cases/${caseId}`).expect(200)).body;
+      const conviction = eventsOf(court, 'DefendantConvicted')[0]!;
+      expect(completion.data).toEqual({
+        caseId,
+        defendantId,
+        outcome: 'guilty_plea',
+        completedAt: '2024-08-01T11:00:00Z',
+        courtEventId: conviction.id,
+      });
+      expect(completion.causationid).toBe(conviction.id);
+      expect((await cpsCase(caseId)).state.prosecutions[defendantId]).toEqual({
+        outcome: 'guilty_plea',
+        completedAt: '2024-08-01T11:00:00Z',
+        courtEventId: conviction.id,
+      });
+    });
+
+    it("completes the CPS prosecution as dismissed from the court's dismissal", async () => {
+      const { caseId, defendantIds } = await referredCase();
+      const defendantId = defendantIds[0]!;
+      await charge(caseId, defendantId).expect(201);
+      await courtCaseFor(caseId, defendantId);
+      await pipeline.courts
+        .post(`/cases/${caseId}/defendants/${defendantId}/acquittal`)
+        .send({ basis: 'dismissed', courtType: 'magistrates', acquittedAt: '2024-08-02T15:00:00Z' })
+        .expect(201);
+
+      const completion = await pollUntil('the CPS to complete the prosecution from the dismissal', async () =>
+        eventsOf(await cpsCase(caseId), 'ProsecutionCompleted')[0],
+      );
+      const acquittal = eventsOf((await pipeline.courts.get(`/cases/${caseId}`).expect(200)).body, 'DefendantAcquitted')[0]!;
+      expect(completion.data).toEqual({ caseId, defendantId, outcome: 'dismissed', completedAt: '2024-08-02T15:00:00Z', courtEventId: acquittal.id });
+    });
+  });
+
+  describe('Idempotency-Key', () => {
+    it('answers a resent command with the first answer and appends nothing; the same key with another body is refused (409)', async () => {
+      const { caseId } = await referredCase({ hateCrime: raceAndReligion });
+      const key = `cms-${randomUUID()}`;
+      const body = { hateCrime: { strands: ['religion'], perceivedBy: ['victim'], religionTargetedGroup: 'antisemitic' } };
+      const first = await pipeline.cps.post(`/cases/${caseId}/flag/confirmation`).set('Idempotency-Key', key).send(body).expect(201);
+      const again = await pipeline.cps.post(`/cases/${caseId}/flag/confirmation`).set('Idempotency-Key', key).send(body).expect(201);
+      expect(again.body).toEqual(first.body);
+      expect(first.body).toEqual({ caseId, version: 2 });
+      const cps = await cpsCase(caseId);
+      expect(cps.version).toBe(2);
+      expect(eventsOf(cps, 'HateCrimeFlagConfirmed')).toHaveLength(1);
+
+      const reused = await pipeline.cps
+        .post(`/cases/${caseId}/flag/confirmation`)
+        .set('Idempotency-Key', key)
+        .send({ hateCrime: { strands: ['race'], perceivedBy: ['victim'] } })
+        .expect(409);
+      expect(reused.body.code).toBe('idempotency_key_reused');
+    });
+  });
+
+  describe('POST /cases/bulk', () => {
+    it('runs an NDJSON extract line by line and answers for each line', async () => {
+      const { caseId, defendantIds } = await referredCase({ hateCrime: raceAndReligion, defendants: 2 });
+      const [first, second] = defendantIds as [string, string];
+      const victimId = randomUUID();
+      const lines = [
+        { command: 'ConfirmHateCrimeFlag', params: { caseId }, body: { hateCrime: { strands: ['race'], perceivedBy: ['victim'] } }, idempotencyKey: `bulk-${caseId}-1` },
+        { command: 'MakePreChargeDecision', params: { caseId, defendantId: first }, body: { decision: 'charge', charges: [assault] } },
+        { command: 'MakePreChargeDecision', params: { caseId, defendantId: second }, body: { decision: 'out_of_court_disposal' } },
+        { command: 'ApplyForSpecialMeasures', params: { caseId }, body: { victimId, measures: ['intermediary'] } },
+        { command: 'CompleteProsecution', params: { caseId, defendantId: first }, body: { outcome: 'conviction_after_trial' } },
+        { command: 'CompleteProsecution', params: { caseId, defendantId: second }, body: { outcome: 'discontinued' } },
+        { command: 'RemoveHateCrimeFlag', params: { caseId }, body: { reason: '' } },
+        { command: 'CompleteProsecution', params: { caseId: 'x' }, body: { outcome: 'discontinued' } },
+        { command: 'ReceiveCaseFromPolice', params: {}, body: {} },
+      ];
+      const ndjson = [...lines.slice(0, 4).map((line) => JSON.stringify(line)), '{not json', ...lines.slice(4).map((line) => JSON.stringify(line))].join('\n');
+      const response = await pipeline.cps.post('/cases/bulk').set('Content-Type', 'application/x-ndjson').send(ndjson).expect(200);
+
+      expect(response.body.accepted).toBe(4);
+      expect(response.body.rejected).toBe(6);
+      const summary = response.body.results.map((result: { line: number; status: number; code?: string; errors?: Array<{ field: string }> }) => ({
+        line: result.line,
+        status: result.status,
+        ...(result.code ? { code: result.code } : {}),
+        ...(result.errors ? { fields: result.errors.map((error) => error.field) } : {}),
+      }));
+      expect(summary).toEqual([
+        { line: 1, status: 201 },
+        { line: 2, status: 201 },
+        { line: 3, status: 201 },
+        { line: 4, status: 201 },
+        { line: 5, status: 400 },
+        { line: 6, status: 422, code: 'outcome_comes_from_court' },
+        { line: 7, status: 422, code: 'not_charged' },
+        { line: 8, status: 422, code: 'removal_needs_reason' },
+        { line: 9, status: 400, fields: ['params.caseId', 'params.defendantId'] },
+        { line: 10, status: 400, fields: ['command'] },
+      ]);
+      expect(response.body.results[1].response).toEqual({ caseId, defendantId: first, version: 3 });
+
+      const cps = await cpsCase(caseId);
+      expect(cps.version).toBe(5);
+      expect(cps.state.decisions).toEqual({ [first]: 'charge', [second]: 'out_of_court_disposal' });
+      expect(eventsOf(cps, 'PreChargeDecisionMade')[0]!.data.hateCrime).toEqual({ strands: ['race'], perceivedBy: ['victim'] });
+    });
+  });
+});

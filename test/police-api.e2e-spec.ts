@@ -1,0 +1,415 @@
+import { randomUUID } from 'node:crypto';
+import type { INestApplication } from '@nestjs/common';
+import request from 'supertest';
+import type TestAgent from 'supertest/lib/agent';
+import { DataSource } from 'typeorm';
+import { configuredTopics, environment } from '@hc/config';
+import { BatchConsumer, parseBrokers, topicMessageCount, type ConsumedMessage } from '@hc/kafka';
+import { policeCaseId } from '../services/police/src/cases/case-id';
+import { createPoliceApp } from '../services/police/src/main';
+import { pollUntil } from './support/pipeline';
+
+/**
+ * The police API as an agency system meets it: every command endpoint with good and bad input,
+ * idempotency keys, and bulk extracts, on the real broker and database.
+ */
+describe('police API', () => {
+  let app: INestApplication;
+  let police: TestAgent;
+  const connection = () => ({ brokers: parseBrokers(environment().KAFKA_BROKERS), clientId: 'hatecrime-tests' });
+
+  const plainOffence = { offenceId: 'o1', code: '8L', description: 'Harassment, alarm or distress' };
+  const aggravatedOffence = { offenceId: 'o1', code: '8L', description: 'Racially aggravated harassment', aggravatedUnder: 'CDA1998_s31' };
+  const raceAndReligion = { strands: ['race', 'religion'], perceivedBy: ['victim'], religionTargetedGroup: 'anti_muslim' };
+  const raceOnly = { strands: ['race'], perceivedBy: ['victim'] };
+  const victimNeeds = { riskLevel: 'high', needs: ['safeguarding'], enhancedService: true, specialMeasuresWanted: ['screens'] };
+
+  /** Records a crime under a fresh crime reference and answers its case id. */
+  async function recordCrime(crime: { offences?: object[]; hateCrime?: object; forceCode?: string } = {}): Promise<string> {
+    const response = await police
+      .post('/cases')
+      .send({ crimeReference: `T/${randomUUID()}`, forceCode: crime.forceCode ?? '01', offences: crime.offences ?? [plainOffence], ...(crime.hateCrime ? { hateCrime: crime.hateCrime } : {}) })
+      .expect(201);
+    return response.body.caseId;
+  }
+
+  async function identifySuspect(caseId: string): Promise<string> {
+    return (await police.post(`/cases/${caseId}/suspects`).send({}).expect(201)).body.suspectId;
+  }
+
+  async function caseView(caseId: string) {
+    return (await police.get(`/cases/${caseId}`).expect(200)).body;
+  }
+
+  const eventTypes = (view: { events: Array<{ type: string }> }) => view.events.map((event) => event.type.split('.').pop());
+  const fields = (body: { errors: Array<{ field: string }> }) => body.errors.map((error) => error.field).sort();
+
+  beforeAll(async () => {
+    app = await createPoliceApp();
+    police = request(app.getHttpServer());
+  });
+
+  afterAll(async () => {
+    await app?.close();
+  });
+
+  describe('POST /cases/:caseId/flag applies a flag to a crime recorded without one', () => {
+    it('records HateCrimeFlagApplied with its reason and the case carries the flag (201)', async () => {
+      const caseId = await recordCrime();
+      const response = await police
+        .post(`/cases/${caseId}/flag`)
+        .send({ hateCrime: raceAndReligion, reason: 'Victim disclosed anti-Muslim abuse later', appliedAt: '2024-05-06T10:00:00Z' })
+        .expect(201);
+      expect(response.body).toEqual({ caseId, version: 2 });
+      const view = await caseView(caseId);
+      expect(view.state.hateCrime).toEqual(raceAndReligion);
+      expect(eventTypes(view)).toEqual(['CrimeRecorded', 'HateCrimeFlagApplied']);
+      expect(view.events[1].data).toEqual({
+        caseId,
+        hateCrime: raceAndReligion,
+        appliedAt: '2024-05-06T10:00:00Z',
+        reason: 'Victim disclosed anti-Muslim abuse later',
+      });
+    });
+
+    it('names every field of the wrong type or unknown value (400)', async () => {
+      const caseId = await recordCrime();
+      const wrongTypes = await police
+        .post(`/cases/${caseId}/flag`)
+        .send({ hateCrime: { strands: 'race', perceivedBy: ['victim'] }, reason: 42, appliedAt: 'yesterday' })
+        .expect(400);
+      expect(fields(wrongTypes.body)).toEqual(['appliedAt', 'hateCrime.strands', 'reason']);
+      const unknownStrand = await police
+        .post(`/cases/${caseId}/flag`)
+        .send({ hateCrime: { strands: ['racism'], perceivedBy: ['neighbour'], religionTargetedGroup: 'atheist' }, reason: 'disclosed' })
+        .expect(400);
+      expect(fields(unknownStrand.body)).toEqual(['hateCrime.perceivedBy', 'hateCrime.religionTargetedGroup', 'hateCrime.strands']);
+      const missing = await police.post(`/cases/${caseId}/flag`).send({ flag: raceOnly }).expect(400);
+      expect(fields(missing.body)).toEqual(['flag', 'hateCrime', 'reason']);
+      await police.post('/cases/not-a-case/flag').send({ hateCrime: raceOnly, reason: 'disclosed' }).expect(400);
+      expect((await caseView(caseId)).version).toBe(1);
+    });
+
+    it('refuses a flagged case (409), a blank reason and a religion group without religion (422), an unknown case (404)', async () => {
+      const flagged = await recordCrime({ hateCrime: raceOnly });
+      const twice = await police.post(`/cases/${flagged}/flag`).send({ hateCrime: raceOnly, reason: 'again' }).expect(409);
+      expect(twice.body).toMatchObject({ statusCode: 409, code: 'flag_already_applied' });
+
+      const unflagged = await recordCrime();
+      const blank = await police.post(`/cases/${unflagged}/flag`).send({ hateCrime: raceOnly, reason: '   ' }).expect(422);
+      expect(blank.body.code).toBe('application_needs_reason');
+      const group = await police
+        .post(`/cases/${unflagged}/flag`)
+        .send({ hateCrime: { strands: ['race'], perceivedBy: ['victim'], religionTargetedGroup: 'antisemitic' }, reason: 'disclosed' })
+        .expect(422);
+      expect(group.body.code).toBe('religion_group_without_religion_strand');
+      const unknown = await police.post(`/cases/${randomUUID()}/flag`).send({ hateCrime: raceOnly, reason: 'disclosed' }).expect(404);
+      expect(unknown.body.code).toBe('case_not_found');
+      expect((await caseView(unflagged)).version).toBe(1);
+    });
+  });
+
+  describe('PUT /cases/:caseId/flag changes the flag', () => {
+    it('records HateCrimeFlagChanged with the strands before, and a later referral carries the new flag (201)', async () => {
+      const caseId = await recordCrime({ hateCrime: raceAndReligion });
+      const response = await police
+        .put(`/cases/${caseId}/flag`)
+        .send({ hateCrime: raceOnly, reason: 'The abuse was about ethnicity, not faith', changedAt: '2024-05-08T10:00:00Z' })
+        .expect(201);
+      expect(response.body).toEqual({ caseId, version: 2 });
+      await identifySuspect(caseId);
+      await police.post(`/cases/${caseId}/referral`).send({ urn: '01/AB/4711/24', victimNeedsPassedOn: false }).expect(201);
+      const view = await caseView(caseId);
+      expect(eventTypes(view)).toEqual(['CrimeRecorded', 'HateCrimeFlagChanged', 'SuspectIdentified', 'CaseReferredToCps']);
+      expect(view.events[1].data).toMatchObject({ hateCrime: raceOnly, previousStrands: ['race', 'religion'], reason: 'The abuse was about ethnicity, not faith' });
+      expect(view.events[3].data.hateCrime).toEqual(raceOnly);
+      expect(view.state.hateCrime).toEqual(raceOnly);
+    });
+
+    it('names unknown perceivers and a missing reason (400)', async () => {
+      const caseId = await recordCrime({ hateCrime: raceOnly });
+      const response = await police.put(`/cases/${caseId}/flag`).send({ hateCrime: { strands: ['race', 'gender'], perceivedBy: [] } }).expect(400);
+      expect(fields(response.body)).toEqual(['hateCrime.perceivedBy', 'hateCrime.strands', 'reason']);
+    });
+
+    it('refuses no flag or the same flag (409) and losing race and religion from an aggravated offence (422)', async () => {
+      const unflagged = await recordCrime();
+      const none = await police.put(`/cases/${unflagged}/flag`).send({ hateCrime: raceOnly, reason: 'correction' }).expect(409);
+      expect(none.body.code).toBe('no_flag_to_change');
+
+      const aggravated = await recordCrime({ offences: [aggravatedOffence], hateCrime: raceAndReligion });
+      const same = await police
+        .put(`/cases/${aggravated}/flag`)
+        .send({ hateCrime: { strands: ['religion', 'race'], perceivedBy: ['victim'], religionTargetedGroup: 'anti_muslim' }, reason: 'correction' })
+        .expect(409);
+      expect(same.body.code).toBe('flag_unchanged');
+      const lost = await police
+        .put(`/cases/${aggravated}/flag`)
+        .send({ hateCrime: { strands: ['disability'], perceivedBy: ['victim'] }, reason: 'correction' })
+        .expect(422);
+      expect(lost.body.code).toBe('aggravated_offence_needs_race_or_religion_strand');
+      const blank = await police.put(`/cases/${aggravated}/flag`).send({ hateCrime: raceOnly, reason: '' }).expect(422);
+      expect(blank.body.code).toBe('change_needs_reason');
+      expect((await caseView(aggravated)).version).toBe(1);
+    });
+  });
+
+  describe('DELETE /cases/:caseId/flag removes the flag with a reason', () => {
+    it('records HateCrimeFlagRemoved and a later referral carries no flag (201)', async () => {
+      const caseId = await recordCrime({ hateCrime: raceOnly });
+      const response = await police
+        .delete(`/cases/${caseId}/flag`)
+        .send({ reason: 'Victim withdrew the allegation of hostility', removedAt: '2024-05-09T10:00:00Z' })
+        .expect(201);
+      expect(response.body).toEqual({ caseId, version: 2 });
+      await identifySuspect(caseId);
+      await police.post(`/cases/${caseId}/referral`).send({ urn: '01/AB/4712/24', victimNeedsPassedOn: false }).expect(201);
+      const view = await caseView(caseId);
+      expect(view.state.hateCrime).toBeUndefined();
+      expect(view.events[1].data).toEqual({ caseId, removedAt: '2024-05-09T10:00:00Z', reason: 'Victim withdrew the allegation of hostility' });
+      expect(view.events[3].data).not.toHaveProperty('hateCrime');
+    });
+
+    it('names a missing or wrongly typed reason and unknown fields (400)', async () => {
+      const caseId = await recordCrime({ hateCrime: raceOnly });
+      expect(fields((await police.delete(`/cases/${caseId}/flag`).expect(400)).body)).toEqual(['reason']);
+      const wrong = await police.delete(`/cases/${caseId}/flag`).send({ reason: ['withdrawn'], strands: ['race'] }).expect(400);
+      expect(fields(wrong.body)).toEqual(['reason', 'strands']);
+      expect((await caseView(caseId)).version).toBe(1);
+    });
+
+    it('refuses a blank reason and unflagging an aggravated offence (422), a case without flag (409)', async () => {
+      const flagged = await recordCrime({ hateCrime: raceOnly });
+      const blank = await police.delete(`/cases/${flagged}/flag`).send({ reason: '  \t' }).expect(422);
+      expect(blank.body.code).toBe('removal_needs_reason');
+      const aggravated = await recordCrime({ offences: [aggravatedOffence], hateCrime: raceOnly });
+      const lost = await police.delete(`/cases/${aggravated}/flag`).send({ reason: 'not hate' }).expect(422);
+      expect(lost.body.code).toBe('aggravated_offence_needs_race_or_religion_strand');
+      const unflagged = await recordCrime();
+      const none = await police.delete(`/cases/${unflagged}/flag`).send({ reason: 'not hate' }).expect(409);
+      expect(none.body.code).toBe('no_flag_to_remove');
+    });
+  });
+
+  describe('POST /cases/:caseId/victim-needs records a needs assessment', () => {
+    it('answers with a pseudonymous victim id, generated when not sent (201)', async () => {
+      const caseId = await recordCrime({ hateCrime: raceOnly });
+      const generated = await police.post(`/cases/${caseId}/victim-needs`).send(victimNeeds).expect(201);
+      expect(generated.body).toEqual({ caseId, victimId: expect.stringMatching(/^[0-9a-f-]{36}$/), version: 2 });
+      const victimId = randomUUID();
+      const given = await police
+        .post(`/cases/${caseId}/victim-needs`)
+        .send({ ...victimNeeds, victimId, needs: [], specialMeasuresWanted: [], assessedAt: '2024-05-04T15:00:00Z' })
+        .expect(201);
+      expect(given.body).toEqual({ caseId, victimId, version: 3 });
+      const view = await caseView(caseId);
+      expect(view.state.victimIds).toEqual([generated.body.victimId, victimId]);
+      expect(view.events[2].data).toEqual({
+        caseId, victimId, assessedAt: '2024-05-04T15:00:00Z', riskLevel: 'high', needs: [], enhancedService: true, specialMeasuresWanted: [],
+      });
+    });
+
+    it('names every bad field (400)', async () => {
+      const caseId = await recordCrime();
+      const response = await police
+        .post(`/cases/${caseId}/victim-needs`)
+        .send({ victimId: 'Jane Doe', riskLevel: 'extreme', needs: 'safeguarding', enhancedService: 'yes', specialMeasuresWanted: ['cctv'] })
+        .expect(400);
+      expect(fields(response.body)).toEqual(['enhancedService', 'needs', 'riskLevel', 'specialMeasuresWanted', 'victimId']);
+    });
+
+    it('refuses to deny a hate crime victim the enhanced service (422) and an unknown case (404)', async () => {
+      const caseId = await recordCrime({ hateCrime: raceOnly });
+      const denied = await police.post(`/cases/${caseId}/victim-needs`).send({ ...victimNeeds, enhancedService: false }).expect(422);
+      expect(denied.body.code).toBe('hate_crime_victim_needs_enhanced_service');
+      const unflagged = await recordCrime();
+      await police.post(`/cases/${unflagged}/victim-needs`).send({ ...victimNeeds, enhancedService: false }).expect(201);
+      const unknown = await police.post(`/cases/${randomUUID()}/victim-needs`).send(victimNeeds).expect(404);
+      expect(unknown.body.code).toBe('case_not_found');
+    });
+  });
+
+  describe('POST /cases/:caseId/outcome assigns the Home Office outcome', () => {
+    it('assigns outcome 18 when no suspect was identified, and outcome 1 after a referral (201)', async () => {
+      const undetected = await recordCrime();
+      const noSuspect = await police.post(`/cases/${undetected}/outcome`).send({ outcomeCode: 18, assignedAt: '2024-06-01T10:00:00Z' }).expect(201);
+      expect(noSuspect.body).toEqual({ caseId: undetected, outcomeCode: 18, version: 2 });
+      expect((await caseView(undetected)).events[1].data).toEqual({ caseId: undetected, outcomeCode: 18, assignedAt: '2024-06-01T10:00:00Z' });
+
+      const charged = await recordCrime();
+      await identifySuspect(charged);
+      await police.post(`/cases/${charged}/referral`).send({ urn: '01/AB/4713/24', victimNeedsPassedOn: true }).expect(201);
+      await police.post(`/cases/${charged}/outcome`).send({ outcomeCode: 1 }).expect(201);
+      expect((await caseView(charged)).state).toMatchObject({ status: 'referred', outcomeCode: 1 });
+    });
+
+    it('refuses outcome 19, 0 and a code sent as text (400)', async () => {
+      const caseId = await recordCrime();
+      for (const outcomeCode of [19, 0, 23, '1', 1.5]) {
+        const response = await police.post(`/cases/${caseId}/outcome`).send({ outcomeCode }).expect(400);
+        expect(fields(response.body)).toEqual(['outcomeCode']);
+      }
+      expect((await caseView(caseId)).version).toBe(1);
+    });
+
+    it('refuses a charge before referral and "no suspect" with a suspect (422), and a second outcome (409)', async () => {
+      const caseId = await recordCrime();
+      await identifySuspect(caseId);
+      const charge = await police.post(`/cases/${caseId}/outcome`).send({ outcomeCode: 1 }).expect(422);
+      expect(charge.body.code).toBe('charge_needs_referral');
+      const noSuspect = await police.post(`/cases/${caseId}/outcome`).send({ outcomeCode: 18 }).expect(422);
+      expect(noSuspect.body.code).toBe('suspect_was_identified');
+      await police.post(`/cases/${caseId}/outcome`).send({ outcomeCode: 15 }).expect(201);
+      const second = await police.post(`/cases/${caseId}/outcome`).send({ outcomeCode: 16 }).expect(409);
+      expect(second.body.code).toBe('outcome_already_assigned');
+    });
+  });
+
+  describe('referral', () => {
+    it('refuses a malformed URN with the field named (400) and a URN of another force (422)', async () => {
+      const caseId = await recordCrime();
+      await identifySuspect(caseId);
+      const malformed = await police.post(`/cases/${caseId}/referral`).send({ urn: '01-AB-4714-24', victimNeedsPassedOn: 'no' }).expect(400);
+      expect(fields(malformed.body)).toEqual(['urn', 'victimNeedsPassedOn']);
+      const otherForce = await police.post(`/cases/${caseId}/referral`).send({ urn: '20/AB/4714/24', victimNeedsPassedOn: true }).expect(422);
+      expect(otherForce.body.code).toBe('urn_force_mismatch');
+    });
+  });
+
+  describe('Idempotency-Key', () => {
+    it('answers a resent command as the first time, appends nothing, and Kafka holds each event once', async () => {
+      const crimeReference = `T/${randomUUID()}`;
+      const key = (name: string) => `${crimeReference}:${name}`;
+      const send = async (name: string, method: 'post' | 'put' | 'delete', path: string, body: object) => {
+        const first = await police[method](path).set('Idempotency-Key', key(name)).send(body).expect(201);
+        const again = await police[method](path).set('Idempotency-Key', key(name)).send(body).expect(201);
+        expect(again.body).toEqual(first.body);
+        return first.body;
+      };
+
+      const { caseId } = await send('record', 'post', '/cases', { crimeReference, forceCode: '01', offences: [plainOffence] });
+      const suspect = await send('suspect', 'post', `/cases/${caseId}/suspects`, {});
+      expect(suspect).toEqual({ caseId, suspectId: expect.stringMatching(/^[0-9a-f-]{36}$/), version: 2 });
+      await send('apply', 'post', `/cases/${caseId}/flag`, { hateCrime: raceAndReligion, reason: 'disclosed later' });
+      await send('change', 'put', `/cases/${caseId}/flag`, { hateCrime: raceOnly, reason: 'ethnicity, not faith' });
+      const victim = await send('victim', 'post', `/cases/${caseId}/victim-needs`, victimNeeds);
+      expect(victim).toEqual({ caseId, victimId: expect.stringMatching(/^[0-9a-f-]{36}$/), version: 5 });
+      await send('referral', 'post', `/cases/${caseId}/referral`, { urn: '01/AB/4715/24', victimNeedsPassedOn: true });
+      await send('outcome', 'post', `/cases/${caseId}/outcome`, { outcomeCode: 1 });
+      const removed = await send('remove', 'delete', `/cases/${caseId}/flag`, { reason: 'hostility not borne out' });
+      expect(removed).toEqual({ caseId, version: 8 });
+
+      const view = await caseView(caseId);
+      expect(view.version).toBe(8);
+      expect(view.state.suspectIds).toEqual([suspect.suspectId]);
+      expect(view.state.victimIds).toEqual([victim.victimId]);
+
+      // The same key with another body is another command: refused, nothing appended.
+      const reused = await police
+        .post(`/cases/${caseId}/suspects`)
+        .set('Idempotency-Key', key('suspect'))
+        .send({ suspectId: randomUUID() })
+        .expect(409);
+      expect(reused.body.code).toBe('idempotency_key_reused');
+      const badKey = await police.post(`/cases/${caseId}/suspects`).set('Idempotency-Key', 'no spaces allowed').send({}).expect(400);
+      expect(fields(badKey.body)).toEqual(['Idempotency-Key']);
+      expect((await caseView(caseId)).version).toBe(8);
+
+      // Once the relay has published every stored event, the topic holds exactly the store's events.
+      const dataSource = app.get(DataSource);
+      const stored = await pollUntil('the outbox relay to publish every stored event', async () => {
+        const [row] = await dataSource.query(
+          `SELECT count(*)::int AS total, count(*) FILTER (WHERE published_at IS NULL)::int AS unpublished FROM police.events`,
+        );
+        return row.unpublished === 0 ? (row.total as number) : undefined;
+      });
+      const topic = configuredTopics().police;
+      expect(await topicMessageCount(connection(), topic)).toBe(stored);
+
+      const messages: ConsumedMessage[] = [];
+      const consumer = new BatchConsumer({ ...connection(), groupId: `test-police-api-${randomUUID()}`, topics: [topic] });
+      await consumer.start(async (batch) => void messages.push(...batch.messages));
+      try {
+        await pollUntil(`all ${stored} messages of the police topic`, async () => (messages.length >= stored ? true : undefined));
+      } finally {
+        await consumer.stop();
+      }
+      expect(messages).toHaveLength(stored);
+      const mine = messages.filter((message) => message.key === caseId).map((message) => JSON.parse(message.value!));
+      expect(mine.map((envelope) => [envelope.streamversion, envelope.type])).toEqual(
+        [
+          'CrimeRecorded',
+          'SuspectIdentified',
+          'HateCrimeFlagApplied',
+          'HateCrimeFlagChanged',
+          'VictimNeedsAssessed',
+          'CaseReferredToCps',
+          'PoliceOutcomeAssigned',
+          'HateCrimeFlagRemoved',
+        ].map((type, index) => [index + 1, `uk.gov.cjs.hatecrime.police.${type}`]),
+      );
+      expect(mine.every((envelope) => envelope.subject === caseId && envelope.source === '/agencies/police')).toBe(true);
+      expect(mine[5].data).toMatchObject({ suspectIds: [suspect.suspectId], hateCrime: raceOnly });
+    });
+  });
+
+  describe('POST /cases/bulk', () => {
+    it('answers every line of an extract and only the valid lines take effect', async () => {
+      const existing = await recordCrime();
+      const crimeReference = `T/${randomUUID()}`;
+      const caseId = policeCaseId('01', crimeReference);
+      const line = (command: string, body: object, params: object = { caseId }, idempotencyKey?: string) =>
+        JSON.stringify({ command, params, body, ...(idempotencyKey ? { idempotencyKey } : {}) });
+      const extract = [
+        line('RecordCrime', { crimeReference, forceCode: '01', offences: [plainOffence], hateCrime: raceAndReligion }, {}),
+        '{"command": "IdentifySuspect", "params": {',
+        line('ArrestSuspect', {}),
+        line('ApplyHateCrimeFlag', { hateCrime: { strands: ['racism'], perceivedBy: ['victim'] }, reason: 42 }),
+        line('IdentifySuspect', {}, { caseId }, `${crimeReference}:suspect`),
+        line('AssessVictimNeeds', { ...victimNeeds, enhancedService: false }),
+        line('AssignPoliceOutcome', { outcomeCode: 18 }),
+        line('ChangeHateCrimeFlag', { hateCrime: raceOnly, reason: 'ethnicity, not faith' }),
+        line('RemoveHateCrimeFlag', { reason: 'not hate' }, { caseId: existing }),
+        '',
+        line('IdentifySuspect', {}, { caseId }, `${crimeReference}:suspect`),
+        line('AssessVictimNeeds', victimNeeds),
+        line('AssignPoliceOutcome', { outcomeCode: 15 }, { caseId: 'case-1' }),
+        line('ApplyHateCrimeFlag', { hateCrime: raceOnly, reason: 'disclosed' }, { caseId: existing }),
+      ].join('\n');
+
+      const response = await police.post('/cases/bulk').set('Content-Type', 'application/x-ndjson').send(extract).expect(200);
+      const summary = response.body.results.map((result: { line: number; status: number; code?: string; errors?: Array<{ field: string }> }) => [
+        result.line,
+        result.status,
+        result.code ?? result.errors?.map((error) => error.field).sort() ?? null,
+      ]);
+      expect(summary).toEqual([
+        [1, 201, null],
+        [2, 400, null],
+        [3, 400, ['command']],
+        [4, 400, ['body.hateCrime.strands', 'body.reason']],
+        [5, 201, null],
+        [6, 422, 'hate_crime_victim_needs_enhanced_service'],
+        [7, 422, 'suspect_was_identified'],
+        [8, 201, null],
+        [9, 409, 'no_flag_to_remove'],
+        [11, 201, null],
+        [12, 201, null],
+        [13, 400, ['params.caseId']],
+        [14, 201, null],
+      ]);
+      expect(response.body).toMatchObject({ accepted: 6, rejected: 7 });
+      expect(response.body.results[1].message).toMatch(/^line is not JSON/);
+      const [suspectLine, resentLine] = [response.body.results[4], response.body.results[9]];
+      expect(resentLine.response).toEqual(suspectLine.response);
+
+      const view = await caseView(caseId);
+      expect(eventTypes(view)).toEqual(['CrimeRecorded', 'SuspectIdentified', 'HateCrimeFlagChanged', 'VictimNeedsAssessed']);
+      expect(view.state).toMatchObject({ hateCrime: raceOnly, suspectIds: [suspectLine.response.suspectId] });
+      expect(view.state).not.toHaveProperty('outcomeCode');
+      const other = await caseView(existing);
+      expect(eventTypes(other)).toEqual(['CrimeRecorded', 'HateCrimeFlagApplied']);
+      expect(other.state.hateCrime).toEqual(raceOnly);
+    });
+  });
+});
