@@ -1,6 +1,6 @@
 /** Two projects: fast unit tests of pure code, and integration tests on a real Kafka broker and PostgreSQL. */
 const moduleNameMapper = {
-  '^@hc/(contracts|kafka|config|event-store|testing|domain|service-kit)$': '<rootDir>/libs/$1/src',
+  '^@hc/(contracts|kafka|config|event-store|testing|domain|service-kit|personal-data)$': '<rootDir>/libs/$1/src',
 };
 const transform = { '^.+\\.ts$': ['ts-jest', { tsconfig: '<rootDir>/tsconfig.json' }] };
 

@@ -7,6 +7,8 @@ import { topicNames, type TopicNames } from '@hc/contracts';
  * The only place that reads the environment. Every setting has a default that works on a
  * development machine; a wrong value stops the process at start with a message naming it.
  */
+const DEVELOPMENT_PERSONAL_DATA_KEY = 'ZGV2ZWxvcG1lbnQtb25seS1rZXktbm90LWZvci11c2U=';
+
 export class EnvironmentVariables {
   @IsString()
   @Matches(/^postgres(ql)?:\/\//, { message: 'DATABASE_URL must be a postgres:// URL' })
@@ -30,6 +32,17 @@ export class EnvironmentVariables {
 
   @IsString()
   KAFKA_SASL_PASSWORD: string = '';
+
+  /**
+   * Master key (32 bytes, base64) that wraps each person's data key. The default is for development
+   * and tests only; the process refuses it when NODE_ENV=production.
+   */
+  @IsString()
+  @Matches(/^[A-Za-z0-9+/]{43}=$/, { message: 'PERSONAL_DATA_KEY must be 32 bytes in base64' })
+  PERSONAL_DATA_KEY: string = DEVELOPMENT_PERSONAL_DATA_KEY;
+
+  @IsString()
+  NODE_ENV: string = 'development';
 
   @IsInt() @Min(0) @Max(65535) POLICE_PORT: number = 3001;
   @IsInt() @Min(0) @Max(65535) CPS_PORT: number = 3002;
@@ -63,6 +76,9 @@ export function validateEnvironment(raw: Record<string, unknown>): EnvironmentVa
       .map((error) => `${error.property}=${JSON.stringify(error.value)}: ${Object.values(error.constraints ?? {}).join(', ')}`)
       .join('\n  ');
     throw new ConfigurationError(`Invalid configuration:\n  ${detail}`);
+  }
+  if (config.NODE_ENV === 'production' && config.PERSONAL_DATA_KEY === DEVELOPMENT_PERSONAL_DATA_KEY) {
+    throw new ConfigurationError('Invalid configuration:\n  PERSONAL_DATA_KEY: set a key of your own in production');
   }
   return config;
 }

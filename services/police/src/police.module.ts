@@ -3,12 +3,15 @@ import { eventStoreMigrations } from '@hc/event-store';
 import { EventSourcingModule, HealthController } from '@hc/service-kit';
 import { CasesController } from './cases/cases.controller';
 import { CasesService } from './cases/cases.service';
+import { PeopleController } from './people/people.controller';
+import { PolicePersonalData1763790000000 } from './people/people.migration';
+import { PeopleService } from './people/people.service';
 
-export const POLICE_MIGRATIONS = eventStoreMigrations('police');
+export const POLICE_MIGRATIONS = [...eventStoreMigrations('police'), PolicePersonalData1763790000000];
 
 @Module({
   imports: [EventSourcingModule.forAgency({ agency: 'police', migrations: POLICE_MIGRATIONS })],
-  controllers: [CasesController, HealthController],
-  providers: [CasesService],
+  controllers: [CasesController, PeopleController, HealthController],
+  providers: [CasesService, PeopleService],
 })
 export class PoliceModule {}

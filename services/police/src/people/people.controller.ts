@@ -1,0 +1,41 @@
+import { Body, Controller, Delete, Get, HttpCode, Param, ParseUUIDPipe, Put } from '@nestjs/common';
+import { ApiConflictResponse, ApiNotFoundResponse, ApiOkResponse, ApiTags } from '@nestjs/swagger';
+import { ErasureDto, PersonDetailsDto } from './dto/person-details.dto';
+import { PeopleService } from './people.service';
+
+/**
+ * Personal details of victims and suspects, held by the police only. They never go on Kafka or
+ * into the statistics; reads and writes are written to the access log.
+ */
+@ApiTags('personal details')
+@Controller()
+export class PeopleController {
+  constructor(private readonly people: PeopleService) {}
+
+  @Put('cases/:caseId/people/:personId')
+  @ApiOkResponse({ description: 'The details were sealed with the person\'s own key.' })
+  @ApiNotFoundResponse({ description: 'case_not_found, person_not_on_case' })
+  @ApiConflictResponse({ description: 'personal_data_erased' })
+  record(
+    @Param('caseId', new ParseUUIDPipe()) caseId: string,
+    @Param('personId', new ParseUUIDPipe()) personId: string,
+    @Body() body: PersonDetailsDto,
+  ): Promise<{ caseId: string; personId: string }> {
+    return this.people.record(caseId, personId, body, 'police-api');
+  }
+
+  @Get('cases/:caseId/people/:personId')
+  @ApiOkResponse({ description: 'The details, read with an access-log entry.' })
+  @ApiNotFoundResponse({ description: 'no_personal_details' })
+  @ApiConflictResponse({ description: 'personal_data_erased' })
+  read(@Param('caseId', new ParseUUIDPipe()) caseId: string, @Param('personId', new ParseUUIDPipe()) personId: string) {
+    return this.people.read(caseId, personId, 'police-api');
+  }
+
+  @Delete('people/:personId')
+  @HttpCode(200)
+  @ApiOkResponse({ description: "The person's key was destroyed; their details are unreadable everywhere, the statistics are unchanged." })
+  erase(@Param('personId', new ParseUUIDPipe()) personId: string, @Body() body: ErasureDto) {
+    return this.people.erase(personId, body.reason, 'police-api');
+  }
+}
