@@ -20,6 +20,7 @@ export interface DeadLetterRecord {
   readonly offset: string;
   readonly key: string | null;
   readonly value: string | null;
+  readonly valueEncoding?: 'base64';
   readonly reason: string;
   readonly deadLetteredAt: string;
 }
@@ -41,7 +42,7 @@ export async function replayDeadLetters(letters: readonly DeadLetterRecord[]): P
       letters.map((letter) => ({
         topic: letter.topic,
         key: letter.key ?? letter.at,
-        value: letter.value ?? '',
+        value: letter.valueEncoding === 'base64' && letter.value !== null ? Buffer.from(letter.value, 'base64') : (letter.value ?? ''),
         headers: { 'dlq-replayed-from': letter.at, 'dlq-original-offset': `${letter.partition}/${letter.offset}` },
       })),
     );

@@ -7,7 +7,17 @@ export interface DeadLetter {
   readonly offset: string;
   readonly key: string | null;
   readonly value: string | null;
+  /** `base64` when the original bytes were not UTF-8 text; absent for text. */
+  readonly valueEncoding?: 'base64';
   readonly reason: string;
+}
+
+/** The dead-letter form of a message value: its text when it is UTF-8, else base64. */
+export function deadLetterValue(value: Buffer | string | null | undefined): Pick<DeadLetter, 'value' | 'valueEncoding'> {
+  if (value === null || value === undefined) return { value: null };
+  if (typeof value === 'string') return { value };
+  const text = value.toString('utf8');
+  return Buffer.from(text, 'utf8').equals(value) ? { value: text } : { value: value.toString('base64'), valueEncoding: 'base64' };
 }
 
 /**

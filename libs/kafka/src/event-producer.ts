@@ -3,7 +3,7 @@ import { createIdempotentProducer, createKafka, type KafkaConnection, type Produ
 export interface OutgoingMessage {
   readonly topic: string;
   readonly key: string;
-  readonly value: string;
+  readonly value: string | Buffer;
   readonly headers?: Readonly<Record<string, string>>;
 }
 

@@ -19,6 +19,8 @@ export function kafkaTransportOptions(connection: KafkaConnection & { groupId: s
       },
       consumer: { groupId: connection.groupId, allowAutoTopicCreation: false },
       subscribe: { fromBeginning: true },
+      // Hand the raw bytes to the handler: it validates them itself, and a dead letter keeps them exactly.
+      parser: { keepBinary: true },
       producer: { allowAutoTopicCreation: false },
     },
   };

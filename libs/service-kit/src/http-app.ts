@@ -1,7 +1,9 @@
 import type { INestApplication } from '@nestjs/common';
 import type { NestExpressApplication } from '@nestjs/platform-express';
 import { DocumentBuilder, SwaggerModule, type OpenAPIObject } from '@nestjs/swagger';
+import { HttpAdapterHost } from '@nestjs/core';
 import { DomainErrorFilter } from './domain-error.filter';
+import { RequestErrorFilter } from './request-error.filter';
 import { createValidationPipe } from './validation';
 
 export interface HttpAppOptions {
@@ -15,7 +17,7 @@ export function configureHttpApp(app: NestExpressApplication, options: HttpAppOp
   app.useBodyParser('text', { type: ['application/x-ndjson', 'application/jsonl'], limit: '50mb' });
   app.useBodyParser('json', { limit: '1mb' });
   app.useGlobalPipes(createValidationPipe());
-  app.useGlobalFilters(new DomainErrorFilter());
+  app.useGlobalFilters(new RequestErrorFilter(app.get(HttpAdapterHost).httpAdapter), new DomainErrorFilter());
   app.enableShutdownHooks();
   const document = openApiDocument(app, options);
   SwaggerModule.setup('docs', app, document, { jsonDocumentUrl: 'openapi.json' });

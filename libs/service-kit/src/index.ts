@@ -7,3 +7,4 @@ export * from './upstream-consumer';
 export * from './bootstrap';
 export * from './idempotency';
 export * from './bulk-commands';
+export * from './request-error.filter';

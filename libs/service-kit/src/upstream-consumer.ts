@@ -3,7 +3,7 @@ import type { KafkaContext } from '@nestjs/microservices';
 import { configuredTopics } from '@hc/config';
 import { validateEnvelope, type EventEnvelope } from '@hc/contracts';
 import { DomainError } from '@hc/domain';
-import { DeadLetterPublisher, EventProducer } from '@hc/kafka';
+import { DeadLetterPublisher, EventProducer, deadLetterValue } from '@hc/kafka';
 import { EVENT_SOURCING_OPTIONS, type EventSourcingOptions } from './event-sourcing.module';
 
 /**
@@ -47,7 +47,7 @@ export class UpstreamConsumer {
         partition: context.getPartition(),
         offset: message.offset,
         key: message.key === null || message.key === undefined ? null : String(message.key),
-        value: value === null || value === undefined ? null : typeof value === 'string' ? value : JSON.stringify(value),
+        ...deadLetterValue(Buffer.isBuffer(value) || typeof value === 'string' || value == null ? value : JSON.stringify(value)),
         reason,
       },
       new Date(),
