@@ -22,7 +22,10 @@ export default class IsolatedEnvironment extends TestEnvironment {
     runUrl.pathname = `${runUrl.pathname}_${slug}`.slice(0, 63);
     this.databaseUrl = runUrl.toString();
     this.topicPrefix = `${process.env.KAFKA_TOPIC_PREFIX}${slug}.`;
-    this.global.process.env = { ...process.env, DATABASE_URL: this.databaseUrl, KAFKA_TOPIC_PREFIX: this.topicPrefix };
+    // Access control is tested by the files that ask for it (docblock `@api-auth required`);
+    // the others are about other behaviour and call the services without keys.
+    const apiAuth = context.docblockPragmas['api-auth'] === 'required' ? 'required' : 'disabled';
+    this.global.process.env = { ...process.env, DATABASE_URL: this.databaseUrl, KAFKA_TOPIC_PREFIX: this.topicPrefix, API_AUTH: apiAuth };
   }
 
   override async setup(): Promise<void> {

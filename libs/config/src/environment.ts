@@ -44,6 +44,10 @@ export class EnvironmentVariables {
   @IsString()
   NODE_ENV: string = 'development';
 
+  /** `required`: every call but health and docs needs an API key. `disabled` only for tests that are not about access. */
+  @IsIn(['required', 'disabled'])
+  API_AUTH: 'required' | 'disabled' = 'required';
+
   @IsInt() @Min(0) @Max(65535) POLICE_PORT: number = 3001;
   @IsInt() @Min(0) @Max(65535) CPS_PORT: number = 3002;
   @IsInt() @Min(0) @Max(65535) COURTS_PORT: number = 3003;
@@ -76,6 +80,9 @@ export function validateEnvironment(raw: Record<string, unknown>): EnvironmentVa
       .map((error) => `${error.property}=${JSON.stringify(error.value)}: ${Object.values(error.constraints ?? {}).join(', ')}`)
       .join('\n  ');
     throw new ConfigurationError(`Invalid configuration:\n  ${detail}`);
+  }
+  if (config.NODE_ENV === 'production' && config.API_AUTH !== 'required') {
+    throw new ConfigurationError('Invalid configuration:\n  API_AUTH: access control cannot be disabled in production');
   }
   if (config.NODE_ENV === 'production' && config.PERSONAL_DATA_KEY === DEVELOPMENT_PERSONAL_DATA_KEY) {
     throw new ConfigurationError('Invalid configuration:\n  PERSONAL_DATA_KEY: set a key of your own in production');

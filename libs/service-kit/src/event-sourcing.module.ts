@@ -1,9 +1,11 @@
+import { APP_GUARD } from '@nestjs/core';
 import { Inject, Logger, Module, type DynamicModule, type OnApplicationShutdown, type OnModuleInit } from '@nestjs/common';
 import type { MigrationInterface } from 'typeorm';
 import { DataSource } from 'typeorm';
 import { topicOf, type Agency } from '@hc/contracts';
 import { configuredTopics, environment, kafkaSasl } from '@hc/config';
 import { EventStore, OutboxRelay, openDatabase } from '@hc/event-store';
+import { AccessLog, ApiKeyGuard } from './access-control';
 import { EventProducer, ensureTopics, parseBrokers, type KafkaConnection } from '@hc/kafka';
 
 export interface EventSourcingOptions {
@@ -89,8 +91,10 @@ export class EventSourcingModule {
           },
         },
         EventSourcingLifecycle,
+        { provide: APP_GUARD, useClass: ApiKeyGuard },
+        AccessLog,
       ],
-      exports: [DataSource, EventStore, OutboxRelay, EventProducer, EVENT_SOURCING_OPTIONS],
+      exports: [DataSource, EventStore, OutboxRelay, EventProducer, EVENT_SOURCING_OPTIONS, AccessLog],
     };
   }
 }

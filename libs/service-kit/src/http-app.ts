@@ -4,6 +4,7 @@ import { DocumentBuilder, SwaggerModule, type OpenAPIObject } from '@nestjs/swag
 import { HttpAdapterHost } from '@nestjs/core';
 import { DomainErrorFilter } from './domain-error.filter';
 import { RequestErrorFilter } from './request-error.filter';
+import { requestContext } from './access-control';
 import { createValidationPipe } from './validation';
 
 export interface HttpAppOptions {
@@ -16,6 +17,7 @@ export function configureHttpApp(app: NestExpressApplication, options: HttpAppOp
   // Bulk extracts arrive as newline-delimited JSON, read as text and parsed line by line.
   app.useBodyParser('text', { type: ['application/x-ndjson', 'application/jsonl'], limit: '50mb' });
   app.useBodyParser('json', { limit: '1mb' });
+  app.use(requestContext);
   app.useGlobalPipes(createValidationPipe());
   app.useGlobalFilters(new RequestErrorFilter(app.get(HttpAdapterHost).httpAdapter), new DomainErrorFilter());
   app.enableShutdownHooks();

@@ -8,3 +8,4 @@ export * from './bootstrap';
 export * from './idempotency';
 export * from './bulk-commands';
 export * from './request-error.filter';
+export * from './access-control';

@@ -1,12 +1,12 @@
 import { Module } from '@nestjs/common';
 import { eventStoreMigrations } from '@hc/event-store';
-import { EventSourcingModule, HealthController, UpstreamConsumer } from '@hc/service-kit';
+import { accessControlMigration, EventSourcingModule, HealthController, UpstreamConsumer } from '@hc/service-kit';
 import { CasesController } from './cases/cases.controller';
 import { CasesService } from './cases/cases.service';
 import { CourtResultsConsumer } from './court-results/court-results.consumer';
 import { PoliceReferralsConsumer } from './referrals/police-referrals.consumer';
 
-export const CPS_MIGRATIONS = eventStoreMigrations('cps');
+export const CPS_MIGRATIONS = [...eventStoreMigrations('cps'), accessControlMigration('cps', 1763800000000)];
 
 @Module({
   imports: [EventSourcingModule.forAgency({ agency: 'cps', migrations: CPS_MIGRATIONS })],

@@ -11,7 +11,7 @@ import {
   ApiTags,
   ApiUnprocessableEntityResponse,
 } from '@nestjs/swagger';
-import { BulkResult, Idempotency, runBulk, type IdempotencyRequest } from '@hc/service-kit';
+import { BulkResult, Idempotency, Roles, runBulk, type IdempotencyRequest } from '@hc/service-kit';
 import { CasesService, type CaseView, type CommandResponse } from './cases.service';
 import { CompletionDto } from './dto/completion.dto';
 import { ApplyFlagDto, ConfirmFlagDto, RemoveFlagDto } from './dto/hate-crime-flag.dto';
@@ -28,6 +28,7 @@ const BAD_INPUT = 'A field is missing or malformed; `errors` names each field.';
 
 @ApiTags('CPS cases')
 @ApiHeader(IDEMPOTENCY_HEADER)
+@Roles('cps')
 @Controller('cases')
 export class CasesController {
   private readonly logger = new Logger('cps-bulk');
@@ -144,6 +145,7 @@ export class CasesController {
   }
 
   @Get(':caseId')
+  @Roles('cps', 'inspector')
   @ApiOkResponse({ description: 'The case as the CPS holds it (flag, decisions, charges, completed prosecutions) and its event history.' })
   @ApiNotFoundResponse({ description: 'case_not_found' })
   view(@Param('caseId', new ParseUUIDPipe()) caseId: string): Promise<CaseView> {

@@ -2,7 +2,7 @@ import { Injectable } from '@nestjs/common';
 import { randomUUID } from 'node:crypto';
 import { DomainError } from '@hc/domain';
 import { EventStore, toDomainEvent, type CommandResult, type StoredEvent } from '@hc/event-store';
-import type { BulkCommandTable, IdempotencyRequest } from '@hc/service-kit';
+import { AccessLog, type BulkCommandTable, type IdempotencyRequest } from '@hc/service-kit';
 import { cpsCaseDecider, type CpsCase, type CpsCommand, type CpsEvent } from '../domain/cps-case.decider';
 import { CompletionDto } from './dto/completion.dto';
 import { ApplyFlagDto, ConfirmFlagDto, RemoveFlagDto } from './dto/hate-crime-flag.dto';
@@ -31,7 +31,10 @@ export interface UpstreamCause {
  */
 @Injectable()
 export class CasesService {
-  constructor(private readonly store: EventStore) {}
+  constructor(
+    private readonly store: EventStore,
+    private readonly accessLog: AccessLog,
+  ) {}
 
   confirmFlag(caseId: string, body: ConfirmFlagDto, idempotency?: IdempotencyRequest): Promise<CommandResponse> {
     return this.execute(
@@ -166,6 +169,7 @@ export class CasesService {
   }
 
   async view(caseId: string): Promise<CaseView> {
+    await this.accessLog.record('read-case', caseId);
     const stream = await this.store.readStream(caseId);
     if (stream.length === 0) throw new DomainError('case_not_found', `the CPS holds no case ${caseId}`, 'not_found');
     const state = stream.reduce(

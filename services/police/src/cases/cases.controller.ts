@@ -12,7 +12,7 @@ import {
   ApiTags,
   ApiUnprocessableEntityResponse,
 } from '@nestjs/swagger';
-import { BulkResult, Idempotency, runBulk, type IdempotencyRequest } from '@hc/service-kit';
+import { BulkResult, Idempotency, Roles, runBulk, type IdempotencyRequest } from '@hc/service-kit';
 import { CasesService, type CaseView, type CommandResponse } from './cases.service';
 import { ApplyHateCrimeFlagDto, ChangeHateCrimeFlagDto, RemoveHateCrimeFlagDto } from './dto/hate-crime-flag.dto';
 import { AssignPoliceOutcomeDto } from './dto/police-outcome.dto';
@@ -42,6 +42,7 @@ const Command = () =>
   );
 
 @ApiTags('police cases')
+@Roles('police')
 @Controller('cases')
 export class CasesController {
   private readonly logger = new Logger('police-bulk');
@@ -192,6 +193,7 @@ export class CasesController {
   }
 
   @Get(':caseId')
+  @Roles('police', 'inspector')
   @ApiOkResponse({ description: "The case as the police hold it, and its event history in the police's store." })
   @ApiBadRequestResponse({ description: 'caseId is not a UUID' })
   @ApiNotFoundResponse({ description: 'case_not_found' })

@@ -1,9 +1,9 @@
-import { Injectable } from '@nestjs/common';
+import { ForbiddenException, Injectable } from '@nestjs/common';
 import { randomUUID } from 'node:crypto';
 import type { HateCrimeFlag } from '@hc/contracts';
 import { DomainError } from '@hc/domain';
 import { EventStore, toDomainEvent, type StoredEvent } from '@hc/event-store';
-import type { BulkCommandTable, IdempotencyRequest } from '@hc/service-kit';
+import { AccessLog, currentPrincipal, type BulkCommandTable, type IdempotencyRequest } from '@hc/service-kit';
 import { policeCaseDecider, type PoliceCase, type PoliceCommand, type PoliceEvent } from '../domain/police-case.decider';
 import { policeCaseId } from './case-id';
 import { ApplyHateCrimeFlagDto, ChangeHateCrimeFlagDto, RemoveHateCrimeFlagDto } from './dto/hate-crime-flag.dto';
@@ -26,7 +26,10 @@ export type CommandResponse = { readonly caseId: string; readonly version: numbe
  */
 @Injectable()
 export class CasesService {
-  constructor(private readonly store: EventStore) {}
+  constructor(
+    private readonly store: EventStore,
+    private readonly accessLog: AccessLog,
+  ) {}
 
   recordCrime(body: RecordCrimeDto, idempotency?: IdempotencyRequest): Promise<CommandResponse> {
     const caseId = policeCaseId(body.forceCode, body.crimeReference);
@@ -173,6 +176,7 @@ export class CasesService {
   }
 
   async view(caseId: string): Promise<CaseView> {
+    await this.accessLog.record('read-case', caseId);
     const stream = await this.store.readStream(caseId);
     if (stream.length === 0) throw new DomainError('case_not_found', `no crime has been recorded as case ${caseId}`, 'not_found');
     const state = stream.reduce(
@@ -187,6 +191,7 @@ export class CasesService {
     response: { caseId: string } & Record<string, unknown>,
     idempotency: IdempotencyRequest | undefined,
   ): Promise<CommandResponse> {
+    await this.checkForce(command);
     const result = await this.store.handle(command.caseId, policeCaseDecider, command, {
       now: new Date(),
       causationId: randomUUID(),
@@ -194,6 +199,19 @@ export class CasesService {
     });
     // A repeated idempotency key answers what was stored the first time, over the fresh answer.
     return { ...response, ...result.response } as CommandResponse;
+  }
+
+  /** A force's system acts only for its own force: on crimes it records and on cases it holds. */
+  private async checkForce(command: PoliceCommand): Promise<void> {
+    const principal = currentPrincipal();
+    if (!principal || principal.scope === '*') return;
+    const forceCode =
+      command.type === 'RecordCrime'
+        ? command.forceCode
+        : ((await this.store.readStream(command.caseId))[0]?.envelope.data as { forceCode?: string } | undefined)?.forceCode;
+    if (forceCode !== undefined && forceCode !== principal.scope) {
+      throw new ForbiddenException(`the key of ${principal.name} acts for force ${principal.scope}, not for force ${forceCode}`);
+    }
   }
 }
 

@@ -1,5 +1,6 @@
 import { Body, Controller, Delete, Get, HttpCode, Param, ParseUUIDPipe, Put } from '@nestjs/common';
 import { ApiConflictResponse, ApiNotFoundResponse, ApiOkResponse, ApiTags } from '@nestjs/swagger';
+import { currentPrincipal, Roles } from '@hc/service-kit';
 import { ErasureDto, PersonDetailsDto } from './dto/person-details.dto';
 import { PeopleService } from './people.service';
 
@@ -8,6 +9,7 @@ import { PeopleService } from './people.service';
  * into the statistics; reads and writes are written to the access log.
  */
 @ApiTags('personal details')
+@Roles('police')
 @Controller()
 export class PeopleController {
   constructor(private readonly people: PeopleService) {}
@@ -21,7 +23,7 @@ export class PeopleController {
     @Param('personId', new ParseUUIDPipe()) personId: string,
     @Body() body: PersonDetailsDto,
   ): Promise<{ caseId: string; personId: string }> {
-    return this.people.record(caseId, personId, body, 'police-api');
+    return this.people.record(caseId, personId, body, actor());
   }
 
   @Get('cases/:caseId/people/:personId')
@@ -29,13 +31,19 @@ export class PeopleController {
   @ApiNotFoundResponse({ description: 'no_personal_details' })
   @ApiConflictResponse({ description: 'personal_data_erased' })
   read(@Param('caseId', new ParseUUIDPipe()) caseId: string, @Param('personId', new ParseUUIDPipe()) personId: string) {
-    return this.people.read(caseId, personId, 'police-api');
+    return this.people.read(caseId, personId, actor());
   }
 
   @Delete('people/:personId')
   @HttpCode(200)
   @ApiOkResponse({ description: "The person's key was destroyed; their details are unreadable everywhere, the statistics are unchanged." })
   erase(@Param('personId', new ParseUUIDPipe()) personId: string, @Body() body: ErasureDto) {
-    return this.people.erase(personId, body.reason, 'police-api');
+    return this.people.erase(personId, body.reason, actor());
   }
+}
+
+/** Who is acting, for the access log. */
+function actor(): string {
+  const principal = currentPrincipal();
+  return principal ? `${principal.role}:${principal.name} (${principal.keyId})` : 'unauthenticated';
 }

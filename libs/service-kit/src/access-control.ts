@@ -1,0 +1,179 @@
+import {
+  CanActivate,
+  ExecutionContext,
+  ForbiddenException,
+  Injectable,
+  SetMetadata,
+  UnauthorizedException,
+  applyDecorators,
+} from '@nestjs/common';
+import { Reflector } from '@nestjs/core';
+import { ApiBearerAuth, ApiForbiddenResponse, ApiUnauthorizedResponse } from '@nestjs/swagger';
+import { AsyncLocalStorage } from 'node:async_hooks';
+import { createHash, randomBytes, timingSafeEqual } from 'node:crypto';
+import type { Request } from 'express';
+import { DataSource, type MigrationInterface, type QueryRunner } from 'typeorm';
+import { environment } from '@hc/config';
+
+/**
+ * Who may call what. Every caller presents an API key (`Authorization: Bearer hc_<id>.<secret>`).
+ * Keys are issued per service and stored as a SHA-256 hash of the secret (the secret is 32 random
+ * bytes, so a slow password hash adds nothing); the secret is shown once, at issue. A key carries a
+ * role: the agency whose commands it may send (police, cps, courts), analyst (statistics) or
+ * inspector (statistics and case-level data); police keys also carry the force they act for.
+ */
+export const ROLES = ['police', 'cps', 'courts', 'analyst', 'inspector'] as const;
+export type Role = (typeof ROLES)[number];
+
+export interface Principal {
+  readonly keyId: string;
+  readonly name: string;
+  readonly role: Role;
+  /** For police keys: the two-digit force code, or `*` for a national system. */
+  readonly scope: string;
+}
+
+const ROLES_KEY = 'hatecrime:roles';
+const PUBLIC_KEY = 'hatecrime:public';
+
+/** The roles allowed on a controller or route; documents 401/403 in OpenAPI. */
+export const Roles = (...roles: Role[]) =>
+  applyDecorators(
+    SetMetadata(ROLES_KEY, roles),
+    ApiBearerAuth(),
+    ApiUnauthorizedResponse({ description: 'No API key, or an unknown or revoked one.' }),
+    ApiForbiddenResponse({ description: `The key's role may not do this (allowed: ${roles.join(', ')}).` }),
+  );
+
+/** A route anyone may call (health, documentation). */
+export const Public = () => SetMetadata(PUBLIC_KEY, true);
+
+/** Each request runs in its own store (see `requestContext`); the guard puts the caller in it. */
+const requests = new AsyncLocalStorage<{ principal?: Principal }>();
+
+/** Express middleware: give the request a store that everything it calls can read. */
+export function requestContext(_request: unknown, _response: unknown, next: () => void): void {
+  requests.run({}, next);
+}
+
+/** The caller of the request being handled, where access control is on. */
+export function currentPrincipal(): Principal | undefined {
+  return requests.getStore()?.principal;
+}
+
+export function hashSecret(secret: string): string {
+  return createHash('sha256').update(secret).digest('hex');
+}
+
+@Injectable()
+export class ApiKeyGuard implements CanActivate {
+  constructor(
+    private readonly reflector: Reflector,
+    private readonly dataSource: DataSource,
+  ) {}
+
+  async canActivate(context: ExecutionContext): Promise<boolean> {
+    // Kafka handlers are reached only through the broker, whose own ACLs decide who may write a topic.
+    if (context.getType() !== 'http') return true;
+    const targets = [context.getHandler(), context.getClass()];
+    if (this.reflector.getAllAndOverride<boolean>(PUBLIC_KEY, targets)) return true;
+    if (environment().API_AUTH === 'disabled') return true;
+    const allowed = this.reflector.getAllAndOverride<Role[]>(ROLES_KEY, targets);
+    if (!allowed) throw new ForbiddenException('this route has no access rule; refusing by default');
+
+    const request = context.switchToHttp().getRequest<Request>();
+    const match = /^Bearer hc_([0-9a-f]{16})\.([A-Za-z0-9_-]{20,100})$/.exec(request.header('authorization') ?? '');
+    if (!match) throw new UnauthorizedException('send your API key as Authorization: Bearer hc_<id>.<secret>');
+    const [, keyId, secret] = match as unknown as [string, string, string];
+    const rows: Array<{ secret_hash: string; principal: string; role: Role; scope: string; revoked_at: Date | null }> =
+      await this.dataSource.query(`SELECT secret_hash, principal, role, scope, revoked_at FROM "${schemaOf(this.dataSource)}".api_keys WHERE key_id = $1`, [keyId]);
+    const row = rows[0];
+    const presented = Buffer.from(hashSecret(secret), 'hex');
+    if (!row || row.revoked_at || !timingSafeEqual(presented, Buffer.from(row.secret_hash, 'hex'))) {
+      throw new UnauthorizedException('unknown or revoked API key');
+    }
+    if (!allowed.includes(row.role)) {
+      throw new ForbiddenException(`a ${row.role} key may not do this here (allowed: ${allowed.join(', ')})`);
+    }
+    const store = requests.getStore();
+    if (store) store.principal = { keyId, name: row.principal, role: row.role, scope: row.scope };
+    return true;
+  }
+}
+
+function schemaOf(dataSource: DataSource): string {
+  return (dataSource.options as { schema?: string }).schema ?? 'public';
+}
+
+/** Issues a key in a service's store; the returned secret is the only copy. */
+export async function issueApiKey(
+  dataSource: DataSource,
+  schema: string,
+  grant: { principal: string; role: Role; scope?: string },
+): Promise<{ keyId: string; apiKey: string }> {
+  const keyId = randomBytes(8).toString('hex');
+  const secret = randomBytes(32).toString('base64url');
+  await dataSource.query(
+    `INSERT INTO "${schema}".api_keys (key_id, secret_hash, principal, role, scope) VALUES ($1, $2, $3, $4, $5)`,
+    [keyId, hashSecret(secret), grant.principal, grant.role, grant.scope ?? '*'],
+  );
+  return { keyId, apiKey: `hc_${keyId}.${secret}` };
+}
+
+export async function revokeApiKey(dataSource: DataSource, schema: string, keyId: string): Promise<boolean> {
+  const result: [unknown[], number] = await dataSource.query(
+    `UPDATE "${schema}".api_keys SET revoked_at = now() WHERE key_id = $1 AND revoked_at IS NULL`,
+    [keyId],
+  );
+  return result[1] > 0;
+}
+
+/** Writes who read which case-level data; inspectors audit this log. */
+@Injectable()
+export class AccessLog {
+  constructor(private readonly dataSource: DataSource) {}
+
+  async record(action: string, caseId: string | null, personId: string | null = null): Promise<void> {
+    const principal = currentPrincipal();
+    await this.dataSource.query(
+      `INSERT INTO "${schemaOf(this.dataSource)}".access_log (actor, action, case_id, person_id) VALUES ($1, $2, $3, $4)`,
+      [principal ? `${principal.role}:${principal.name} (${principal.keyId})` : 'unauthenticated', action, caseId, personId],
+    );
+  }
+}
+
+/** The API keys and access log of a service, in its own schema. */
+export function accessControlMigration(schema: string, timestamp: number): new () => MigrationInterface {
+  const name = `${schema[0]!.toUpperCase()}${schema.slice(1)}AccessControl${timestamp}`;
+  const migration = class implements MigrationInterface {
+    readonly name = name;
+
+    async up(queryRunner: QueryRunner): Promise<void> {
+      await queryRunner.query(`
+        CREATE TABLE "${schema}".api_keys (
+          key_id      text PRIMARY KEY,
+          secret_hash text NOT NULL,
+          principal   text NOT NULL,
+          role        text NOT NULL CHECK (role IN (${ROLES.map((role) => `'${role}'`).join(', ')})),
+          scope       text NOT NULL DEFAULT '*',
+          created_at  timestamptz NOT NULL DEFAULT now(),
+          revoked_at  timestamptz
+        )`);
+      await queryRunner.query(`
+        CREATE TABLE IF NOT EXISTS "${schema}".access_log (
+          id        bigserial PRIMARY KEY,
+          at        timestamptz NOT NULL DEFAULT now(),
+          actor     text NOT NULL,
+          action    text NOT NULL,
+          case_id   uuid,
+          person_id uuid
+        )`);
+    }
+
+    async down(queryRunner: QueryRunner): Promise<void> {
+      await queryRunner.query(`DROP TABLE "${schema}".api_keys`);
+    }
+  };
+  Object.defineProperty(migration, 'name', { value: name });
+  return migration;
+}

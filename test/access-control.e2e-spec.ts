@@ -1,0 +1,78 @@
+/**
+ * @api-auth required
+ */
+import { randomUUID } from 'node:crypto';
+import { DataSource } from 'typeorm';
+import { issueApiKey, revokeApiKey } from '@hc/service-kit';
+import { startPipeline, type Pipeline } from './support/pipeline';
+
+/** Each agency system may send only its own agency's commands, for cases it holds; reads of case data are logged. */
+describe('access control', () => {
+  let pipeline: Pipeline;
+  const keys: Record<string, string> = {};
+  const bearer = (name: string) => `Bearer ${keys[name]}`;
+  const crime = (forceCode: string) => ({
+    crimeReference: `AC/${randomUUID()}`,
+    forceCode,
+    offences: [{ offenceId: 'o1', code: '105A', description: 'Assault by beating' }],
+    hateCrime: { strands: ['race'], perceivedBy: ['victim'] },
+  });
+
+  beforeAll(async () => {
+    pipeline = await startPipeline();
+    const issue = async (name: string, service: 'police' | 'cps' | 'courts' | 'projection', grant: Parameters<typeof issueApiKey>[2]) => {
+      keys[name] = (await issueApiKey(pipeline.apps[service].get(DataSource), service, grant)).apiKey;
+    };
+    await issue('gmp', 'police', { principal: 'Greater Manchester Police', role: 'police', scope: '06' });
+    await issue('national-police', 'police', { principal: 'National police system', role: 'police' });
+    await issue('police-inspector', 'police', { principal: 'HMICFRS inspector', role: 'inspector' });
+    await issue('cps', 'cps', { principal: 'CPS case management', role: 'cps' });
+    await issue('cps-analyst', 'cps', { principal: 'Analyst with a CPS key', role: 'analyst' });
+  });
+
+  afterAll(async () => {
+    await pipeline?.close();
+  });
+
+  it('lets anyone check health, and nobody without a key send a command', async () => {
+    await pipeline.police.get('/health').expect(200);
+    const response = await pipeline.police.post('/cases').send(crime('06')).expect(401);
+    expect(response.body.message).toMatch(/Authorization: Bearer/);
+    await pipeline.police.post('/cases').set('authorization', 'Bearer hc_0123456789abcdef.not-the-right-secret-at-all').send(crime('06')).expect(401);
+  });
+
+  it("accepts a force's own crimes and refuses another force's", async () => {
+    await pipeline.police.post('/cases').set('authorization', bearer('gmp')).send(crime('06')).expect(201);
+    const refused = await pipeline.police.post('/cases').set('authorization', bearer('gmp')).send(crime('01')).expect(403);
+    expect(refused.body.message).toMatch(/acts for force 06, not for force 01/);
+  });
+
+  it("refuses a force's key on a case another force holds", async () => {
+    const met = await pipeline.police.post('/cases').set('authorization', bearer('national-police')).send(crime('01')).expect(201);
+    await pipeline.police.post(`/cases/${met.body.caseId}/suspects`).set('authorization', bearer('gmp')).send({}).expect(403);
+  });
+
+  it("refuses a police key at the CPS, and a role that may not send the CPS's commands", async () => {
+    const caseId = randomUUID();
+    await pipeline.cps.post(`/cases/${caseId}/flag`).set('authorization', bearer('gmp')).send({}).expect(401);
+    const analyst = await pipeline.cps.post(`/cases/${caseId}/flag`).set('authorization', bearer('cps-analyst')).send({}).expect(403);
+    expect(analyst.body.message).toMatch(/analyst key may not do this/);
+  });
+
+  it('lets an inspector read a case, and logs the read', async () => {
+    const recorded = await pipeline.police.post('/cases').set('authorization', bearer('gmp')).send(crime('06')).expect(201);
+    await pipeline.police.get(`/cases/${recorded.body.caseId}`).set('authorization', bearer('police-inspector')).expect(200);
+    await pipeline.police.post('/cases').set('authorization', bearer('police-inspector')).send(crime('06')).expect(403);
+    const log = await pipeline.apps.police
+      .get(DataSource)
+      .query(`SELECT actor, action FROM police.access_log WHERE case_id = $1`, [recorded.body.caseId]);
+    expect(log).toEqual([{ actor: expect.stringMatching(/^inspector:HMICFRS inspector \([0-9a-f]{16}\)$/), action: 'read-case' }]);
+  });
+
+  it('refuses a revoked key', async () => {
+    const { keyId, apiKey } = await issueApiKey(pipeline.apps.police.get(DataSource), 'police', { principal: 'Retired system', role: 'police' });
+    await pipeline.police.post('/cases').set('authorization', `Bearer ${apiKey}`).send(crime('20')).expect(201);
+    expect(await revokeApiKey(pipeline.apps.police.get(DataSource), 'police', keyId)).toBe(true);
+    await pipeline.police.post('/cases').set('authorization', `Bearer ${apiKey}`).send(crime('20')).expect(401);
+  });
+});
