@@ -1,8 +1,9 @@
-import { dropDatabase, ensureDatabase, environment, splitDatabaseUrl } from '@hc/config';
+import { dropDatabase, ensureDatabase, environment, serviceRole, SERVICE_SCHEMAS, setUpServiceRoles, splitDatabaseUrl } from '@hc/config';
 
 /**
  * Prepares PostgreSQL: creates the database named in DATABASE_URL when it is missing
- * (`--fresh` drops it first). Each service creates its own schema and applies its migrations
+ * (`--fresh` drops it first; `--roles` gives each service its own login role owning its schema,
+ * and the analyst role read access to analytics only). Each service applies its own migrations
  * when it starts.
  */
 async function main(): Promise<void> {
@@ -11,6 +12,10 @@ async function main(): Promise<void> {
   if (process.argv.includes('--fresh')) await dropDatabase(url);
   const created = await ensureDatabase(url);
   console.log(`postgres: database ${database} ${created ? 'created' : 'already exists'}`);
+  if (process.argv.includes('--roles')) {
+    await setUpServiceRoles(url);
+    console.log(`postgres: roles ${SERVICE_SCHEMAS.map(serviceRole).join(', ')} own their schemas; analyst reads analytics only`);
+  }
 }
 
 main().catch((error: unknown) => {

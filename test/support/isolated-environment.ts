@@ -1,7 +1,7 @@
 import { basename } from 'node:path';
 import type { EnvironmentContext, JestEnvironmentConfig } from '@jest/environment';
 import { TestEnvironment } from 'jest-environment-node';
-import { dropDatabase, ensureDatabase } from '../../libs/config/src/database-admin';
+import { dropDatabase, ensureDatabase, serviceRole, SERVICE_SCHEMAS, setUpServiceRoles, urlAsRole } from '../../libs/config/src/database-admin';
 import { topicNames } from '../../libs/contracts/src/topics';
 import { deleteTopics, parseBrokers } from '../../libs/kafka/src';
 
@@ -14,6 +14,7 @@ import { deleteTopics, parseBrokers } from '../../libs/kafka/src';
 export default class IsolatedEnvironment extends TestEnvironment {
   private readonly databaseUrl: string;
   private readonly topicPrefix: string;
+  private readonly perServiceRoles: boolean;
 
   constructor(config: JestEnvironmentConfig, context: EnvironmentContext) {
     super(config, context);
@@ -24,6 +25,7 @@ export default class IsolatedEnvironment extends TestEnvironment {
     this.topicPrefix = `${process.env.KAFKA_TOPIC_PREFIX}${slug}.`;
     // Access control is tested by the files that ask for it (docblock `@api-auth required`);
     // the others are about other behaviour and call the services without keys.
+    this.perServiceRoles = context.docblockPragmas['database-roles'] === 'per-service';
     const apiAuth = context.docblockPragmas['api-auth'] === 'required' ? 'required' : 'disabled';
     this.global.process.env = { ...process.env, DATABASE_URL: this.databaseUrl, KAFKA_TOPIC_PREFIX: this.topicPrefix, API_AUTH: apiAuth };
   }
@@ -31,6 +33,13 @@ export default class IsolatedEnvironment extends TestEnvironment {
   override async setup(): Promise<void> {
     await super.setup();
     await ensureDatabase(this.databaseUrl);
+    // Files with the docblock `@database-roles per-service` run each service as its own role.
+    if (this.perServiceRoles) {
+      await setUpServiceRoles(this.databaseUrl);
+      for (const service of SERVICE_SCHEMAS) {
+        this.global.process.env[`${service.toUpperCase()}_DATABASE_URL`] = urlAsRole(this.databaseUrl, serviceRole(service));
+      }
+    }
   }
 
   override async teardown(): Promise<void> {

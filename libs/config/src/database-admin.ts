@@ -35,3 +35,61 @@ export function dropDatabase(url: string): Promise<void> {
     await client.query(`DROP DATABASE IF EXISTS "${database}" WITH (FORCE)`);
   });
 }
+
+export const SERVICE_SCHEMAS = ['police', 'cps', 'courts', 'projection'] as const;
+export type ServiceSchema = (typeof SERVICE_SCHEMAS)[number];
+
+/** The login role each service connects as; it owns its schema and nothing else. */
+export function serviceRole(service: ServiceSchema): string {
+  return `hatecrime_${service}`;
+}
+
+/** The same database URL, connecting as another role (trust or peer auth locally; a password in production). */
+export function urlAsRole(url: string, role: string, password?: string): string {
+  const parsed = new URL(url);
+  parsed.username = role;
+  parsed.password = password ?? '';
+  return parsed.toString();
+}
+
+/**
+ * One role per service, owning its schema: a service cannot read or write another agency's store.
+ * `analytics` belongs to the projection; the `analyst` group role may read it and nothing else,
+ * including views created later (default privileges). Roles are cluster-wide, so this is idempotent
+ * and may run for several databases. Run as a superuser or a role with CREATEROLE.
+ */
+export function setUpServiceRoles(url: string): Promise<void> {
+  return withDatabaseClient(url, async (client, database) => {
+    const createRole = async (role: string, login: boolean) => {
+      const exists = await client.query('SELECT 1 FROM pg_roles WHERE rolname = $1', [role]);
+      if (!exists.rowCount) await client.query(`CREATE ROLE "${role}" ${login ? 'LOGIN' : 'NOLOGIN'}`);
+    };
+    for (const service of SERVICE_SCHEMAS) {
+      const role = serviceRole(service);
+      await createRole(role, true);
+      await client.query(`GRANT CONNECT ON DATABASE "${database}" TO "${role}"`);
+      await client.query(`CREATE SCHEMA IF NOT EXISTS "${service}" AUTHORIZATION "${role}"`);
+      await client.query(`ALTER SCHEMA "${service}" OWNER TO "${role}"`);
+    }
+    const projection = serviceRole('projection');
+    await client.query(`CREATE SCHEMA IF NOT EXISTS analytics AUTHORIZATION "${projection}"`);
+    await client.query(`ALTER SCHEMA analytics OWNER TO "${projection}"`);
+    await createRole('analyst', false);
+    await client.query(`REVOKE ALL ON SCHEMA public FROM PUBLIC`);
+    await client.query(`GRANT CONNECT ON DATABASE "${database}" TO analyst`);
+    await client.query(`GRANT USAGE ON SCHEMA analytics TO analyst`);
+    await client.query(`GRANT SELECT ON ALL TABLES IN SCHEMA analytics TO analyst`);
+    await client.query(`ALTER DEFAULT PRIVILEGES FOR ROLE "${projection}" IN SCHEMA analytics GRANT SELECT ON TABLES TO analyst`);
+  });
+}
+
+async function withDatabaseClient<T>(url: string, work: (client: Client, database: string) => Promise<T>): Promise<T> {
+  const { database } = splitDatabaseUrl(url);
+  const client = new Client({ connectionString: url });
+  await client.connect();
+  try {
+    return await work(client, database);
+  } finally {
+    await client.end();
+  }
+}

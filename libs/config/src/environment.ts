@@ -1,6 +1,6 @@
 import 'reflect-metadata';
 import { plainToInstance } from 'class-transformer';
-import { IsIn, IsInt, IsString, Matches, Max, Min, validateSync } from 'class-validator';
+import { IsIn, IsInt, IsOptional, IsString, Matches, Max, Min, validateSync } from 'class-validator';
 import { topicNames, type TopicNames } from '@hc/contracts';
 
 /**
@@ -13,6 +13,22 @@ export class EnvironmentVariables {
   @IsString()
   @Matches(/^postgres(ql)?:\/\//, { message: 'DATABASE_URL must be a postgres:// URL' })
   DATABASE_URL: string = 'postgres://postgres@127.0.0.1:5432/hatecrime';
+
+  /**
+   * Per-service connections, each as the service's own role (see infra db:setup --roles); when
+   * unset, the service uses DATABASE_URL.
+   */
+  @IsOptional() @IsString() @Matches(/^postgres(ql)?:\/\//, { message: 'POLICE_DATABASE_URL must be a postgres:// URL' })
+  POLICE_DATABASE_URL?: string;
+
+  @IsOptional() @IsString() @Matches(/^postgres(ql)?:\/\//, { message: 'CPS_DATABASE_URL must be a postgres:// URL' })
+  CPS_DATABASE_URL?: string;
+
+  @IsOptional() @IsString() @Matches(/^postgres(ql)?:\/\//, { message: 'COURTS_DATABASE_URL must be a postgres:// URL' })
+  COURTS_DATABASE_URL?: string;
+
+  @IsOptional() @IsString() @Matches(/^postgres(ql)?:\/\//, { message: 'PROJECTION_DATABASE_URL must be a postgres:// URL' })
+  PROJECTION_DATABASE_URL?: string;
 
   @IsString()
   @Matches(/^[^,\s]+:\d+(,[^,\s]+:\d+)*$/, { message: 'KAFKA_BROKERS must be host:port[,host:port...]' })
@@ -111,4 +127,11 @@ const LOG_LEVELS = ['error', 'warn', 'log', 'debug', 'verbose'] as const;
 /** The Nest log levels to print, from the configured least severe one. */
 export function logLevels(): Array<(typeof LOG_LEVELS)[number]> {
   return LOG_LEVELS.slice(0, LOG_LEVELS.indexOf(environment().LOG_LEVEL) + 1);
+}
+
+/** The connection of one service: its own URL (as its own role) where set, else DATABASE_URL. */
+export function databaseUrlFor(service: 'police' | 'cps' | 'courts' | 'projection'): string {
+  const config = environment();
+  const own = { police: config.POLICE_DATABASE_URL, cps: config.CPS_DATABASE_URL, courts: config.COURTS_DATABASE_URL, projection: config.PROJECTION_DATABASE_URL }[service];
+  return own ?? config.DATABASE_URL;
 }

@@ -24,7 +24,10 @@ export async function openDatabase(options: DatabaseOptions): Promise<DataSource
   await dataSource.initialize();
   try {
     // The migrations table lives in the service's schema, so the schema must exist before they run.
-    await dataSource.query(`CREATE SCHEMA IF NOT EXISTS "${options.schema}"`);
+    // Where the service connects as its own role, the schema was made for it (db:setup --roles) and
+    // the role may not create schemas, so only create one that is missing.
+    const existing: unknown[] = await dataSource.query(`SELECT 1 FROM pg_namespace WHERE nspname = $1`, [options.schema]);
+    if (existing.length === 0) await dataSource.query(`CREATE SCHEMA "${options.schema}"`);
     await dataSource.runMigrations();
   } catch (error) {
     await dataSource.destroy();

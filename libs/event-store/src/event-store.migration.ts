@@ -14,7 +14,6 @@ export function eventStoreMigration(schema: string, timestamp: number): new () =
     readonly name = name;
 
     async up(queryRunner: QueryRunner): Promise<void> {
-      await queryRunner.query(`CREATE SCHEMA IF NOT EXISTS "${schema}"`);
       await queryRunner.query(`
         CREATE TABLE "${schema}".events (
           position     bigserial PRIMARY KEY,

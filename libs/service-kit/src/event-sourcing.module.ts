@@ -3,7 +3,7 @@ import { Inject, Logger, Module, type DynamicModule, type OnApplicationShutdown,
 import type { MigrationInterface } from 'typeorm';
 import { DataSource } from 'typeorm';
 import { topicOf, type Agency } from '@hc/contracts';
-import { configuredTopics, environment, kafkaSasl } from '@hc/config';
+import { configuredTopics, databaseUrlFor, environment, kafkaSasl } from '@hc/config';
 import { EventStore, OutboxRelay, openDatabase } from '@hc/event-store';
 import { AccessLog, ApiKeyGuard } from './access-control';
 import { EventProducer, ensureTopics, parseBrokers, type KafkaConnection } from '@hc/kafka';
@@ -67,7 +67,7 @@ export class EventSourcingModule {
         {
           provide: DataSource,
           useFactory: () =>
-            openDatabase({ url: environment().DATABASE_URL, schema: options.agency, migrations: options.migrations }),
+            openDatabase({ url: databaseUrlFor(options.agency), schema: options.agency, migrations: options.migrations }),
         },
         { provide: EventProducer, useFactory: () => new EventProducer(kafkaConnection(options.agency)) },
         {
