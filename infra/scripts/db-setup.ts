@@ -1,4 +1,4 @@
-import { dropDatabase, ensureDatabase, environment, serviceRole, SERVICE_SCHEMAS, setUpServiceRoles, splitDatabaseUrl } from '@hc/config';
+import { dropDatabase, ensureDatabase, environment, serviceRole, SERVICE_SCHEMAS, setUpServiceRoles, splitDatabaseUrl, urlAsRole } from '@hc/config';
 
 /**
  * Prepares PostgreSQL: creates the database named in DATABASE_URL when it is missing
@@ -11,10 +11,14 @@ async function main(): Promise<void> {
   const { database } = splitDatabaseUrl(url);
   if (process.argv.includes('--fresh')) await dropDatabase(url);
   const created = await ensureDatabase(url);
-  console.log(`postgres: database ${database} ${created ? 'created' : 'already exists'}`);
+  console.error(`postgres: database ${database} ${created ? 'created' : 'already exists'}`);
   if (process.argv.includes('--roles')) {
     await setUpServiceRoles(url);
-    console.log(`postgres: roles ${SERVICE_SCHEMAS.map(serviceRole).join(', ')} own their schemas; analyst reads analytics only`);
+    console.error(`postgres: roles ${SERVICE_SCHEMAS.map(serviceRole).join(', ')} own their schemas; analyst reads analytics only`);
+    // For `eval "$(... --roles --export-urls)"`: each service's connection as its own role.
+    if (process.argv.includes('--export-urls')) {
+      for (const service of SERVICE_SCHEMAS) console.log(`export ${service.toUpperCase()}_DATABASE_URL='${urlAsRole(url, serviceRole(service))}'`);
+    }
   }
 }
 

@@ -40,7 +40,8 @@ had_pid=0; [[ -f "$PIDFILE" ]] && had_pid=1
 bash infra/kafka/start.sh
 if [[ "$had_pid" == 0 && -f "$PIDFILE" ]]; then STARTED_KAFKA=1; fi
 
-node dist/infra/scripts/db-setup.js --fresh
+# Each service connects as its own role, owning its own schema (docs/security.md).
+eval "$(node dist/infra/scripts/db-setup.js --fresh --roles --export-urls)"
 for service in police cps courts projection; do
   node "dist/services/$service/src/main.js" >"$LOGS/$service.log" 2>&1 &
   PIDS+=($!)

@@ -1,4 +1,6 @@
+import { DataSource } from 'typeorm';
 import { environment } from '@hc/config';
+import { issueApiKey } from '@hc/service-kit';
 import { driveCase, expectedEventCount, waitFor, type HttpClient, type Service } from './case-driver';
 import { DEMO_CASES } from './demo-cases';
 
@@ -12,17 +14,30 @@ function baseUrl(service: Service): string {
   return `http://127.0.0.1:${port}`;
 }
 
+/** The API key each demo client presents: one per agency system, and an inspector's for the statistics. */
+const apiKeys: Partial<Record<Service, string>> = {};
+
+async function issueDemoKeys(): Promise<void> {
+  const dataSource = await new DataSource({ type: 'postgres', url: environment().DATABASE_URL }).initialize();
+  try {
+    apiKeys.police = (await issueApiKey(dataSource, 'police', { principal: 'Demo national police system', role: 'police' })).apiKey;
+    apiKeys.cps = (await issueApiKey(dataSource, 'cps', { principal: 'Demo CPS case management', role: 'cps' })).apiKey;
+    apiKeys.courts = (await issueApiKey(dataSource, 'courts', { principal: 'Demo court system', role: 'courts' })).apiKey;
+    apiKeys.projection = (await issueApiKey(dataSource, 'projection', { principal: 'Demo inspector', role: 'inspector' })).apiKey;
+  } finally {
+    await dataSource.destroy();
+  }
+}
+
+const headers = (service: Service) => ({ 'content-type': 'application/json', authorization: `Bearer ${apiKeys[service]}` });
+
 const http: HttpClient = {
   async post(service, path, body) {
-    const response = await fetch(`${baseUrl(service)}${path}`, {
-      method: 'POST',
-      headers: { 'content-type': 'application/json' },
-      body: JSON.stringify(body),
-    });
+    const response = await fetch(`${baseUrl(service)}${path}`, { method: 'POST', headers: headers(service), body: JSON.stringify(body) });
     return { status: response.status, body: await response.json() };
   },
   async get(service, path) {
-    const response = await fetch(`${baseUrl(service)}${path}`);
+    const response = await fetch(`${baseUrl(service)}${path}`, { headers: headers(service) });
     return { status: response.status, body: await response.json() };
   },
 };
@@ -49,7 +64,8 @@ function printTable(rows: Array<Record<string, unknown>>, columns: Array<[string
 async function main(): Promise<void> {
   const services: Service[] = ['police', 'cps', 'courts', 'projection'];
   for (const service of services) await waitFor(`the ${service} service`, () => healthy(service), 90000);
-  console.log('All four services are up. Sending the demo cases through the police, CPS and court APIs...\n');
+  await issueDemoKeys();
+  console.log('All four services are up; API keys issued. Sending the demo cases through the police, CPS and court APIs...\n');
 
   const driven = await Promise.all(DEMO_CASES.map((script) => driveCase(http, script)));
   for (const [i, script] of DEMO_CASES.entries()) console.log(`  case ${driven[i]!.caseId}  ${script.label}`);
