@@ -112,7 +112,9 @@ describe('a hate crime from police recording to sentence uplift', () => {
       'cps.CaseReceivedFromPolice',
       'cps.PreChargeDecisionMade',
       'courts.CaseReceivedFromCps',
+      'courts.CaseListed',
       'courts.DefendantConvicted',
+      'cps.ProsecutionCompleted',
       'courts.DefendantSentenced',
     ]);
   });
@@ -167,7 +169,10 @@ describe('a hate crime from police recording to sentence uplift', () => {
       const charged = driven[7]!;
       const sentence = await pipeline.courts
         .post(`/cases/${charged.caseId}/defendants/${charged.defendantIds[0]}/sentence`)
-        .send({ courtType: 'crown', sentence: '2 years', uplift: { applied: true, provision: 'SA2020_s66', statedInOpenCourt: true, strandsRecognised: ['sexual_orientation'] } })
+        .send({
+          courtType: 'magistrates',
+          offences: [{ offenceId: 'o1', sentence: '2 years', uplift: { applied: true, provision: 'SA2020_s66', statedInOpenCourt: true, strandsRecognised: ['sexual_orientation'] } }],
+        })
         .expect(422);
       expect(sentence.body.code).toBe('no_sentence_before_conviction');
     });

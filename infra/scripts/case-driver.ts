@@ -9,9 +9,10 @@ import type {
 
 /**
  * Drives cases through the agencies' public HTTP APIs the way their systems would: the police
- * record, identify and refer; the CPS decides on the case it received from Kafka; the court
- * convicts and sentences the defendant it received from Kafka. The flag is sent once, to the
- * police; nothing here re-keys it.
+ * record, identify and refer; the CPS decides on the case it received from Kafka; the court lists
+ * the defendant it received from Kafka at a magistrates' court, sends them to the Crown Court when
+ * the script's verdict is there, convicts, and sentences each charged offence; the CPS completes
+ * the prosecution from the conviction. The flag is sent once, to the police; nothing re-keys it.
  */
 export type Service = 'police' | 'cps' | 'courts' | 'projection';
 
@@ -22,7 +23,14 @@ export interface HttpClient {
 
 export interface DefendantScript {
   readonly decision?: PreChargeDecision;
+  /**
+   * First hearing at a magistrates' court. A defendant with a conviction is always listed first
+   * (at B01LY00, six weeks after recording, unless given here); one without only when this is given.
+   */
+  readonly listing?: { readonly courtCode: string; readonly hearingDate: string };
+  /** A Crown Court conviction or sentence sends the defendant to the Crown Court after the listing. */
   readonly conviction?: { readonly basis: ConvictionBasis; readonly courtType: CourtType };
+  /** The same sentence and uplift decision for every charged offence (the script's offences). */
   readonly sentence?: { readonly sentence: string; readonly courtType: CourtType; readonly uplift?: UpliftDecision };
 }
 
@@ -94,16 +102,36 @@ export async function driveCase(client: HttpClient, script: CaseScript): Promise
       charges,
     });
     expectStatus(`pre-charge decision for ${script.label}`, decided, 201);
-    if (defendant.decision !== 'charge' || !defendant.conviction) continue;
+    if (defendant.decision !== 'charge' || !goesToCourt(defendant)) continue;
 
     await waitFor(`the court to receive ${script.label}`, async () => {
       const court = await client.get('courts', `/cases/${caseId}`);
       return court.status === 200 && defendantId in court.body.state.defendants;
     });
-    const convicted = await client.post('courts', `/cases/${caseId}/defendants/${defendantId}/conviction`, defendant.conviction);
+    const atCourt = `/cases/${caseId}/defendants/${defendantId}`;
+    const listed = await client.post('courts', `${atCourt}/listing`, defendant.listing ?? defaultListing(script));
+    expectStatus(`listing in ${script.label}`, listed, 201);
+    if (sentToCrownCourt(defendant)) {
+      const sent = await client.post('courts', `${atCourt}/crown-court`, { crownCourtCode: CROWN_COURT });
+      expectStatus(`sending to the Crown Court in ${script.label}`, sent, 201);
+    }
+    if (!defendant.conviction) continue;
+    const convicted = await client.post('courts', `${atCourt}/conviction`, defendant.conviction);
     expectStatus(`conviction in ${script.label}`, convicted, 201);
+    // The CPS completes the prosecution from the court's conviction; waiting for it keeps every
+    // case's timeline in one order (conviction, prosecution completed, sentence).
+    await waitFor(`the CPS to complete the prosecution in ${script.label}`, async () => {
+      const cps = await client.get('cps', `/cases/${caseId}`);
+      return cps.status === 200 && cps.body.events.some(
+        (event: { type: string; data: { defendantId?: string } }) => event.type.endsWith('.ProsecutionCompleted') && event.data.defendantId === defendantId,
+      );
+    });
     if (!defendant.sentence) continue;
-    const sentenced = await client.post('courts', `/cases/${caseId}/defendants/${defendantId}/sentence`, defendant.sentence);
+    const { sentence, courtType, uplift } = defendant.sentence;
+    const sentenced = await client.post('courts', `${atCourt}/sentence`, {
+      courtType,
+      offences: script.offences.map((offence) => ({ offenceId: offence.offenceId, sentence, ...(uplift ? { uplift } : {}) })),
+    });
     expectStatus(`sentence in ${script.label}`, sentenced, 201);
   }
   return { label: script.label, caseId, defendantIds };
@@ -119,8 +147,28 @@ export function expectedEventCount(script: CaseScript): number {
     events += 1;
     if (defendant.decision !== 'charge') continue;
     events += 1; // CaseReceivedFromCps
-    if (defendant.conviction) events += 1;
-    if (defendant.conviction && defendant.sentence) events += 1;
+    if (!goesToCourt(defendant)) continue;
+    events += 1; // CaseListed
+    if (sentToCrownCourt(defendant)) events += 1;
+    if (!defendant.conviction) continue;
+    events += 2; // DefendantConvicted, and the CPS's ProsecutionCompleted
+    if (defendant.sentence) events += 1;
   }
   return events;
+}
+
+const CROWN_COURT = 'T20257001';
+
+/** A first hearing six weeks after the crime was recorded, at a London magistrates' court. */
+function defaultListing(script: CaseScript): { courtCode: string; hearingDate: string } {
+  const hearing = new Date(Date.parse(script.recordedAt) + 42 * 24 * 3600 * 1000);
+  return { courtCode: 'B01LY00', hearingDate: hearing.toISOString().slice(0, 10) };
+}
+
+function goesToCourt(defendant: DefendantScript): boolean {
+  return defendant.listing !== undefined || defendant.conviction !== undefined;
+}
+
+function sentToCrownCourt(defendant: DefendantScript): boolean {
+  return defendant.conviction?.courtType === 'crown' || defendant.sentence?.courtType === 'crown';
 }

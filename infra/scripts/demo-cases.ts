@@ -77,10 +77,10 @@ export const DEMO_CASES: readonly CaseScript[] = [
     defendants: [],
   },
   {
-    label: 'homophobic threats, charged and awaiting trial',
+    label: "homophobic threats, charged and listed at the magistrates' court, awaiting trial",
     crimeReference: 'SXP/47/66001/25', forceCode: '47', recordedAt: '2025-02-14T20:00:00Z', urn: '47/BN/66001/25',
     offences: [{ offenceId: 'o1', code: '8/65', description: 'Threats to kill' }],
     hateCrime: { strands: ['sexual_orientation'], perceivedBy: ['victim'] },
-    defendants: [{ decision: 'charge' }],
+    defendants: [{ decision: 'charge', listing: { courtCode: 'B47BN00', hearingDate: '2025-03-24' } }],
   },
 ];

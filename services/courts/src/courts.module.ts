@@ -1,11 +1,11 @@
 import { Module } from '@nestjs/common';
 import { eventStoreMigrations } from '@hc/event-store';
-import { EventSourcingModule, HealthController, UpstreamConsumer } from '@hc/service-kit';
+import { accessControlMigration, EventSourcingModule, HealthController, UpstreamConsumer } from '@hc/service-kit';
 import { CasesController } from './cases/cases.controller';
 import { CasesService } from './cases/cases.service';
 import { CpsChargesConsumer } from './charges/cps-charges.consumer';
 
-export const COURTS_MIGRATIONS = eventStoreMigrations('courts');
+export const COURTS_MIGRATIONS = [...eventStoreMigrations('courts'), accessControlMigration('courts', 1763800000000)];
 
 @Module({
   imports: [EventSourcingModule.forAgency({ agency: 'courts', migrations: COURTS_MIGRATIONS })],

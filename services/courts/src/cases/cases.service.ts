@@ -2,7 +2,18 @@ import { Injectable } from '@nestjs/common';
 import { randomUUID } from 'node:crypto';
 import { DomainError } from '@hc/domain';
 import { EventStore, toDomainEvent, type CommandResult, type StoredEvent } from '@hc/event-store';
-import { courtCaseDecider, type CourtCase, type CourtCommand, type CourtsEvent } from '../domain/court-case.decider';
+import { AccessLog, type BulkCommandTable, type IdempotencyRequest } from '@hc/service-kit';
+import { courtCaseDecider, type CourtCase, type CourtCommand, type CourtsEvent, type ReceiveCaseFromCps } from '../domain/court-case.decider';
+import {
+  AcquittalDto,
+  ConvictionDto,
+  CrownCourtDto,
+  ListingDto,
+  PleaDto,
+  SentenceDto,
+  VictimInformedDto,
+  type UpliftDecisionDto,
+} from './dto/court-result.dto';
 
 export interface CaseView {
   readonly caseId: string;
@@ -11,24 +22,124 @@ export interface CaseView {
   readonly events: readonly StoredEvent['envelope'][];
 }
 
+export type CommandResponse = { readonly caseId: string; readonly defendantId: string; readonly version: number } & Record<string, unknown>;
+
+/** The path of every court command: the case, and the defendant the CPS charged on it. */
+export interface DefendantParams {
+  readonly caseId: string;
+  readonly defendantId: string;
+}
+
+/** Where an upstream event came from, so that a redelivery appends nothing. */
+export interface UpstreamContext {
+  readonly causationId: string;
+  readonly correlationId?: string;
+  readonly inboxMessageId: string;
+}
+
+const now = () => new Date().toISOString();
+
+/**
+ * The court commands, one method per use case, shared by the REST endpoints and the bulk extract.
+ * Defaults that depend on the clock are filled in here, never in the decider.
+ */
 @Injectable()
 export class CasesService {
-  constructor(private readonly store: EventStore) {}
+  constructor(
+    private readonly store: EventStore,
+    private readonly accessLog: AccessLog,
+  ) {}
 
-  execute(
-    caseId: string,
-    command: CourtCommand,
-    context: { causationId?: string; correlationId?: string; inboxMessageId?: string } = {},
-  ): Promise<CommandResult> {
-    return this.store.handle(caseId, courtCaseDecider, command, {
+  /** From the CPS topic: a charge opens (or extends) the court case with the flag the CPS holds. */
+  receiveFromCps(command: ReceiveCaseFromCps, upstream: UpstreamContext): Promise<CommandResult> {
+    return this.store.handle(command.charge.caseId, courtCaseDecider, command, {
       now: new Date(),
-      causationId: context.causationId ?? randomUUID(),
-      ...(context.correlationId ? { correlationId: context.correlationId } : {}),
-      ...(context.inboxMessageId ? { inboxMessageId: context.inboxMessageId } : {}),
+      causationId: upstream.causationId,
+      inboxMessageId: upstream.inboxMessageId,
+      ...(upstream.correlationId ? { correlationId: upstream.correlationId } : {}),
     });
   }
 
+  listCase(params: DefendantParams, body: ListingDto, idempotency?: IdempotencyRequest): Promise<CommandResponse> {
+    return this.execute(
+      { type: 'ListCase', ...params, courtCode: body.courtCode, hearingDate: body.hearingDate, listedAt: body.listedAt ?? now() },
+      idempotency,
+    );
+  }
+
+  sendToCrownCourt(params: DefendantParams, body: CrownCourtDto, idempotency?: IdempotencyRequest): Promise<CommandResponse> {
+    return this.execute({ type: 'SendToCrownCourt', ...params, crownCourtCode: body.crownCourtCode, sentAt: body.sentAt ?? now() }, idempotency);
+  }
+
+  enterPlea(params: DefendantParams, body: PleaDto, idempotency?: IdempotencyRequest): Promise<CommandResponse> {
+    return this.execute(
+      { type: 'EnterPlea', ...params, plea: body.plea, courtType: body.courtType, enteredAt: body.enteredAt ?? now() },
+      idempotency,
+    );
+  }
+
+  convict(params: DefendantParams, body: ConvictionDto, idempotency?: IdempotencyRequest): Promise<CommandResponse> {
+    return this.execute(
+      { type: 'ConvictDefendant', ...params, basis: body.basis, courtType: body.courtType, convictedAt: body.convictedAt ?? now() },
+      idempotency,
+    );
+  }
+
+  acquit(params: DefendantParams, body: AcquittalDto, idempotency?: IdempotencyRequest): Promise<CommandResponse> {
+    return this.execute(
+      { type: 'AcquitDefendant', ...params, basis: body.basis, courtType: body.courtType, acquittedAt: body.acquittedAt ?? now() },
+      idempotency,
+    );
+  }
+
+  sentence(params: DefendantParams, body: SentenceDto, idempotency?: IdempotencyRequest): Promise<CommandResponse> {
+    return this.execute(
+      {
+        type: 'SentenceDefendant',
+        ...params,
+        courtType: body.courtType,
+        sentencedAt: body.sentencedAt ?? now(),
+        offences: body.offences.map((offence) => ({
+          offenceId: offence.offenceId,
+          sentence: offence.sentence,
+          ...(offence.uplift ? { uplift: upliftDecision(offence.uplift) } : {}),
+        })),
+      },
+      idempotency,
+    );
+  }
+
+  informVictim(params: DefendantParams, body: VictimInformedDto, idempotency?: IdempotencyRequest): Promise<CommandResponse> {
+    return this.execute(
+      { type: 'InformVictimOfOutcome', ...params, victimId: body.victimId, upliftExplained: body.upliftExplained, informedAt: body.informedAt ?? now() },
+      idempotency,
+    );
+  }
+
+  /** The commands a court system's extract may hold, by name; each needs params.caseId and params.defendantId. */
+  bulkCommands(): BulkCommandTable {
+    const defendantCommand = <TBody extends object>(
+      body: new () => TBody,
+      run: (params: DefendantParams, body: TBody, idempotency: IdempotencyRequest | undefined) => Promise<CommandResponse>,
+    ) => ({
+      body,
+      params: ['caseId', 'defendantId'],
+      run: (params: Record<string, string>, dto: TBody, idempotency: IdempotencyRequest | undefined) =>
+        run({ caseId: params.caseId!, defendantId: params.defendantId! }, dto, idempotency),
+    });
+    return {
+      ListCase: defendantCommand(ListingDto, (params, body, idempotency) => this.listCase(params, body, idempotency)),
+      SendToCrownCourt: defendantCommand(CrownCourtDto, (params, body, idempotency) => this.sendToCrownCourt(params, body, idempotency)),
+      EnterPlea: defendantCommand(PleaDto, (params, body, idempotency) => this.enterPlea(params, body, idempotency)),
+      ConvictDefendant: defendantCommand(ConvictionDto, (params, body, idempotency) => this.convict(params, body, idempotency)),
+      AcquitDefendant: defendantCommand(AcquittalDto, (params, body, idempotency) => this.acquit(params, body, idempotency)),
+      SentenceDefendant: defendantCommand(SentenceDto, (params, body, idempotency) => this.sentence(params, body, idempotency)),
+      InformVictimOfOutcome: defendantCommand(VictimInformedDto, (params, body, idempotency) => this.informVictim(params, body, idempotency)),
+    };
+  }
+
   async view(caseId: string): Promise<CaseView> {
+    await this.accessLog.record('read-case', caseId);
     const stream = await this.store.readStream(caseId);
     if (stream.length === 0) throw new DomainError('case_not_found', `the courts hold no case ${caseId}`, 'not_found');
     const state = stream.reduce(
@@ -37,4 +148,25 @@ export class CasesService {
     );
     return { caseId, version: stream.length, state, events: stream.map((stored) => stored.envelope) };
   }
+
+  private async execute(command: Exclude<CourtCommand, ReceiveCaseFromCps>, idempotency: IdempotencyRequest | undefined): Promise<CommandResponse> {
+    const response = { caseId: command.caseId, defendantId: command.defendantId };
+    const result = await this.store.handle(command.caseId, courtCaseDecider, command, {
+      now: new Date(),
+      causationId: randomUUID(),
+      ...(idempotency ? { idempotency: { ...idempotency, response } } : {}),
+    });
+    return (idempotency ? result.response : { ...response, version: result.version }) as CommandResponse;
+  }
+}
+
+/** Only the fields the agency sent: an absent reason stays absent in the event. */
+function upliftDecision(uplift: UpliftDecisionDto) {
+  return {
+    applied: uplift.applied,
+    provision: uplift.provision,
+    statedInOpenCourt: uplift.statedInOpenCourt,
+    strandsRecognised: [...uplift.strandsRecognised],
+    ...(uplift.reasonNotApplied !== undefined ? { reasonNotApplied: uplift.reasonNotApplied } : {}),
+  };
 }

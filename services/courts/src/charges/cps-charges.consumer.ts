@@ -19,8 +19,7 @@ export class CpsChargesConsumer {
       if (!envelope.type.endsWith('.PreChargeDecisionMade')) return;
       const decision = envelope.data as PreChargeDecisionMade['data'];
       if (decision.decision !== 'charge') return;
-      await this.cases.execute(
-        decision.caseId,
+      await this.cases.receiveFromCps(
         {
           type: 'ReceiveCaseFromCps',
           chargeEventId: envelope.id,

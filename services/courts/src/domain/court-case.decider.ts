@@ -1,28 +1,53 @@
 import {
   normaliseStrands,
+  type AcquittalBasis,
+  type CaseListed,
   type CaseReceivedFromCps,
   type ConvictionBasis,
   type CourtsEvent,
   type CourtType,
+  type DefendantAcquitted,
   type DefendantConvicted,
   type DefendantSentenced,
+  type DefendantSentToCrownCourt,
   type HateCrimeFlag,
   type HateCrimeStrand,
   type Offence,
+  type OffenceSentence,
+  type Plea,
+  type PleaEntered,
   type UpliftDecision,
   type UpliftProvision,
+  type VictimInformedOfOutcome,
 } from '@hc/contracts';
 import { assertNever, DomainError, type Decider } from '@hc/domain';
 
 // ---- events ---------------------------------------------------------------------------------
-export type { CaseReceivedFromCps, CourtsEvent, DefendantConvicted, DefendantSentenced };
+export type {
+  CaseListed,
+  CaseReceivedFromCps,
+  CourtsEvent,
+  DefendantAcquitted,
+  DefendantConvicted,
+  DefendantSentenced,
+  DefendantSentToCrownCourt,
+  PleaEntered,
+  VictimInformedOfOutcome,
+};
 
 // ---- state ----------------------------------------------------------------------------------
 export interface CourtDefendant {
   readonly chargeEventId: string;
   readonly charges: readonly Offence[];
-  readonly convicted?: { readonly basis: ConvictionBasis; readonly courtType: CourtType };
-  readonly sentenced: boolean;
+  /** The flag on this defendant's charge, as the CPS held it when it charged. */
+  readonly hateCrime?: HateCrimeFlag;
+  readonly listed?: { readonly courtCode: string; readonly hearingDate: string };
+  readonly sentToCrownCourt?: { readonly crownCourtCode: string };
+  /** The last plea entered: a defendant may change a not guilty plea to guilty. */
+  readonly plea?: Plea;
+  readonly convicted?: { readonly basis: ConvictionBasis; readonly courtType: CourtType; readonly convictedAt: string };
+  readonly acquitted?: { readonly basis: AcquittalBasis; readonly courtType: CourtType };
+  readonly sentenced?: { readonly upliftApplied: boolean };
 }
 
 export interface CourtCase {
@@ -33,6 +58,11 @@ export interface CourtCase {
 
 export const initialState = (): CourtCase => ({ defendants: {} });
 
+/** Where the defendant's case is heard now: every case starts at the magistrates' court. */
+export function courtOf(defendant: CourtDefendant): CourtType {
+  return defendant.sentToCrownCourt ? 'crown' : 'magistrates';
+}
+
 // ---- evolve ---------------------------------------------------------------------------------
 export function evolve(state: CourtCase, event: CourtsEvent): CourtCase {
   switch (event.type) {
@@ -42,16 +72,42 @@ export function evolve(state: CourtCase, event: CourtsEvent): CourtCase {
         hateCrime: event.data.hateCrime ?? state.hateCrime,
         defendants: {
           ...state.defendants,
-          [event.data.defendantId]: { chargeEventId: event.data.chargeEventId, charges: event.data.charges, sentenced: false },
+          [event.data.defendantId]: {
+            chargeEventId: event.data.chargeEventId,
+            charges: event.data.charges,
+            ...(event.data.hateCrime ? { hateCrime: event.data.hateCrime } : {}),
+          },
         },
       };
+    case 'CaseListed':
+      return updateDefendant(state, event.data.defendantId, (defendant) => ({
+        ...defendant,
+        listed: { courtCode: event.data.courtCode, hearingDate: event.data.hearingDate },
+      }));
+    case 'DefendantSentToCrownCourt':
+      return updateDefendant(state, event.data.defendantId, (defendant) => ({
+        ...defendant,
+        sentToCrownCourt: { crownCourtCode: event.data.crownCourtCode },
+      }));
+    case 'PleaEntered':
+      return updateDefendant(state, event.data.defendantId, (defendant) => ({ ...defendant, plea: event.data.plea }));
     case 'DefendantConvicted':
       return updateDefendant(state, event.data.defendantId, (defendant) => ({
         ...defendant,
-        convicted: { basis: event.data.basis, courtType: event.data.courtType },
+        convicted: { basis: event.data.basis, courtType: event.data.courtType, convictedAt: event.data.convictedAt },
+      }));
+    case 'DefendantAcquitted':
+      return updateDefendant(state, event.data.defendantId, (defendant) => ({
+        ...defendant,
+        acquitted: { basis: event.data.basis, courtType: event.data.courtType },
       }));
     case 'DefendantSentenced':
-      return updateDefendant(state, event.data.defendantId, (defendant) => ({ ...defendant, sentenced: true }));
+      return updateDefendant(state, event.data.defendantId, (defendant) => ({
+        ...defendant,
+        sentenced: { upliftApplied: event.data.offences.some((offence) => offence.uplift?.applied === true) },
+      }));
+    case 'VictimInformedOfOutcome':
+      return state;
     default:
       return assertNever(event, 'courts event');
   }
@@ -79,6 +135,35 @@ export type ReceiveCaseFromCps = {
   };
 };
 
+/** The first hearing, always at a magistrates' court. */
+export type ListCase = {
+  readonly type: 'ListCase';
+  readonly caseId: string;
+  readonly defendantId: string;
+  readonly courtCode: string;
+  /** `YYYY-MM-DD` */
+  readonly hearingDate: string;
+  readonly listedAt: string;
+};
+
+/** Sent for trial, or committed for sentence after a conviction at the magistrates' court. */
+export type SendToCrownCourt = {
+  readonly type: 'SendToCrownCourt';
+  readonly caseId: string;
+  readonly defendantId: string;
+  readonly crownCourtCode: string;
+  readonly sentAt: string;
+};
+
+export type EnterPlea = {
+  readonly type: 'EnterPlea';
+  readonly caseId: string;
+  readonly defendantId: string;
+  readonly plea: Plea;
+  readonly courtType: CourtType;
+  readonly enteredAt: string;
+};
+
 export type ConvictDefendant = {
   readonly type: 'ConvictDefendant';
   readonly caseId: string;
@@ -88,27 +173,63 @@ export type ConvictDefendant = {
   readonly courtType: CourtType;
 };
 
+export type AcquitDefendant = {
+  readonly type: 'AcquitDefendant';
+  readonly caseId: string;
+  readonly defendantId: string;
+  readonly basis: AcquittalBasis;
+  readonly courtType: CourtType;
+  readonly acquittedAt: string;
+};
+
+/** One sentence per charged offence, each with its own uplift decision in a flagged case. */
 export type SentenceDefendant = {
   readonly type: 'SentenceDefendant';
   readonly caseId: string;
   readonly defendantId: string;
   readonly sentencedAt: string;
   readonly courtType: CourtType;
-  readonly sentence: string;
-  readonly uplift?: UpliftDecision;
+  readonly offences: readonly OffenceSentence[];
 };
 
-export type CourtCommand = ReceiveCaseFromCps | ConvictDefendant | SentenceDefendant;
+export type InformVictimOfOutcome = {
+  readonly type: 'InformVictimOfOutcome';
+  readonly caseId: string;
+  readonly defendantId: string;
+  readonly victimId: string;
+  readonly informedAt: string;
+  readonly upliftExplained: boolean;
+};
+
+export type CourtCommand =
+  | ReceiveCaseFromCps
+  | ListCase
+  | SendToCrownCourt
+  | EnterPlea
+  | ConvictDefendant
+  | AcquitDefendant
+  | SentenceDefendant
+  | InformVictimOfOutcome;
 
 // ---- decide ---------------------------------------------------------------------------------
 export function decide(command: CourtCommand, state: CourtCase): CourtsEvent[] {
   switch (command.type) {
     case 'ReceiveCaseFromCps':
       return receiveCaseFromCps(command, state);
+    case 'ListCase':
+      return listCase(command, state);
+    case 'SendToCrownCourt':
+      return sendToCrownCourt(command, state);
+    case 'EnterPlea':
+      return enterPlea(command, state);
     case 'ConvictDefendant':
       return convictDefendant(command, state);
+    case 'AcquitDefendant':
+      return acquitDefendant(command, state);
     case 'SentenceDefendant':
       return sentenceDefendant(command, state);
+    case 'InformVictimOfOutcome':
+      return informVictimOfOutcome(command, state);
     default:
       return assertNever(command, 'court command');
   }
@@ -141,13 +262,81 @@ function receiveCaseFromCps(command: ReceiveCaseFromCps, state: CourtCase): Cour
   ];
 }
 
+function listCase(command: ListCase, state: CourtCase): CourtsEvent[] {
+  const defendant = requireDefendant(state, command.caseId, command.defendantId);
+  if (defendant.listed) {
+    throw new DomainError(
+      'already_listed',
+      `defendant ${command.defendantId} on case ${command.caseId} was already listed for a first hearing at ${defendant.listed.courtCode}`,
+      'conflict',
+    );
+  }
+  const { type: _type, ...data } = command;
+  return [{ type: 'CaseListed', data: { ...data, courtType: 'magistrates' } }];
+}
+
+function sendToCrownCourt(command: SendToCrownCourt, state: CourtCase): CourtsEvent[] {
+  const defendant = requireDefendant(state, command.caseId, command.defendantId);
+  if (!defendant.listed) {
+    throw new DomainError(
+      'not_listed',
+      `defendant ${command.defendantId} on case ${command.caseId} has not been listed at a magistrates' court, which sends cases to the Crown Court: list the case first`,
+    );
+  }
+  if (defendant.sentToCrownCourt) {
+    throw new DomainError(
+      'already_sent_to_crown_court',
+      `defendant ${command.defendantId} on case ${command.caseId} was already sent to the Crown Court at ${defendant.sentToCrownCourt.crownCourtCode}`,
+      'conflict',
+    );
+  }
+  refuseAfterAcquittal(defendant, command, 'sent to the Crown Court');
+  if (defendant.sentenced) {
+    throw new DomainError('already_sentenced', `defendant ${command.defendantId} was already sentenced on case ${command.caseId}`, 'conflict');
+  }
+  const { type: _type, ...data } = command;
+  return [{ type: 'DefendantSentToCrownCourt', data }];
+}
+
+function enterPlea(command: EnterPlea, state: CourtCase): CourtsEvent[] {
+  const defendant = requireDefendant(state, command.caseId, command.defendantId);
+  refuseAfterAcquittal(defendant, command, 'asked to plead');
+  if (defendant.convicted) {
+    throw new DomainError('already_convicted', `defendant ${command.defendantId} was already convicted on case ${command.caseId}; a plea comes before the verdict`, 'conflict');
+  }
+  requireCourt(defendant, command, command.courtType);
+  const { type: _type, ...data } = command;
+  return [{ type: 'PleaEntered', data }];
+}
+
 function convictDefendant(command: ConvictDefendant, state: CourtCase): CourtsEvent[] {
   const defendant = requireDefendant(state, command.caseId, command.defendantId);
+  refuseAfterAcquittal(defendant, command, 'convicted');
   if (defendant.convicted) {
     throw new DomainError('already_convicted', `defendant ${command.defendantId} was already convicted on case ${command.caseId}`, 'conflict');
   }
+  requireCourt(defendant, command, command.courtType);
+  // Lenient on purpose: a court system may send the conviction without the plea; but a standing
+  // not guilty plea contradicts a conviction on a guilty plea.
+  if (command.basis === 'guilty_plea' && defendant.plea === 'not_guilty') {
+    throw new DomainError(
+      'no_guilty_plea',
+      `defendant ${command.defendantId} on case ${command.caseId} pleaded not guilty: record the change of plea to guilty first, or convict after trial`,
+    );
+  }
   const { type: _type, ...data } = command;
   return [{ type: 'DefendantConvicted', data }];
+}
+
+function acquitDefendant(command: AcquitDefendant, state: CourtCase): CourtsEvent[] {
+  const defendant = requireDefendant(state, command.caseId, command.defendantId);
+  if (defendant.convicted) {
+    throw new DomainError('already_convicted', `defendant ${command.defendantId} was already convicted on case ${command.caseId}, so cannot be acquitted`, 'conflict');
+  }
+  refuseAfterAcquittal(defendant, command, 'acquitted again');
+  requireCourt(defendant, command, command.courtType);
+  const { type: _type, ...data } = command;
+  return [{ type: 'DefendantAcquitted', data }];
 }
 
 const PROVISION_STRANDS: Record<UpliftProvision, readonly HateCrimeStrand[]> = {
@@ -156,43 +345,121 @@ const PROVISION_STRANDS: Record<UpliftProvision, readonly HateCrimeStrand[]> = {
   CJA2003_s146: ['sexual_orientation', 'disability', 'transgender'],
 };
 
+/** The Sentencing Code (Sentencing Act 2020) applies to convictions on or after this day; CJA 2003 ss.145-146 before it. */
+export const SENTENCING_CODE_IN_FORCE = '2020-12-01';
+const SENTENCING_CODE_FROM = Date.parse(`${SENTENCING_CODE_IN_FORCE}T00:00:00Z`);
+
 function sentenceDefendant(command: SentenceDefendant, state: CourtCase): CourtsEvent[] {
   const defendant = requireDefendant(state, command.caseId, command.defendantId);
+  refuseAfterAcquittal(defendant, command, 'sentenced');
   if (!defendant.convicted) {
     throw new DomainError('no_sentence_before_conviction', `defendant ${command.defendantId} has not been convicted on case ${command.caseId}`);
   }
   if (defendant.sentenced) {
     throw new DomainError('already_sentenced', `defendant ${command.defendantId} was already sentenced on case ${command.caseId}`, 'conflict');
   }
-  const { uplift } = command;
-  if (!state.hateCrime && uplift) {
-    throw new DomainError('uplift_only_in_flagged_case', `case ${command.caseId} carries no hate crime flag, so no uplift decision can be recorded`);
+  requireCourt(defendant, command, command.courtType);
+  checkOffencesSentenced(command, defendant);
+
+  const flagged = defendant.hateCrime !== undefined;
+  for (const offence of command.offences) {
+    if (!flagged && offence.uplift) {
+      throw new DomainError(
+        'uplift_only_in_flagged_case',
+        `case ${command.caseId} carries no hate crime flag for defendant ${command.defendantId}, so offence ${offence.offenceId} can have no uplift decision`,
+      );
+    }
+    if (flagged && !offence.uplift) {
+      throw new DomainError(
+        'flagged_case_needs_uplift_decision',
+        `case ${command.caseId} is flagged as a hate crime: record for offence ${offence.offenceId} whether the sentence uplift was applied`,
+      );
+    }
+    if (offence.uplift) checkUplift(offence.uplift, defendant.convicted.convictedAt, offence.offenceId);
   }
-  if (state.hateCrime && !uplift) {
-    throw new DomainError('flagged_case_needs_uplift_decision', `case ${command.caseId} is flagged as a hate crime: record whether the sentence uplift was applied`);
-  }
-  if (uplift) checkUplift(uplift);
-  const { type: _type, uplift: _uplift, ...data } = command;
+
   return [
     {
       type: 'DefendantSentenced',
-      data: { ...data, ...(uplift ? { uplift: { ...uplift, strandsRecognised: normaliseStrands(uplift.strandsRecognised) } } : {}) },
+      data: {
+        caseId: command.caseId,
+        defendantId: command.defendantId,
+        sentencedAt: command.sentencedAt,
+        courtType: command.courtType,
+        offences: command.offences.map((offence) => ({
+          offenceId: offence.offenceId,
+          sentence: offence.sentence,
+          ...(offence.uplift ? { uplift: { ...offence.uplift, strandsRecognised: normaliseStrands(offence.uplift.strandsRecognised) } } : {}),
+        })),
+      },
     },
   ];
 }
 
-function checkUplift(uplift: UpliftDecision): void {
+/** Every charged offence gets exactly one sentence, and nothing else does. */
+function checkOffencesSentenced(command: SentenceDefendant, defendant: CourtDefendant): void {
+  const charged = new Set(defendant.charges.map((charge) => charge.offenceId));
+  const seen = new Set<string>();
+  for (const { offenceId } of command.offences) {
+    if (!charged.has(offenceId)) {
+      throw new DomainError(
+        'unknown_offence',
+        `offence ${offenceId} is not one of the charges of defendant ${command.defendantId} (${[...charged].join(', ')})`,
+      );
+    }
+    if (seen.has(offenceId)) {
+      throw new DomainError('offence_sentenced_twice', `offence ${offenceId} appears more than once in the sentence of defendant ${command.defendantId}`);
+    }
+    seen.add(offenceId);
+  }
+  const missing = [...charged].filter((offenceId) => !seen.has(offenceId));
+  if (missing.length > 0) {
+    throw new DomainError(
+      'offence_not_sentenced',
+      `every charged offence needs its sentence: ${missing.join(', ')} of defendant ${command.defendantId} ${missing.length === 1 ? 'is' : 'are'} missing`,
+    );
+  }
+}
+
+function checkUplift(uplift: UpliftDecision, convictedAt: string, offenceId: string): void {
   if (uplift.applied && uplift.strandsRecognised.length === 0) {
-    throw new DomainError('uplift_needs_strand', 'an applied uplift must name the strands of hostility the court recognised');
+    throw new DomainError('uplift_needs_strand', `the uplift applied to offence ${offenceId} must name the strands of hostility the court recognised`);
   }
   if (!uplift.applied && !uplift.reasonNotApplied) {
-    throw new DomainError('uplift_not_applied_needs_reason', 'an uplift that was not applied needs reasonNotApplied');
+    throw new DomainError('uplift_not_applied_needs_reason', `the uplift not applied to offence ${offenceId} needs reasonNotApplied`);
+  }
+  const sentencingCode = Date.parse(convictedAt) >= SENTENCING_CODE_FROM;
+  if (sentencingCode !== (uplift.provision === 'SA2020_s66')) {
+    throw new DomainError(
+      'provision_not_in_force',
+      sentencingCode
+        ? `the conviction of ${convictedAt} is on or after ${SENTENCING_CODE_IN_FORCE}: offence ${offenceId} falls under SA2020_s66, not ${uplift.provision}`
+        : `the conviction of ${convictedAt} is before ${SENTENCING_CODE_IN_FORCE}: offence ${offenceId} falls under CJA2003_s145 (race, religion) or CJA2003_s146 (sexual orientation, disability, transgender), not ${uplift.provision}`,
+    );
   }
   const allowed = PROVISION_STRANDS[uplift.provision];
   const outside = uplift.strandsRecognised.filter((strand) => !allowed.includes(strand));
   if (outside.length > 0) {
-    throw new DomainError('provision_does_not_cover_strand', `${uplift.provision} does not cover ${outside.join(', ')}`);
+    throw new DomainError('provision_does_not_cover_strand', `${uplift.provision} does not cover ${outside.join(', ')} (offence ${offenceId})`);
   }
+}
+
+function informVictimOfOutcome(command: InformVictimOfOutcome, state: CourtCase): CourtsEvent[] {
+  const defendant = requireDefendant(state, command.caseId, command.defendantId);
+  if (!defendant.convicted && !defendant.acquitted) {
+    throw new DomainError(
+      'no_outcome_yet',
+      `defendant ${command.defendantId} on case ${command.caseId} has been neither convicted nor acquitted, so there is no outcome to tell the victim`,
+    );
+  }
+  if (command.upliftExplained && !defendant.sentenced?.upliftApplied) {
+    throw new DomainError(
+      'no_uplift_to_explain',
+      `defendant ${command.defendantId} on case ${command.caseId} has not been sentenced with an uplift applied, so upliftExplained must be false`,
+    );
+  }
+  const { type: _type, ...data } = command;
+  return [{ type: 'VictimInformedOfOutcome', data }];
 }
 
 function requireDefendant(state: CourtCase, caseId: string, defendantId: string): CourtDefendant {
@@ -201,6 +468,28 @@ function requireDefendant(state: CourtCase, caseId: string, defendantId: string)
     throw new DomainError('defendant_not_before_court', `defendant ${defendantId} has not been sent to court by the CPS on case ${caseId}`, 'not_found');
   }
   return defendant;
+}
+
+function refuseAfterAcquittal(defendant: CourtDefendant, command: { caseId: string; defendantId: string }, what: string): void {
+  if (defendant.acquitted) {
+    throw new DomainError(
+      'already_acquitted',
+      `defendant ${command.defendantId} was acquitted (${defendant.acquitted.basis}) on case ${command.caseId}, so cannot be ${what}`,
+      'conflict',
+    );
+  }
+}
+
+/** Pleas, verdicts and sentences come from the court that has the case: magistrates', unless sent to the Crown Court. */
+function requireCourt(defendant: CourtDefendant, command: { caseId: string; defendantId: string }, courtType: CourtType): void {
+  const where = courtOf(defendant);
+  if (where === courtType) return;
+  throw new DomainError(
+    'wrong_court',
+    where === 'magistrates'
+      ? `defendant ${command.defendantId} on case ${command.caseId} is before the magistrates' court: send the case to the Crown Court first, or send courtType magistrates`
+      : `defendant ${command.defendantId} on case ${command.caseId} was sent to the Crown Court: send courtType crown`,
+  );
 }
 
 export const courtCaseDecider: Decider<CourtCommand, CourtsEvent, CourtCase> = { initialState, evolve, decide };
