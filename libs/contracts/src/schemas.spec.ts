@@ -1,5 +1,6 @@
 import { agencySource, eventTypeName, type Agency, type EventEnvelope } from './envelope';
 import { validateEnvelope } from './schemas';
+import { upcast } from './upcasters';
 
 const caseId = '6f1c2a8e-3b4d-5e6f-8a9b-0c1d2e3f4a5b';
 const suspectId = '0b7e6a52-9c1f-4d3e-8a2b-5f6e7d8c9a01';
@@ -90,9 +91,18 @@ function reasonFor(raw: unknown): string {
 describe('validateEnvelope', () => {
   describe('accepts', () => {
     // toEqual, not toStrictEqual: objects from JSON.parse come from Node's own realm, not Jest's sandbox (jestjs/jest#2549).
-    it.each(Object.keys(VALID_DATA))('a valid %s envelope, as a JSON string', (type) => {
+    it.each(Object.keys(VALID_DATA))('a valid %s envelope, as a JSON string (read at the latest schema version)', (type) => {
       const envelope = envelopeOf(type);
-      expect(validateEnvelope(JSON.stringify(envelope))).toEqual({ valid: true, envelope });
+      expect(validateEnvelope(JSON.stringify(envelope))).toEqual({ valid: true, envelope: upcast(envelope) });
+    });
+
+    it('a version 1 DefendantSentenced, upcast to version 2 with the uplift on the whole sentence', () => {
+      const result = validateEnvelope(envelopeOf('DefendantSentenced'));
+      expect(result.valid && result.envelope.schemaversion).toBe(2);
+      expect(result.valid && result.envelope.data).toEqual({
+        caseId, defendantId: suspectId, sentencedAt: '2024-07-29T14:00:00Z', courtType: 'crown',
+        offences: [{ offenceId: 'all', sentence: '18 months imprisonment', uplift: { applied: true, provision: 'SA2020_s66', statedInOpenCourt: true, strandsRecognised: ['race', 'religion'] } }],
+      });
     });
 
     it('a Kafka message value as a Buffer', () => {
