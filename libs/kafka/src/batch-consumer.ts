@@ -29,8 +29,9 @@ export class BatchConsumer {
   constructor(private readonly options: BatchConsumerOptions) {
     this.consumer = createKafka(options).consumer({
       groupId: options.groupId,
-      sessionTimeout: 30000,
-      heartbeatInterval: 3000,
+      // A consumer killed without leaving holds its partitions until its session expires: keep that short.
+      sessionTimeout: 10000,
+      heartbeatInterval: 1000,
       maxBytesPerPartition: 4 * 1024 * 1024,
     });
   }

@@ -17,7 +17,8 @@ export function kafkaTransportOptions(connection: KafkaConnection & { groupId: s
         ...(connection.sasl ? { sasl: { ...connection.sasl } } : {}),
         retry: { initialRetryTime: 200, retries: 10, maxRetryTime: 5000 },
       },
-      consumer: { groupId: connection.groupId, allowAutoTopicCreation: false },
+      // A consumer killed without leaving holds its partitions until its session expires: keep that short.
+      consumer: { groupId: connection.groupId, allowAutoTopicCreation: false, sessionTimeout: 10000, heartbeatInterval: 1000 },
       subscribe: { fromBeginning: true },
       // Hand the raw bytes to the handler: it validates them itself, and a dead letter keeps them exactly.
       parser: { keepBinary: true },
