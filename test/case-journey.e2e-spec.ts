@@ -4,6 +4,7 @@ import { BatchConsumer, EventProducer, parseBrokers, type ConsumedMessage } from
 import { driveCase, expectedEventCount, type DrivenCase, type HttpClient } from '../infra/scripts/case-driver';
 import { DEMO_CASES } from '../infra/scripts/demo-cases';
 import { pollUntil, startPipeline, type Pipeline } from './support/pipeline';
+import { READ_MODEL } from '../services/projection/src/read-model/read-model';
 
 /**
  * One continuous record per case: the flag goes to the police once and arrives at the CPS and the
@@ -192,7 +193,7 @@ describe('a hate crime from police recording to sentence uplift', () => {
           const mine = deadLetters.map((m) => JSON.parse(m.value!)).filter((l) => l.value?.includes(poison.id));
           return mine.length >= 2 ? mine : undefined; // the CPS and the projection each refuse it
         });
-        expect(letters.map((letter) => letter.consumer).sort()).toEqual(['cps', 'projection-v1']);
+        expect(letters.map((letter) => letter.consumer).sort()).toEqual(['cps', READ_MODEL.consumer]);
         for (const letter of letters) {
           expect(letter.topic).toBe(topics.police);
           expect(letter.reason).toMatch(/envelope invalid: .*must have required property 'source'/);

@@ -4,6 +4,7 @@ import type { CaseReferredToCps, EventEnvelope } from '@hc/contracts';
 import { DeadLetterPublisher, EventProducer, parseBrokers } from '@hc/kafka';
 import { listDeadLetters, replayDeadLetters } from '../infra/scripts/dead-letters';
 import { pollUntil, startPipeline, type Pipeline } from './support/pipeline';
+import { READ_MODEL } from '../services/projection/src/read-model/read-model';
 
 /** Dead letters say what was wrong and where it came from, and can be replayed after a fix. */
 describe('dead letters', () => {
@@ -29,7 +30,7 @@ describe('dead letters', () => {
       const mine = (await listDeadLetters()).filter((letter) => letter.key === key);
       return mine.length === 2 ? mine : undefined;
     });
-    expect(letters.map((letter) => letter.consumer).sort()).toEqual(['cps', 'projection-v1']);
+    expect(letters.map((letter) => letter.consumer).sort()).toEqual(['cps', READ_MODEL.consumer]);
     for (const letter of letters) {
       expect(letter.topic).toBe(configuredTopics().police);
       expect(letter.value).toBe('{"specversion":"1.0","type":"truncated');

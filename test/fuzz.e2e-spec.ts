@@ -6,6 +6,7 @@ import { EventProducer, parseBrokers } from '@hc/kafka';
 import { openApiDocument } from '@hc/service-kit';
 import { listDeadLetters } from '../infra/scripts/dead-letters';
 import { pollUntil, startPipeline, type Pipeline } from './support/pipeline';
+import { READ_MODEL } from '../services/projection/src/read-model/read-model';
 
 /**
  * Bad input at volume: malformed, truncated, oversized and type-confused payloads at every HTTP
@@ -95,7 +96,7 @@ describe('bad input at volume', () => {
     const topics = configuredTopics();
     const producer = new EventProducer({ brokers: parseBrokers(environment().KAFKA_BROKERS), clientId: 'hatecrime-tests' });
     const garbage = fc.sample(fc.uint8Array({ minLength: 0, maxLength: 500 }), 15).map((bytes) => Buffer.from(bytes));
-    const consumersOf = { police: ['cps', 'projection-v1'], cps: ['courts', 'projection-v1'], courts: ['cps', 'projection-v1'] } as const;
+    const consumersOf = { police: ['cps', READ_MODEL.consumer], cps: ['courts', READ_MODEL.consumer], courts: ['cps', READ_MODEL.consumer] } as const;
     const sentKeys: Record<keyof typeof consumersOf, string[]> = { police: [], cps: [], courts: [] };
     const caseId = randomUUID();
     try {

@@ -72,6 +72,8 @@ export function setUpServiceRoles(url: string): Promise<void> {
       await client.query(`ALTER SCHEMA "${service}" OWNER TO "${role}"`);
     }
     const projection = serviceRole('projection');
+    // The projection rebuilds a new version of its read models into a schema of its own (projection_vN).
+    await client.query(`GRANT CREATE ON DATABASE "${database}" TO "${projection}"`);
     await client.query(`CREATE SCHEMA IF NOT EXISTS analytics AUTHORIZATION "${projection}"`);
     await client.query(`ALTER SCHEMA analytics OWNER TO "${projection}"`);
     await createRole('analyst', false);
