@@ -4,7 +4,7 @@
 import { randomUUID } from 'node:crypto';
 import { DataSource } from 'typeorm';
 import { issueApiKey, revokeApiKey } from '@hc/service-kit';
-import { startPipeline, type Pipeline } from './support/pipeline';
+import { pollUntil, startPipeline, type Pipeline } from './support/pipeline';
 
 /** Each agency system may send only its own agency's commands, for cases it holds; reads of case data are logged. */
 describe('access control', () => {
@@ -28,6 +28,8 @@ describe('access control', () => {
     await issue('police-inspector', 'police', { principal: 'HMICFRS inspector', role: 'inspector' });
     await issue('cps', 'cps', { principal: 'CPS case management', role: 'cps' });
     await issue('cps-analyst', 'cps', { principal: 'Analyst with a CPS key', role: 'analyst' });
+    await issue('analyst', 'projection', { principal: 'Home Office statistician', role: 'analyst' });
+    await issue('inspector', 'projection', { principal: 'HMCPSI inspector', role: 'inspector' });
   });
 
   afterAll(async () => {
@@ -67,6 +69,24 @@ describe('access control', () => {
       .get(DataSource)
       .query(`SELECT actor, action FROM police.access_log WHERE case_id = $1`, [recorded.body.caseId]);
     expect(log).toEqual([{ actor: expect.stringMatching(/^inspector:HMICFRS inspector \([0-9a-f]{16}\)$/), action: 'read-case' }]);
+  });
+
+  it('lets analysts read statistics but not case-level data, which inspectors read with a log entry', async () => {
+    const recorded = await pipeline.police.post('/cases').set('authorization', bearer('gmp')).send(crime('06')).expect(201);
+    const caseId: string = recorded.body.caseId;
+    await pollUntil('the projection to hold the case', async () => {
+      const journey = await pipeline.projection.get(`/cases/${caseId}/journey`).set('authorization', bearer('inspector'));
+      return journey.status === 200 ? true : undefined;
+    });
+    await pipeline.projection.get('/statistics/attrition-by-strand').set('authorization', bearer('analyst')).expect(200);
+    await pipeline.projection.get('/statistics/attrition-by-strand').expect(401);
+    await pipeline.projection.get(`/cases/${caseId}/journey`).set('authorization', bearer('analyst')).expect(403);
+    await pipeline.projection.get(`/cases/${caseId}/timeline`).set('authorization', bearer('analyst')).expect(403);
+    await pipeline.projection.get(`/cases/${caseId}/timeline`).set('authorization', bearer('inspector')).expect(200);
+    const log = await pipeline.apps.projection
+      .get(DataSource)
+      .query(`SELECT action FROM projection.access_log WHERE case_id = $1 AND actor LIKE 'inspector:HMCPSI inspector%' ORDER BY id`, [caseId]);
+    expect(log.map((row: { action: string }) => row.action)).toEqual(expect.arrayContaining(['read-case-journey', 'read-case-timeline']));
   });
 
   it('refuses a revoked key', async () => {

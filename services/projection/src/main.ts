@@ -1,18 +1,26 @@
 import 'reflect-metadata';
+import type { DynamicModule } from '@nestjs/common';
 import { NestFactory } from '@nestjs/core';
 import type { NestExpressApplication } from '@nestjs/platform-express';
 import { environment, logLevels } from '@hc/config';
 import { configureHttpApp, runService } from '@hc/service-kit';
+import { PROJECTION_HOOKS, type ProjectionHooks } from './consumer/projection.runner';
+import { PROJECTION_API } from './projection.api';
 import { ProjectionModule } from './projection.module';
 
-export async function createProjectionApp() {
-  const app = await NestFactory.create<NestExpressApplication>(ProjectionModule, { logger: logLevels(), bodyParser: false });
-  configureHttpApp(app, {
-    title: 'Hate crime statistics',
-    description: 'Attrition and uplift statistics and case journeys, built from the events of police, CPS and courts.',
-  });
+export interface ProjectionAppOptions {
+  /** For tests: hold or break the projection inside a batch's transaction. */
+  readonly hooks?: ProjectionHooks;
+}
+
+export async function createProjectionApp(options: ProjectionAppOptions = {}) {
+  const root: DynamicModule | typeof ProjectionModule = options.hooks
+    ? { module: ProjectionModule, providers: [{ provide: PROJECTION_HOOKS, useValue: options.hooks }] }
+    : ProjectionModule;
+  const app = await NestFactory.create<NestExpressApplication>(root, { logger: logLevels(), bodyParser: false });
+  configureHttpApp(app, PROJECTION_API);
   await app.init();
   return app;
 }
 
-if (require.main === module) runService('projection', createProjectionApp, environment().PROJECTION_PORT);
+if (require.main === module) runService('projection', () => createProjectionApp(), environment().PROJECTION_PORT);

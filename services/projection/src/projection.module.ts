@@ -1,23 +1,36 @@
 import { Module } from '@nestjs/common';
 import { DataSource } from 'typeorm';
-import { environment } from '@hc/config';
+import { APP_GUARD } from '@nestjs/core';
+import { databaseUrlFor } from '@hc/config';
 import { openDatabase } from '@hc/event-store';
-import { HealthController } from '@hc/service-kit';
+import { AccessLog, accessControlMigration, ApiKeyGuard, HealthController } from '@hc/service-kit';
 import { ProjectionRunner } from './consumer/projection.runner';
+import { InspectionController } from './inspection/inspection.controller';
+import { StatusController } from './inspection/status.controller';
 import { ProjectionSchema1763770000000 } from './migrations/1763770000000-projection-schema';
 import { AnalyticsViews1763770000001 } from './migrations/1763770000001-analytics-views';
+import { ReadModelV21763770000002 } from './migrations/1763770000002-read-model-v2';
 import { StatisticsController } from './statistics/statistics.controller';
+import { StatisticsService } from './statistics/statistics.service';
 
-export const PROJECTION_MIGRATIONS = [ProjectionSchema1763770000000, AnalyticsViews1763770000001];
+export const PROJECTION_MIGRATIONS = [
+  ProjectionSchema1763770000000,
+  AnalyticsViews1763770000001,
+  ReadModelV21763770000002,
+  accessControlMigration('projection', 1763800000000),
+];
 
 @Module({
-  controllers: [StatisticsController, HealthController],
+  controllers: [StatisticsController, InspectionController, StatusController, HealthController],
   providers: [
     {
       provide: DataSource,
-      useFactory: () => openDatabase({ url: environment().DATABASE_URL, schema: 'projection', migrations: PROJECTION_MIGRATIONS }),
+      useFactory: () => openDatabase({ url: databaseUrlFor('projection'), schema: 'projection', migrations: PROJECTION_MIGRATIONS }),
     },
+    StatisticsService,
     ProjectionRunner,
+    AccessLog,
+    { provide: APP_GUARD, useClass: ApiKeyGuard },
   ],
 })
 export class ProjectionModule {}

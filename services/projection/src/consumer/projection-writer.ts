@@ -1,7 +1,11 @@
 import type { DataSource, EntityManager } from 'typeorm';
-import { parseEventType, validateEnvelope, type Agency, type EventEnvelope } from '@hc/contracts';
+import { upcast, validateEnvelope, type Agency, type EventEnvelope } from '@hc/contracts';
 import type { ConsumedBatch, ConsumedMessage } from '@hc/kafka';
-import { buildCaseJourney, type CaseRow, type DefendantRow } from '../journey/case-journey';
+import { eventTypeOf } from '../journey/case-facts';
+import { buildCaseJourney, JOURNEY_COLUMNS, type CaseJourney, type JourneyRow } from '../journey/case-journey';
+import type { ReadModel, ReadModelState } from '../read-model/read-model';
+import { CaseEventCache } from './case-event-cache';
+import { copyRows, type CopyColumn } from './copy-rows';
 
 export interface Rejected {
   readonly message: ConsumedMessage;
@@ -14,185 +18,368 @@ export interface BatchOutcome {
   /** Of those, events new to the projection (a redelivered copy of a known event id is not). */
   readonly applied: number;
   readonly rejected: readonly Rejected[];
+  /** Cases whose rows were rebuilt (none while the read model is building: see materialise). */
   readonly casesRebuilt: number;
+  /** The statistics were recomputed in the batch's transaction (the version is the active one). */
+  readonly statisticsRefreshed: boolean;
 }
 
+export interface ApplyHooks {
+  /**
+   * Runs last inside the transaction, with the messages refused. Dead letters are sent here: a
+   * crash after sending re-sends them (at least once on the dead-letter topic) but never drops one.
+   * A throw rolls the whole batch back, as a crash would.
+   */
+  readonly beforeCommit: (rejected: readonly Rejected[]) => Promise<void>;
+}
+
+interface Accepted {
+  readonly envelope: EventEnvelope;
+  /** The event as published, on one line. */
+  readonly line: string;
+}
+
+interface Appended {
+  readonly caseId: string;
+  readonly added: readonly Accepted[];
+}
+
+/** Separates the appended event lines of the cases of one batch in a single text parameter; never in valid JSON text. */
+const RECORD_SEPARATOR = '\x1e';
+const JSON_COLUMNS = new Set<keyof JourneyRow>(['charges', 'sentence_offences']);
+const JOURNEY_COPY: ReadonlyArray<CopyColumn<JourneyRow>> = JOURNEY_COLUMNS.map((name) => ({
+  name,
+  value: (row: JourneyRow) => row[name],
+  json: JSON_COLUMNS.has(name),
+}));
+
+/** Cases folded per statement when the whole read model is materialised. */
+const MATERIALISE_CHUNK = 4000;
+
 /**
- * Applies one Kafka batch in one PostgreSQL transaction: the new events, the rebuilt rows of
- * every case they touch, and the partition's next offset. A crash anywhere leaves none of it, and
- * the batch is read again from the stored offset; a copy of an event already stored is ignored.
+ * Applies one Kafka batch in one PostgreSQL transaction, with the partition's next offset, so each
+ * message takes effect once; a crash anywhere leaves none of it and the batch is read again from
+ * the stored offset. Events are de-duplicated by id and appended to their case's `case_events` row.
+ *
+ * - While the read model is the active one (or retired), the batch also rebuilds the rows of every
+ *   case it touched, each once, from all the case's events, and (active only) the statistics.
+ * - While it is building from offset 0, nobody reads its rows, so the batch only appends: each case
+ *   is folded once, by `materialise`, when the version has caught up and is switched in. Folding a
+ *   case again for every batch that touches it would triple the work of a rebuild.
+ *
+ * Set-based: a handful of statements per batch, whatever its size.
  */
 export class ProjectionWriter {
+  private readonly schema: string;
+  /** Event ids of each case appended by this process while building: enough to de-duplicate without reading back. */
+  private readonly knownIds = new Map<string, Set<string>>();
+  /** While building: true when this process started the build from an empty read model, so a case it has not seen has no stored events. */
+  private knowsEveryStoredId = false;
+  /** Cases appended since `trackAppends` was called, for the switch to fold again. */
+  private appendedSince?: Set<string>;
+
   constructor(
     private readonly dataSource: DataSource,
-    private readonly consumer: string,
+    private readonly readModel: ReadModel,
     private readonly agencyOfTopic: (topic: string) => Agency | undefined,
-  ) {}
+    private readonly cache = new CaseEventCache(),
+  ) {
+    this.schema = readModel.schema;
+  }
 
-  async apply(batch: ConsumedBatch, beforeCommit: (rejected: readonly Rejected[]) => Promise<void>): Promise<BatchOutcome> {
-    return this.dataSource.transaction(async (manager) => {
+  /** The read model held no event when this process started building it. */
+  startedFromEmpty(): void {
+    this.knowsEveryStoredId = true;
+  }
+
+  async apply(batch: ConsumedBatch, hooks: ApplyHooks): Promise<BatchOutcome> {
+    const { outcome, afterCommit } = await this.dataSource.transaction(async (manager) => {
       const nextOffset = await this.lockOffset(manager, batch.topic, batch.partition);
       const fresh = batch.messages.filter((message) => BigInt(message.offset) >= nextOffset);
-      if (fresh.length === 0) return { fresh: 0, applied: 0, rejected: [], casesRebuilt: 0 };
+      if (fresh.length === 0) {
+        return { outcome: { fresh: 0, applied: 0, rejected: [], casesRebuilt: 0, statisticsRefreshed: false }, afterCommit: () => undefined };
+      }
 
-      const accepted: Array<{ message: ConsumedMessage; envelope: EventEnvelope }> = [];
+      const byCase = new Map<string, Accepted[]>();
       const rejected: Rejected[] = [];
       for (const message of fresh) {
         const verdict = this.check(message);
         if ('reason' in verdict) rejected.push({ message, reason: verdict.reason });
-        else accepted.push({ message, envelope: verdict.envelope });
+        else {
+          const list = byCase.get(verdict.envelope.subject);
+          if (list) list.push(verdict);
+          else byCase.set(verdict.envelope.subject, [verdict]);
+        }
       }
 
-      const inserted = await this.insertEvents(manager, accepted);
-      const caseIds = [...new Set(inserted)].sort();
-      if (caseIds.length > 0) await this.rebuildCases(manager, caseIds);
+      const state = await this.state(manager);
+      let applied = 0;
+      let casesRebuilt = 0;
+      let afterCommit: () => void = () => undefined;
+      if (byCase.size > 0 && state === 'building') {
+        const appended = await this.append(manager, byCase);
+        applied = appended.reduce((sum, item) => sum + item.added.length, 0);
+        for (const { caseId } of appended) this.appendedSince?.add(caseId);
+        afterCommit = () => {
+          for (const { caseId, added } of appended) {
+            let ids = this.knownIds.get(caseId);
+            if (!ids) this.knownIds.set(caseId, (ids = new Set()));
+            for (const item of added) ids.add(item.envelope.id);
+          }
+        };
+      } else if (byCase.size > 0) {
+        const rebuilt = await this.rebuild(manager, byCase);
+        applied = rebuilt.reduce((sum, item) => sum + item.added, 0);
+        casesRebuilt = rebuilt.length;
+        afterCommit = () => {
+          for (const item of rebuilt) this.cache.set(item.caseId, item.events);
+        };
+      }
+      await this.storeOffset(manager, batch, fresh[fresh.length - 1]!);
 
-      const last = fresh[fresh.length - 1]!;
-      await manager.query(
-        `UPDATE projection.consumer_offsets SET next_offset = $4, updated_at = now()
-          WHERE consumer = $1 AND topic = $2 AND partition = $3`,
-        [this.consumer, batch.topic, batch.partition, (BigInt(last.offset) + 1n).toString()],
-      );
-      // Dead letters are sent before the commit: a crash after sending re-sends them (at least
-      // once on the dead-letter topic) but can never drop one.
-      await beforeCommit(rejected);
-      return { fresh: fresh.length, applied: inserted.length, rejected, casesRebuilt: caseIds.length };
+      const statisticsRefreshed = casesRebuilt > 0 && state === 'active';
+      if (statisticsRefreshed) await manager.query(`SELECT ${this.schema}.refresh_statistics()`);
+      await hooks.beforeCommit(rejected);
+      return { outcome: { fresh: fresh.length, applied, rejected, casesRebuilt, statisticsRefreshed }, afterCommit };
     });
+    afterCommit();
+    return outcome;
   }
 
-  private check(message: ConsumedMessage): { envelope: EventEnvelope } | { reason: string } {
-    const validation = validateEnvelope(message.value);
+  /**
+   * From now on, remember the cases appended while building, so that the switch can fold again any
+   * case a batch touched after `materialise` had passed it.
+   */
+  trackAppends(): void {
+    this.appendedSince = new Set();
+  }
+
+  /** The cases appended since `trackAppends` (including batches that then rolled back: folding one again is harmless). */
+  appendedSinceTracking(): string[] {
+    return [...(this.appendedSince ?? [])];
+  }
+
+  /**
+   * Folds every case of the read model from its stored events into `journeys` and `flag_audit`, in
+   * chunks, each in its own transaction (the version is not read by anyone yet, and folding a case
+   * again gives the same rows). Reading and folding the next chunk overlaps writing this one.
+   */
+  async materialise(): Promise<{ cases: number; events: number }> {
+    let after = '00000000-0000-0000-0000-000000000000';
+    let cases = 0;
+    let events = 0;
+    let writing: Promise<void> = Promise.resolve();
+    for (;;) {
+      const rows: Array<{ case_id: string; events: string }> = await this.dataSource.query(
+        `SELECT case_id, events FROM ${this.schema}.case_events WHERE case_id > $1 ORDER BY case_id LIMIT ${MATERIALISE_CHUNK}`,
+        [after],
+      );
+      if (rows.length === 0) break;
+      after = rows[rows.length - 1]!.case_id;
+      const journeys = rows.map((row) => buildCaseJourney(row.case_id, parseLines(row.events)));
+      cases += journeys.length;
+      events += journeys.reduce((sum, journey) => sum + journey.eventCount, 0);
+      await writing;
+      writing = this.dataSource.transaction((manager) => this.writeRows(manager, journeys, true));
+    }
+    await writing;
+    this.knownIds.clear();
+    return { cases, events };
+  }
+
+  /** Folds these cases again inside the caller's transaction (the switch, for cases appended during `materialise`). */
+  async materialiseCases(manager: EntityManager, caseIds: readonly string[]): Promise<void> {
+    for (let i = 0; i < caseIds.length; i += MATERIALISE_CHUNK) {
+      const rows: Array<{ case_id: string; events: string }> = await manager.query(
+        `SELECT case_id, events FROM ${this.schema}.case_events WHERE case_id = ANY($1::uuid[])`,
+        [caseIds.slice(i, i + MATERIALISE_CHUNK)],
+      );
+      await this.writeRows(manager, rows.map((row) => buildCaseJourney(row.case_id, parseLines(row.events))), true);
+    }
+    this.appendedSince = undefined;
+  }
+
+  private check(message: ConsumedMessage): Accepted | { reason: string } {
+    if (message.value === null) return { reason: 'message has no value' };
+    let parsed: unknown;
+    try {
+      parsed = JSON.parse(message.value);
+    } catch (error) {
+      return { reason: `message is not JSON: ${(error as Error).message}` };
+    }
+    const validation = validateEnvelope(parsed);
     if (!validation.valid) return { reason: validation.reason };
     const { envelope } = validation;
     const expected = this.agencyOfTopic(message.topic);
-    const actual = parseEventType(envelope.type)?.agency;
+    const actual = eventTypeOf(envelope.type)?.agency;
     if (actual !== expected) return { reason: `${envelope.type} does not belong on topic ${message.topic}` };
     if (message.key !== null && message.key !== envelope.subject) {
       return { reason: `message key ${message.key} is not the case id ${envelope.subject}` };
     }
-    return { envelope };
+    // One event per line in `case_events`: a pretty-printed message is stored compacted.
+    const line = message.value.includes('\n') ? JSON.stringify(parsed) : message.value;
+    return { envelope, line };
   }
 
-  /** Row lock on the partition's offset: a second consumer of the same partition waits, then sees the new offset. */
+  /**
+   * Row lock on the partition's offset: a second writer of the same partition waits, then sees the
+   * new offset. The shared lock on the version's state lets the switch wait for batches in flight.
+   */
   private async lockOffset(manager: EntityManager, topic: string, partition: number): Promise<bigint> {
-    await manager.query(
-      `INSERT INTO projection.consumer_offsets (consumer, topic, partition, next_offset) VALUES ($1, $2, $3, 0)
-       ON CONFLICT DO NOTHING`,
-      [this.consumer, topic, partition],
-    );
     const rows: Array<{ next_offset: string }> = await manager.query(
-      `SELECT next_offset FROM projection.consumer_offsets WHERE consumer = $1 AND topic = $2 AND partition = $3 FOR UPDATE`,
-      [this.consumer, topic, partition],
+      `WITH state AS (SELECT pg_advisory_xact_lock_shared(hashtext($4)))
+       INSERT INTO ${this.schema}.consumer_offsets (consumer, topic, partition, next_offset)
+       SELECT $1, $2, $3, 0 FROM state
+       ON CONFLICT (consumer, topic, partition) DO UPDATE SET next_offset = ${this.schema}.consumer_offsets.next_offset
+       RETURNING next_offset`,
+      [this.readModel.consumer, topic, partition, stateLockKey(this.readModel)],
     );
     return BigInt(rows[0]!.next_offset);
   }
 
-  /** Stores events new by id; returns the case id of each one inserted. */
-  private async insertEvents(
-    manager: EntityManager,
-    accepted: ReadonlyArray<{ message: ConsumedMessage; envelope: EventEnvelope }>,
-  ): Promise<string[]> {
-    if (accepted.length === 0) return [];
-    const rows = accepted.map(({ message, envelope }) => ({
-      event_id: envelope.id,
-      case_id: envelope.subject,
-      agency: parseEventType(envelope.type)!.agency,
-      type: envelope.type,
-      stream_version: envelope.streamversion,
-      occurred_at: envelope.time,
-      envelope,
-      topic: message.topic,
-      partition: message.partition,
-      kafka_offset: message.offset,
-    }));
-    const inserted: Array<{ case_id: string }> = await manager.query(
-      `INSERT INTO projection.events (event_id, case_id, agency, type, stream_version, occurred_at, envelope, topic, partition, kafka_offset)
-       SELECT event_id, case_id, agency, type, stream_version, occurred_at, envelope, topic, partition, kafka_offset
-         FROM json_populate_recordset(NULL::projection.events, $1::json)
-       ON CONFLICT (event_id) DO NOTHING
-       RETURNING case_id`,
-      [JSON.stringify(rows)],
+  private async storeOffset(manager: EntityManager, batch: ConsumedBatch, last: ConsumedMessage): Promise<void> {
+    await manager.query(
+      `UPDATE ${this.schema}.consumer_offsets SET next_offset = $4, updated_at = now()
+        WHERE consumer = $1 AND topic = $2 AND partition = $3`,
+      [this.readModel.consumer, batch.topic, batch.partition, (BigInt(last.offset) + 1n).toString()],
     );
-    return inserted.map((row) => row.case_id);
+  }
+
+  private async state(manager: EntityManager): Promise<ReadModelState> {
+    const rows: Array<{ state: ReadModelState }> = await manager.query(`SELECT state FROM projection.read_model_versions WHERE version = $1`, [
+      this.readModel.version,
+    ]);
+    return rows[0]?.state ?? 'building';
+  }
+
+  /** While building: appends the events new to each case, with no fold. */
+  private async append(manager: EntityManager, byCase: ReadonlyMap<string, readonly Accepted[]>): Promise<Appended[]> {
+    const caseIds = [...byCase.keys()];
+    const unseen = this.knowsEveryStoredId ? [] : caseIds.filter((caseId) => !this.knownIds.has(caseId));
+    const stored = new Map<string, Set<string>>();
+    if (unseen.length > 0) {
+      const rows: Array<{ case_id: string; events: string }> = await manager.query(
+        `SELECT case_id, events FROM ${this.schema}.case_events WHERE case_id = ANY($1::uuid[])`,
+        [unseen],
+      );
+      for (const row of rows) stored.set(row.case_id, new Set(parseLines(row.events).map((event) => event.id)));
+    }
+    const appended: Appended[] = [];
+    for (const caseId of caseIds) {
+      const known = this.knownIds.get(caseId) ?? stored.get(caseId);
+      const seen = new Set<string>();
+      const added = byCase.get(caseId)!.filter((item) => {
+        if (known?.has(item.envelope.id) || seen.has(item.envelope.id)) return false;
+        seen.add(item.envelope.id);
+        return true;
+      });
+      if (added.length > 0) appended.push({ caseId, added });
+    }
+    if (appended.length > 0) {
+      await manager.query(
+        `INSERT INTO ${this.schema}.case_events AS ce (case_id, event_count, events)
+         SELECT id, n, lines FROM unnest($1::uuid[], $2::integer[], string_to_array($3, E'\\x1e')) AS batch(id, n, lines)
+         ON CONFLICT (case_id) DO UPDATE
+           SET event_count = ce.event_count + EXCLUDED.event_count, events = ce.events || E'\\n' || EXCLUDED.events, updated_at = now()`,
+        [
+          appended.map((item) => item.caseId),
+          appended.map((item) => item.added.length),
+          appended.map((item) => item.added.map((accepted) => accepted.line).join('\n')).join(RECORD_SEPARATOR),
+        ],
+      );
+    }
+    return appended;
   }
 
   /**
-   * Rebuilds the rows of these cases from all their stored events. An advisory lock per case
+   * Rebuilds every case with an event new to it from all its events. An advisory lock per case
    * (taken in sorted order, so two writers cannot deadlock) stops two batches from rebuilding the
    * same case at once from different topics, each blind to the other's events.
    */
-  private async rebuildCases(manager: EntityManager, caseIds: readonly string[]): Promise<void> {
-    await manager.query(
-      `SELECT pg_advisory_xact_lock(hashtextextended(id, 0)) FROM unnest($1::text[]) AS id ORDER BY id`,
-      [caseIds],
-    );
-    const stored: Array<{ case_id: string; envelope: EventEnvelope }> = await manager.query(
-      `SELECT case_id, envelope FROM projection.events WHERE case_id = ANY($1::uuid[])`,
-      [caseIds],
-    );
-    const byCase = new Map<string, EventEnvelope[]>(caseIds.map((id) => [id, []]));
-    for (const row of stored) byCase.get(row.case_id)?.push(row.envelope);
-    const journeys = [...byCase].map(([caseId, events]) => buildCaseJourney(caseId, events));
+  private async rebuild(
+    manager: EntityManager,
+    byCase: ReadonlyMap<string, readonly Accepted[]>,
+  ): Promise<Array<{ caseId: string; events: readonly EventEnvelope[]; added: number }>> {
+    const caseIds = [...byCase.keys()].sort();
+    await manager.query(`SELECT pg_advisory_xact_lock(hashtextextended($2 || id, 0)) FROM unnest($1::text[]) AS id ORDER BY id`, [caseIds, this.schema]);
+    const stored = await this.storedEvents(manager, caseIds);
 
-    await manager.query(`DELETE FROM projection.cases WHERE case_id = ANY($1::uuid[])`, [caseIds]);
+    const rebuilt: Array<{ caseId: string; events: readonly EventEnvelope[]; added: number; lines: string[] }> = [];
+    for (const caseId of caseIds) {
+      const events = new Map((stored.get(caseId) ?? []).map((event) => [event.id, event]));
+      const added: Accepted[] = [];
+      for (const accepted of byCase.get(caseId)!) {
+        if (events.has(accepted.envelope.id)) continue;
+        events.set(accepted.envelope.id, accepted.envelope);
+        added.push(accepted);
+      }
+      if (added.length === 0) continue;
+      rebuilt.push({ caseId, events: [...events.values()], added: added.length, lines: added.map((item) => item.line) });
+    }
+    if (rebuilt.length === 0) return [];
+
     await manager.query(
-      `INSERT INTO projection.cases SELECT * FROM json_populate_recordset(NULL::projection.cases, $1::json)`,
-      [JSON.stringify(journeys.map((journey) => caseColumns(journey.caseRow)))],
+      `INSERT INTO ${this.schema}.case_events AS ce (case_id, event_count, events)
+       SELECT id, n, lines FROM unnest($1::uuid[], $2::integer[], string_to_array($3, E'\\x1e')) AS batch(id, n, lines)
+       ON CONFLICT (case_id) DO UPDATE
+         SET event_count = EXCLUDED.event_count, events = ce.events || E'\\n' || EXCLUDED.events, updated_at = now()`,
+      [rebuilt.map((item) => item.caseId), rebuilt.map((item) => item.events.length), rebuilt.map((item) => item.lines.join('\n')).join(RECORD_SEPARATOR)],
     );
-    const defendants = journeys.flatMap((journey) => journey.defendants.map(defendantColumns));
-    if (defendants.length > 0) {
+    await this.writeRows(manager, rebuilt.map((item) => buildCaseJourney(item.caseId, item.events)), false);
+    return rebuilt;
+  }
+
+  /** Replaces the rows of these cases (and, when materialising, corrects their event counts after duplicates). */
+  private async writeRows(manager: EntityManager, journeys: readonly CaseJourney[], correctCounts: boolean): Promise<void> {
+    if (journeys.length === 0) return;
+    const caseIds = journeys.map((journey) => journey.caseId);
+    await manager.query(
+      `WITH gone AS (DELETE FROM ${this.schema}.journeys WHERE case_id = ANY($1::uuid[]))
+       DELETE FROM ${this.schema}.flag_audit WHERE case_id = ANY($1::uuid[])`,
+      [caseIds],
+    );
+    await copyRows(manager, `${this.schema}.journeys`, JOURNEY_COPY, journeys.flatMap((journey) => journey.rows));
+    const findings = journeys.flatMap((journey) => journey.findings);
+    if (findings.length > 0) {
       await manager.query(
-        `INSERT INTO projection.defendants SELECT * FROM json_populate_recordset(NULL::projection.defendants, $1::json)`,
-        [JSON.stringify(defendants)],
+        `INSERT INTO ${this.schema}.flag_audit SELECT * FROM json_populate_recordset(NULL::${this.schema}.flag_audit, $1::json)`,
+        [JSON.stringify(findings)],
+      );
+    }
+    if (correctCounts) {
+      await manager.query(
+        `UPDATE ${this.schema}.case_events ce SET event_count = k.n
+           FROM unnest($1::uuid[], $2::integer[]) AS k(case_id, n)
+          WHERE ce.case_id = k.case_id AND ce.event_count <> k.n`,
+        [caseIds, journeys.map((journey) => journey.eventCount)],
       );
     }
   }
+
+  /**
+   * The stored events of these cases: from the cache where its count matches `case_events`, read
+   * (and upcast on folding) from PostgreSQL otherwise.
+   */
+  private async storedEvents(manager: EntityManager, caseIds: readonly string[]): Promise<Map<string, readonly EventEnvelope[]>> {
+    const result = new Map<string, readonly EventEnvelope[]>();
+    const counts = caseIds.map((caseId) => this.cache.get(caseId)?.length ?? -1);
+    const rows: Array<{ case_id: string; events: string | null }> = await manager.query(
+      `SELECT k.case_id, CASE WHEN ce.event_count <> k.cached THEN ce.events END AS events
+         FROM unnest($1::uuid[], $2::integer[]) AS k(case_id, cached)
+         JOIN ${this.schema}.case_events ce ON ce.case_id = k.case_id`,
+      [caseIds, counts],
+    );
+    for (const row of rows) result.set(row.case_id, row.events === null ? this.cache.get(row.case_id)! : parseLines(row.events));
+    return result;
+  }
 }
 
-function caseColumns(row: CaseRow): Record<string, unknown> {
-  return {
-    case_id: row.caseId,
-    force_code: row.forceCode,
-    crime_reference: row.crimeReference,
-    recorded_at: row.recordedAt,
-    financial_year: row.financialYear,
-    police_flagged: row.policeFlagged,
-    police_strands: row.policeStrands,
-    religion_targeted_group: row.religionTargetedGroup,
-    perceived_by: row.perceivedBy,
-    urn: row.urn,
-    referred_at: row.referredAt,
-    victim_needs_passed_on: row.victimNeedsPassedOn,
-    referral_flagged: row.referralFlagged,
-    referral_strands: row.referralStrands,
-    cps_received_at: row.cpsReceivedAt,
-    cps_area: row.cpsArea,
-    cps_flagged: row.cpsFlagged,
-    cps_strands: row.cpsStrands,
-  };
+/** The advisory lock that orders a version's batches (shared) against its switch (exclusive). */
+export function stateLockKey(readModel: ReadModel): string {
+  return `${readModel.schema}:state`;
 }
 
-function defendantColumns(row: DefendantRow): Record<string, unknown> {
-  return {
-    case_id: row.caseId,
-    defendant_id: row.defendantId,
-    suspect_identified_at: row.suspectIdentifiedAt,
-    referred_at: row.referredAt,
-    pre_charge_decision: row.preChargeDecision,
-    decided_at: row.decidedAt,
-    charged_at: row.chargedAt,
-    court_received_at: row.courtReceivedAt,
-    court_flagged: row.courtFlagged,
-    court_strands: row.courtStrands,
-    convicted_at: row.convictedAt,
-    conviction_basis: row.convictionBasis,
-    court_type: row.courtType,
-    sentenced_at: row.sentencedAt,
-    uplift_applied: row.upliftApplied,
-    uplift_provision: row.upliftProvision,
-    uplift_stated_in_open_court: row.upliftStatedInOpenCourt,
-    uplift_strands: row.upliftStrands,
-    uplift_announced: row.upliftAnnounced,
-    stage_reached: row.stageReached,
-  };
+/** The stored events of a case, one JSON envelope per line (duplicates possible while building: the fold drops them). */
+function parseLines(text: string): EventEnvelope[] {
+  return text.split('\n').map((line) => upcast(JSON.parse(line) as EventEnvelope));
 }

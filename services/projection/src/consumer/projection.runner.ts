@@ -1,54 +1,128 @@
-import { Injectable, Logger, type OnApplicationBootstrap, type OnApplicationShutdown } from '@nestjs/common';
+import { Inject, Injectable, Logger, Optional, type OnApplicationBootstrap, type OnApplicationShutdown } from '@nestjs/common';
 import { DataSource } from 'typeorm';
 import { configuredTopics } from '@hc/config';
 import type { Agency } from '@hc/contracts';
-import { BatchConsumer, DeadLetterPublisher, EventProducer, ensureTopics } from '@hc/kafka';
+import { BatchConsumer, DeadLetterPublisher, EventProducer, ensureTopics, topicMessageCount, type ConsumedBatch } from '@hc/kafka';
 import { consumerGroup, kafkaConnection, TOPIC_PARTITIONS } from '@hc/service-kit';
-import { ProjectionWriter } from './projection-writer';
+import { READ_MODEL, ReadModelControl, type ReadModelState } from '../read-model/read-model';
+import { ProjectionWriter, stateLockKey } from './projection-writer';
 
 /** Version of the read models; a new version is rebuilt from offset 0 under its own consumer name. */
-export const PROJECTION_VERSION = 'v1';
+export const PROJECTION_VERSION = READ_MODEL.version;
 
-/** Reads every agency topic in batches and hands each batch to the writer. */
+/**
+ * Hooks for tests that need to hold or break the projection at a precise point. `beforeCommit`
+ * runs inside each batch's transaction, after the writes: throwing there is a crash mid-batch.
+ */
+export interface ProjectionHooks {
+  readonly beforeCommit?: (batch: ConsumedBatch) => Promise<void> | void;
+}
+export const PROJECTION_HOOKS = Symbol('PROJECTION_HOOKS');
+
+/**
+ * Reads every agency topic in batches and hands each batch to the writer. While its read model is
+ * building it keeps no statistics; once it has taken in every message the topics held when it
+ * started, it switches the analytics views to its schema, and from then on recomputes the
+ * statistics with each batch.
+ */
 @Injectable()
 export class ProjectionRunner implements OnApplicationBootstrap, OnApplicationShutdown {
   private readonly logger = new Logger('projection');
-  private readonly consumerName = `projection-${PROJECTION_VERSION}`;
+  private readonly consumerName = READ_MODEL.consumer;
+  private readonly control: ReadModelControl;
   private consumer?: BatchConsumer;
   private readonly producer = new EventProducer(kafkaConnection('projection'));
+  private state: ReadModelState = 'building';
+  private firstBatchSeen = false;
+  private writer?: ProjectionWriter;
+  /** The switch in progress: it runs beside the consumer, so that heartbeats go on while it folds every case. */
+  private activation?: Promise<void>;
+  /** Messages each topic held when this process started: the mark a building version must reach. */
+  private catchUpMark = new Map<string, bigint>();
 
-  constructor(private readonly dataSource: DataSource) {}
+  constructor(
+    private readonly dataSource: DataSource,
+    @Optional() @Inject(PROJECTION_HOOKS) private readonly hooks?: ProjectionHooks,
+  ) {
+    this.control = new ReadModelControl(dataSource, READ_MODEL);
+  }
 
   async onApplicationBootstrap(): Promise<void> {
     const topics = configuredTopics();
     const agencyTopics: Record<string, Agency> = { [topics.police]: 'police', [topics.cps]: 'cps', [topics.courts]: 'courts' };
-    await ensureTopics(kafkaConnection('projection'), [
+    const connection = kafkaConnection('projection');
+    await ensureTopics(connection, [
       ...Object.keys(agencyTopics).map((name) => ({ name, partitions: TOPIC_PARTITIONS })),
       { name: topics.deadLetter, partitions: 1 },
     ]);
-    const writer = new ProjectionWriter(this.dataSource, this.consumerName, (topic) => agencyTopics[topic]);
+    this.state = await this.control.register();
+    const writer = new ProjectionWriter(this.dataSource, READ_MODEL, (topic) => agencyTopics[topic]);
+    this.writer = writer;
+    if (this.state === 'building') {
+      const counts = await Promise.all(Object.keys(agencyTopics).map(async (topic) => [topic, BigInt(await topicMessageCount(connection, topic))] as const));
+      this.catchUpMark = new Map(counts);
+      if ((await this.control.consumed()).size === 0) writer.startedFromEmpty();
+      this.activateIfCaughtUp();
+      await this.activation;
+    }
+
     const deadLetters = new DeadLetterPublisher(this.producer, topics.deadLetter);
-    this.consumer = new BatchConsumer({
-      ...kafkaConnection('projection'),
-      groupId: consumerGroup(this.consumerName),
-      topics: Object.keys(agencyTopics),
-    });
+    this.consumer = new BatchConsumer({ ...connection, groupId: consumerGroup(this.consumerName), topics: Object.keys(agencyTopics) });
     await this.consumer.start(async (batch) => {
-      const outcome = await writer.apply(batch, async (rejected) => {
-        const now = new Date();
-        for (const { message, reason } of rejected) {
-          this.logger.warn(`dead-lettered ${message.topic}/${message.partition}/${message.offset}: ${reason}`);
-          await deadLetters.publish({ consumer: this.consumerName, ...message, reason }, now);
-        }
+      if (!this.firstBatchSeen) {
+        this.firstBatchSeen = true;
+        await this.control.markFirstBatch();
+      }
+      const outcome = await writer.apply(batch, {
+        beforeCommit: async (rejected) => {
+          const now = new Date();
+          for (const { message, reason } of rejected) {
+            this.logger.warn(`dead-lettered ${message.topic}/${message.partition}/${message.offset}: ${reason}`);
+            await deadLetters.publish({ consumer: this.consumerName, ...message, reason }, now);
+          }
+          await this.hooks?.beforeCommit?.(batch);
+        },
       });
       if (outcome.applied > 0) {
         this.logger.debug(`${batch.topic}/${batch.partition}: ${outcome.applied} events, ${outcome.casesRebuilt} cases rebuilt`);
       }
+      if (this.state === 'building' && !this.activation) this.activateIfCaughtUp();
+    });
+  }
+
+  /**
+   * A building version that has taken in everything the topics held at its start is switched in:
+   * every case folded once (while the consumer goes on appending), then, in one transaction that
+   * holds batches back, the cases appended meanwhile folded again, the statistics computed and the
+   * analytics views published over its schema.
+   */
+  private activateIfCaughtUp(): void {
+    this.activation = (async () => {
+      const consumed = await this.control.consumed();
+      const behind = [...this.catchUpMark].filter(([topic, mark]) => (consumed.get(topic) ?? 0n) < mark);
+      if (behind.length > 0) {
+        this.activation = undefined;
+        return;
+      }
+      const writer = this.writer!;
+      const started = Date.now();
+      writer.trackAppends();
+      const { cases, events } = await writer.materialise();
+      const folded = Date.now();
+      await this.control.activate(stateLockKey(READ_MODEL), (manager) => writer.materialiseCases(manager, writer.appendedSinceTracking()));
+      this.state = 'active';
+      this.logger.log(
+        `read model ${READ_MODEL.version} caught up and is now the one analytics reads: ${cases} cases (${events} events) folded in ${folded - started} ms, switched in ${Date.now() - folded} ms`,
+      );
+    })().catch((error: unknown) => {
+      this.activation = undefined;
+      this.logger.error(`switching read model ${READ_MODEL.version} in failed; it goes on building and tries again: ${(error as Error).stack ?? String(error)}`);
     });
   }
 
   async onApplicationShutdown(): Promise<void> {
     await this.consumer?.stop();
+    await this.activation;
     await this.producer.disconnect();
     await this.dataSource.destroy();
   }

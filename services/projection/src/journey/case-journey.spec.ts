@@ -1,325 +1,292 @@
-import { randomUUID } from 'node:crypto';
-import {
-  eventTypeName,
-  agencySource,
-  type Agency,
-  type CaseReceivedFromCps,
-  type CaseReceivedFromPolice,
-  type CaseReferredToCps,
-  type CrimeRecorded,
-  type DefendantConvicted,
-  type DefendantSentenced,
-  type EventEnvelope,
-  type HateCrimeFlag,
-  type Offence,
-  type PreChargeDecisionMade,
-  type SuspectIdentified,
-  type UpliftDecision,
-} from '@hc/contracts';
-import { buildCaseJourney, financialYear, type CaseJourney } from './case-journey';
+import type { EventEnvelope, UpliftDecision } from '@hc/contracts';
+import { buildCaseJourney, financialYear, type CaseJourney, type JourneyRow } from './case-journey';
+import { ANNOUNCED, CaseBuilder, HARASSMENT, RACE_AND_RELIGION, shuffled, testId } from './testing/case-builder';
 
-const caseId = '6f1c2a8e-3b4d-5e6f-8a9b-0c1d2e3f4a5b';
-/** Charged, convicted at the magistrates' court and committed to the Crown Court for sentence. */
-const chargedDefendant = '0b7e6a52-9c1f-4d3e-8a2b-5f6e7d8c9a01';
-/** No further action on the evidence. */
-const nfaDefendant = '9d8c7b6a-5e4f-4a3b-9c2d-1e0f9a8b7c6d';
-
-const urn = '01/AB/12345/24';
-const flag: HateCrimeFlag = { strands: ['religion', 'race'], perceivedBy: ['victim', 'officer'], religionTargetedGroup: 'anti_muslim' };
-const aggravatedHarassment: Offence = {
-  offenceId: 'off-1',
-  code: '8L',
-  description: 'Racially or religiously aggravated harassment, alarm or distress',
-  aggravatedUnder: 'CDA1998_s31',
-};
-
-type AnyEvent =
-  | CrimeRecorded
-  | SuspectIdentified
-  | CaseReferredToCps
-  | CaseReceivedFromPolice
-  | PreChargeDecisionMade
-  | CaseReceivedFromCps
-  | DefendantConvicted
-  | DefendantSentenced;
-
-const AGENCY_OF: Record<AnyEvent['type'], Agency> = {
-  CrimeRecorded: 'police',
-  SuspectIdentified: 'police',
-  CaseReferredToCps: 'police',
-  CaseReceivedFromPolice: 'cps',
-  PreChargeDecisionMade: 'cps',
-  CaseReceivedFromCps: 'courts',
-  DefendantConvicted: 'courts',
-  DefendantSentenced: 'courts',
-};
-
-function envelope(streamversion: number, event: AnyEvent): EventEnvelope {
-  const agency = AGENCY_OF[event.type];
-  return {
-    specversion: '1.0',
-    id: randomUUID(),
-    source: agencySource(agency),
-    type: eventTypeName(agency, event.type),
-    time: '2024-07-29T14:00:00Z',
-    subject: caseId,
-    datacontenttype: 'application/json',
-    causationid: randomUUID(),
-    correlationid: caseId,
-    streamversion,
-    schemaversion: 1,
-    data: event.data,
-  };
+/** A case with one defendant charged, convicted at the magistrates' court and sentenced at the Crown Court, and one not charged. */
+function wholeCase(uplift: UpliftDecision | null = { ...ANNOUNCED, strandsRecognised: ['religion', 'race'] }) {
+  const c = new CaseBuilder();
+  const charged = '0b7e6a52-9c1f-4d3e-8a2b-5f6e7d8c9a01';
+  const nfa = '9d8c7b6a-5e4f-4a3b-9c2d-1e0f9a8b7c6d';
+  c.recorded(RACE_AND_RELIGION);
+  c.suspect(charged, '2024-05-10T09:00:00Z');
+  c.suspect(nfa, '2024-05-11T16:20:00Z');
+  const referral = c.referred([charged, nfa], RACE_AND_RELIGION);
+  c.received([charged, nfa], RACE_AND_RELIGION, referral);
+  const charge = c.decided(charged, 'charge', RACE_AND_RELIGION);
+  c.decided(nfa, 'no_further_action_evidential', RACE_AND_RELIGION, '2024-06-04T10:00:00Z');
+  c.courtReceived(charged, RACE_AND_RELIGION, charge);
+  const conviction = c.convicted(charged);
+  c.completed(charged, 'guilty_plea', '2024-07-01T10:30:05Z', conviction.id);
+  c.sentenced(charged, [{ offenceId: HARASSMENT.offenceId, sentence: '18 months imprisonment', ...(uplift ? { uplift } : {}) }], 'crown');
+  return { c, charged, nfa };
 }
 
-const crimeRecorded = (recordedAt = '2024-05-02T21:15:00Z') =>
-  envelope(1, {
-    type: 'CrimeRecorded',
-    data: { caseId, crimeReference: '5201234/24', forceCode: '01', recordedAt, offences: [aggravatedHarassment], hateCrime: flag },
-  });
-
-const police = {
-  recorded: crimeRecorded(),
-  chargedSuspect: envelope(2, { type: 'SuspectIdentified', data: { caseId, suspectId: chargedDefendant, identifiedAt: '2024-05-10T09:00:00Z' } }),
-  nfaSuspect: envelope(3, { type: 'SuspectIdentified', data: { caseId, suspectId: nfaDefendant, identifiedAt: '2024-05-11T16:20:00Z' } }),
-  referred: envelope(4, {
-    type: 'CaseReferredToCps',
-    data: {
-      caseId, urn, forceCode: '01', referredAt: '2024-05-20T14:00:00Z', suspectIds: [chargedDefendant, nfaDefendant],
-      offences: [aggravatedHarassment], hateCrime: flag, victimNeedsPassedOn: true,
-    },
-  }),
-};
-
-const cps = {
-  received: envelope(1, {
-    type: 'CaseReceivedFromPolice',
-    data: {
-      caseId, urn, forceCode: '01', cpsArea: 'London North', receivedAt: '2024-05-20T14:00:05Z', referralEventId: police.referred.id,
-      defendantIds: [chargedDefendant, nfaDefendant], offences: [aggravatedHarassment], hateCrime: flag, victimNeedsReceived: true,
-    },
-  }),
-  charged: envelope(2, {
-    type: 'PreChargeDecisionMade',
-    data: {
-      caseId, urn, defendantId: chargedDefendant, decision: 'charge', decidedAt: '2024-06-03T11:30:00Z',
-      charges: [aggravatedHarassment], hateCrime: flag, cpsArea: 'London North',
-    },
-  }),
-  nfa: envelope(3, {
-    type: 'PreChargeDecisionMade',
-    data: {
-      caseId, urn, defendantId: nfaDefendant, decision: 'no_further_action_evidential', decidedAt: '2024-06-04T10:00:00Z',
-      charges: [], hateCrime: flag, cpsArea: 'London North',
-    },
-  }),
-};
-
-const upliftAnnounced: UpliftDecision = { applied: true, provision: 'SA2020_s66', statedInOpenCourt: true, strandsRecognised: ['religion', 'race'] };
-
-const sentencedWith = (uplift: UpliftDecision | undefined) =>
-  envelope(3, {
-    type: 'DefendantSentenced',
-    data: {
-      caseId, defendantId: chargedDefendant, sentencedAt: '2024-08-19T12:00:00Z', courtType: 'crown',
-      sentence: '18 months imprisonment', ...(uplift ? { uplift } : {}),
-    },
-  });
-
-const courts = {
-  received: envelope(1, {
-    type: 'CaseReceivedFromCps',
-    data: {
-      caseId, urn, defendantId: chargedDefendant, receivedAt: '2024-06-03T11:30:04Z', chargeEventId: cps.charged.id,
-      charges: [aggravatedHarassment], hateCrime: flag, cpsArea: 'London North',
-    },
-  }),
-  convicted: envelope(2, {
-    type: 'DefendantConvicted',
-    data: { caseId, defendantId: chargedDefendant, convictedAt: '2024-07-01T10:30:00Z', basis: 'guilty_plea', courtType: 'magistrates' },
-  }),
-  sentenced: sentencedWith(upliftAnnounced),
-};
-
-const wholeCase: EventEnvelope[] = [
-  police.recorded, police.chargedSuspect, police.nfaSuspect, police.referred,
-  cps.received, cps.charged, cps.nfa,
-  courts.received, courts.convicted, courts.sentenced,
-];
-
-/** A seeded Fisher-Yates shuffle (mulberry32), so a failing order can be replayed. */
-function shuffled<T>(items: readonly T[], seed: number): T[] {
-  const result = [...items];
-  let s = seed >>> 0;
-  const random = () => {
-    s = (s + 0x6d2b79f5) >>> 0;
-    let t = Math.imul(s ^ (s >>> 15), 1 | s);
-    t ^= t + Math.imul(t ^ (t >>> 7), 61 | t);
-    return ((t ^ (t >>> 14)) >>> 0) / 4294967296;
-  };
-  for (let i = result.length - 1; i > 0; i--) {
-    const j = Math.floor(random() * (i + 1));
-    [result[i], result[j]] = [result[j]!, result[i]!];
-  }
-  return result;
-}
-
-function defendantRow(journey: CaseJourney, defendantId: string) {
-  const row = journey.defendants.find((candidate) => candidate.defendantId === defendantId);
-  if (!row) throw new Error(`no row for defendant ${defendantId}`);
-  return row;
+function row(journey: CaseJourney, defendantId: string | null): JourneyRow {
+  const found = journey.rows.find((candidate) => candidate.defendant_id === defendantId);
+  if (!found) throw new Error(`no row for defendant ${defendantId}`);
+  return found;
 }
 
 describe('case journey', () => {
   describe('depends only on which events arrived', () => {
-    const inOrder = buildCaseJourney(caseId, wholeCase);
+    const { c } = wholeCase();
+    const inOrder = buildCaseJourney(c.caseId, c.events);
 
     it.each([1, 2, 3, 42, 2024, 31337])('gives the same journey for the events shuffled with seed %i', (seed) => {
-      const events = shuffled(wholeCase, seed);
-      expect(events).not.toEqual(wholeCase);
-      expect(buildCaseJourney(caseId, events)).toStrictEqual(inOrder);
+      const events = shuffled(c.events, seed);
+      expect(events).not.toEqual(c.events);
+      expect(buildCaseJourney(c.caseId, events)).toStrictEqual(inOrder);
     });
 
     it('gives the same journey for the events in reverse order', () => {
-      expect(buildCaseJourney(caseId, [...wholeCase].reverse())).toStrictEqual(inOrder);
+      expect(buildCaseJourney(c.caseId, [...c.events].reverse())).toStrictEqual(inOrder);
     });
 
     it('gives the same journey when events are delivered more than once', () => {
-      const redelivered = [...wholeCase, courts.sentenced, police.referred, structuredClone(cps.charged), ...wholeCase.slice(0, 3)];
-      expect(buildCaseJourney(caseId, shuffled(redelivered, 7))).toStrictEqual(inOrder);
+      const redelivered = [...c.events, c.events[3]!, structuredClone(c.events[6]!), ...c.events.slice(0, 3)];
+      expect(buildCaseJourney(c.caseId, shuffled(redelivered, 7))).toStrictEqual(inOrder);
     });
 
-    it('takes the court type from the sentencing court when a defendant is committed for sentence, whatever the arrival order', () => {
-      const sentenceFirst = [courts.sentenced, courts.convicted, courts.received, ...wholeCase.slice(0, 7)];
-      expect(defendantRow(buildCaseJourney(caseId, sentenceFirst), chargedDefendant).courtType).toBe('crown');
+    it('ignores events of another case', () => {
+      const other = wholeCase().c;
+      expect(buildCaseJourney(c.caseId, [...c.events, ...other.events])).toStrictEqual(inOrder);
     });
   });
 
-  describe('a case with one defendant convicted and one not charged', () => {
-    const journey = buildCaseJourney(caseId, shuffled(wholeCase, 11));
+  describe('a case with one defendant sentenced with the uplift and one not charged', () => {
+    const { c, charged, nfa } = wholeCase();
+    const journey = buildCaseJourney(c.caseId, shuffled(c.events, 11));
 
-    it('records the case as the police flagged it, referred it and the CPS received it', () => {
-      expect(journey.caseRow).toStrictEqual({
-        caseId,
-        forceCode: '01',
-        crimeReference: '5201234/24',
-        recordedAt: '2024-05-02T21:15:00Z',
-        financialYear: '2024/25',
-        policeFlagged: true,
-        policeStrands: ['race', 'religion'],
-        religionTargetedGroup: 'anti_muslim',
-        perceivedBy: ['victim', 'officer'],
-        urn,
-        referredAt: '2024-05-20T14:00:00Z',
-        victimNeedsPassedOn: true,
-        referralFlagged: true,
-        referralStrands: ['race', 'religion'],
-        cpsReceivedAt: '2024-05-20T14:00:05Z',
-        cpsArea: 'London North',
-        cpsFlagged: true,
-        cpsStrands: ['race', 'religion'],
-      });
+    it('repeats the case as the police recorded and referred it and the CPS holds it on every row, counting it on the first', () => {
+      expect(journey.rows).toHaveLength(2);
+      expect(journey.rows.map((r) => r.first_row)).toEqual([true, false]);
+      for (const r of journey.rows) {
+        expect(r).toMatchObject({
+          case_id: c.caseId,
+          urn: '01/AB/12345/24',
+          force_code: '01',
+          force_name: 'Metropolitan Police',
+          cps_area: 'London North',
+          crime_reference: 'CR/1/24',
+          recorded_at: '2024-05-02T21:15:00Z',
+          financial_year: '2024/25',
+          hate_crime: true,
+          strands: ['race', 'religion'],
+          case_court_type: 'crown',
+          police_flagged_at_recording: true,
+          police_strands_at_recording: ['race', 'religion'],
+          police_flagged: true,
+          police_strands: ['race', 'religion'],
+          religion_targeted_group: 'anti_muslim',
+          perceived_by: ['victim', 'officer'],
+          police_flagged_at_referral: true,
+          referral_flagged: true,
+          referral_strands: ['race', 'religion'],
+          victim_needs_passed_on: true,
+          cps_received_at: '2024-05-20T14:00:05Z',
+          cps_flagged_at_receipt: true,
+          cps_flagged: true,
+          cps_strands: ['race', 'religion'],
+          police_to_cps: 'kept',
+        });
+      }
     });
 
-    it('has one row per defendant, ordered by defendant id', () => {
-      expect(journey.defendants.map((row) => row.defendantId)).toEqual([chargedDefendant, nfaDefendant].sort());
-    });
-
-    it('follows the charged defendant to a sentence with the uplift announced', () => {
-      expect(defendantRow(journey, chargedDefendant)).toStrictEqual({
-        caseId,
-        defendantId: chargedDefendant,
-        suspectIdentifiedAt: '2024-05-10T09:00:00Z',
-        referredAt: '2024-05-20T14:00:00Z',
-        preChargeDecision: 'charge',
-        decidedAt: '2024-06-03T11:30:00Z',
-        chargedAt: '2024-06-03T11:30:00Z',
-        courtReceivedAt: '2024-06-03T11:30:04Z',
-        courtFlagged: true,
-        courtStrands: ['race', 'religion'],
-        convictedAt: '2024-07-01T10:30:00Z',
-        convictionBasis: 'guilty_plea',
-        courtType: 'crown',
-        sentencedAt: '2024-08-19T12:00:00Z',
-        upliftApplied: true,
-        upliftProvision: 'SA2020_s66',
-        upliftStatedInOpenCourt: true,
-        upliftStrands: ['race', 'religion'],
-        upliftAnnounced: true,
-        stageReached: 'uplift_announced',
+    it('follows the charged defendant to a Crown Court sentence with the uplift announced', () => {
+      expect(row(journey, charged)).toMatchObject({
+        suspect_identified_at: '2024-05-10T09:00:00Z',
+        referred_at: '2024-05-20T14:00:00Z',
+        pre_charge_decision: 'charge',
+        decided_at: '2024-06-03T11:30:00Z',
+        charged_at: '2024-06-03T11:30:00Z',
+        charges: [HARASSMENT],
+        cps_flagged_at_decision: true,
+        charge_flagged: true,
+        prosecution_outcome: 'guilty_plea',
+        prosecution_completed_at: '2024-07-01T10:30:05Z',
+        court_received_at: '2024-06-03T11:30:04Z',
+        court_flagged: true,
+        court_strands: ['race', 'religion'],
+        court_type: 'crown',
+        convicted: true,
+        convicted_at: '2024-07-01T10:30:00Z',
+        conviction_basis: 'guilty_plea',
+        sentenced_at: '2024-08-19T12:00:00Z',
+        sentence: '18 months imprisonment',
+        uplift_decided: true,
+        uplift_applied: true,
+        uplift_provision: 'SA2020_s66',
+        uplift_stated_in_open_court: true,
+        uplift_strands: ['race', 'religion'],
+        uplift_announced: true,
+        outcome_at: '2024-08-19T12:00:00Z',
+        stage_reached: 'uplift_announced',
+        stage_index: 7,
+        cps_to_court: 'kept',
+        conviction_to_sentence: 'kept',
       });
     });
 
     it('stops the defendant with no further action at the referral, never charged nor before a court', () => {
-      expect(defendantRow(journey, nfaDefendant)).toStrictEqual({
-        caseId,
-        defendantId: nfaDefendant,
-        suspectIdentifiedAt: '2024-05-11T16:20:00Z',
-        referredAt: '2024-05-20T14:00:00Z',
-        preChargeDecision: 'no_further_action_evidential',
-        decidedAt: '2024-06-04T10:00:00Z',
-        chargedAt: null,
-        courtReceivedAt: null,
-        courtFlagged: null,
-        courtStrands: [],
-        convictedAt: null,
-        convictionBasis: null,
-        courtType: null,
-        sentencedAt: null,
-        upliftApplied: null,
-        upliftProvision: null,
-        upliftStatedInOpenCourt: null,
-        upliftStrands: [],
-        upliftAnnounced: false,
-        stageReached: 'referred_to_cps',
+      expect(row(journey, nfa)).toMatchObject({
+        suspect_identified_at: '2024-05-11T16:20:00Z',
+        referred_at: '2024-05-20T14:00:00Z',
+        pre_charge_decision: 'no_further_action_evidential',
+        charged_at: null,
+        court_received_at: null,
+        court_flagged: null,
+        court_type: null,
+        convicted: false,
+        sentenced_at: null,
+        uplift_announced: false,
+        stage_reached: 'referred_to_cps',
+        cps_to_court: null,
+        conviction_to_sentence: null,
       });
     });
   });
 
   describe('stage reached by a defendant', () => {
-    const stageAfter = (events: EventEnvelope[]) => defendantRow(buildCaseJourney(caseId, events), chargedDefendant).stageReached;
+    const { c, charged } = wholeCase();
+    const stageAfter = (count: number) => row(buildCaseJourney(c.caseId, c.events.slice(0, count)), charged).stage_reached;
 
     it.each([
-      ['suspect_identified', [police.recorded, police.chargedSuspect]],
-      ['referred_to_cps', [police.recorded, police.chargedSuspect, police.referred, cps.received]],
-      ['charged', [police.recorded, police.chargedSuspect, police.referred, cps.received, cps.charged]],
-      ['charged', [police.recorded, police.chargedSuspect, police.referred, cps.received, cps.charged, courts.received]],
-      ['convicted', [...wholeCase.slice(0, 6), courts.received, courts.convicted]],
-      ['sentenced', [...wholeCase.slice(0, 6), courts.received, courts.convicted, sentencedWith(undefined)]],
-      ['uplift_announced', wholeCase],
-    ] as const)('is %s after the events so far', (stage, events) => {
-      expect(stageAfter([...events])).toBe(stage);
+      [2, 'suspect_identified'],
+      [5, 'referred_to_cps'],
+      [6, 'charged'],
+      [8, 'charged'],
+      [9, 'convicted'],
+      [10, 'convicted'],
+      [11, 'uplift_announced'],
+    ] as const)('after the first %i events is %s', (count, stage) => {
+      expect(stageAfter(count)).toBe(stage);
     });
 
-    it('has no defendant rows while no suspect has been identified', () => {
-      expect(buildCaseJourney(caseId, [police.recorded]).defendants).toEqual([]);
+    it('is prosecution completed when the CPS discontinues after charge', () => {
+      const d = new CaseBuilder();
+      d.recorded();
+      const id = d.suspect();
+      const referral = d.referred([id], { strands: ['race'], perceivedBy: ['victim'] });
+      d.received([id], { strands: ['race'], perceivedBy: ['victim'] }, referral);
+      d.decided(id, 'charge', { strands: ['race'], perceivedBy: ['victim'] });
+      d.completed(id, 'discontinued');
+      expect(row(buildCaseJourney(d.caseId, d.events), id)).toMatchObject({ stage_reached: 'prosecution_completed', convicted: false, outcome_at: '2024-07-01T10:30:05Z' });
+    });
+
+    it('is convicted when the CPS records the conviction before the court event arrives', () => {
+      const d = new CaseBuilder();
+      const id = testId();
+      d.completed(id, 'conviction_after_trial');
+      expect(row(buildCaseJourney(d.caseId, d.events), id)).toMatchObject({ stage_reached: 'convicted', convicted: true, convicted_at: '2024-07-01T10:30:05Z' });
+    });
+
+    it('has one row with no defendant while no suspect has been identified', () => {
+      const d = new CaseBuilder();
+      d.recorded();
+      const journey = buildCaseJourney(d.caseId, d.events);
+      expect(journey.rows).toHaveLength(1);
+      expect(journey.rows[0]).toMatchObject({ defendant_id: null, first_row: true, stage_reached: 'recorded', stage_index: 0, case_court_type: 'none' });
     });
   });
 
-  describe('uplift announced', () => {
+  describe('uplift announced: applied and stated in open court on at least one offence', () => {
     it.each([
       [true, true, true, 'uplift_announced'],
       [true, false, false, 'sentenced'],
       [false, true, false, 'sentenced'],
       [false, false, false, 'sentenced'],
-    ] as const)('applied %p and stated in open court %p: announced %p, stage %s', (applied, statedInOpenCourt, announced, stage) => {
+    ] as const)('applied %p, stated in open court %p: announced %p, stage %s', (applied, statedInOpenCourt, announced, stage) => {
       const uplift: UpliftDecision = {
-        applied,
-        provision: 'SA2020_s66',
-        statedInOpenCourt,
-        strandsRecognised: applied ? ['race'] : [],
+        applied, provision: 'SA2020_s66', statedInOpenCourt, strandsRecognised: applied ? ['race'] : [],
         ...(applied ? {} : { reasonNotApplied: 'Hostility not proved' }),
       };
-      const row = defendantRow(buildCaseJourney(caseId, [...wholeCase.slice(0, 9), sentencedWith(uplift)]), chargedDefendant);
-      expect(row.upliftApplied).toBe(applied);
-      expect(row.upliftStatedInOpenCourt).toBe(statedInOpenCourt);
-      expect(row.upliftAnnounced).toBe(announced);
-      expect(row.stageReached).toBe(stage);
+      const { c, charged } = wholeCase(uplift);
+      const r = row(buildCaseJourney(c.caseId, c.events), charged);
+      expect(r).toMatchObject({ uplift_decided: true, uplift_applied: applied, uplift_stated_in_open_court: statedInOpenCourt, uplift_announced: announced, stage_reached: stage });
     });
 
-    it('is not announced, and the uplift columns stay empty, when the sentence carries no uplift decision', () => {
-      const row = defendantRow(buildCaseJourney(caseId, [...wholeCase.slice(0, 9), sentencedWith(undefined)]), chargedDefendant);
-      expect(row).toMatchObject({ upliftApplied: null, upliftProvision: null, upliftStatedInOpenCourt: null, upliftStrands: [], upliftAnnounced: false });
+    it('counts the uplift announced on one of two offences, and recognises only the applied strands', () => {
+      const { c, charged } = wholeCase(null);
+      c.events.pop();
+      c.sentenced(charged, [
+        { offenceId: 'off-1', sentence: '12 months', uplift: { applied: false, provision: 'SA2020_s66', statedInOpenCourt: true, strandsRecognised: [], reasonNotApplied: 'not proved' } },
+        { offenceId: 'off-2', sentence: '6 months', uplift: { applied: true, provision: 'SA2020_s66', statedInOpenCourt: true, strandsRecognised: ['religion'] } },
+      ], 'crown');
+      expect(row(buildCaseJourney(c.caseId, c.events), charged)).toMatchObject({
+        sentence: 'off-1: 12 months; off-2: 6 months', uplift_announced: true, uplift_applied: true, uplift_strands: ['religion'], stage_reached: 'uplift_announced',
+      });
+    });
+
+    it('reads a version 1 sentence through its upcaster', () => {
+      const { c, charged } = wholeCase(null);
+      c.events.pop();
+      c.sentencedV1(charged, '2 years', ANNOUNCED);
+      expect(row(buildCaseJourney(c.caseId, c.events), charged)).toMatchObject({
+        sentence: '2 years', uplift_announced: true, uplift_provision: 'SA2020_s66', court_type: 'crown', sentence_offences: [{ offenceId: 'all', sentence: '2 years', uplift: ANNOUNCED }],
+      });
+    });
+
+    it('leaves the uplift columns empty when the sentence carries no uplift decision', () => {
+      const { c, charged } = wholeCase(null);
+      expect(row(buildCaseJourney(c.caseId, c.events), charged)).toMatchObject({
+        uplift_decided: false, uplift_applied: null, uplift_provision: null, uplift_stated_in_open_court: null, uplift_strands: [], uplift_announced: false, stage_reached: 'sentenced',
+      });
+    });
+  });
+
+  describe('court type', () => {
+    it('is the Crown Court once the defendant is sent there, though convicted and sentenced before any Crown event arrives', () => {
+      const { c, charged } = wholeCase(null);
+      c.events.splice(-2); // no completion nor sentence
+      c.courts('CaseListed', { defendantId: charged, courtType: 'magistrates', courtCode: 'B01LY00', hearingDate: '2024-06-20', listedAt: '2024-06-03T12:00:00Z' });
+      const before = buildCaseJourney(c.caseId, c.events);
+      expect(row(before, charged).court_type).toBe('magistrates');
+      expect(row(before, charged).case_court_type).toBe('magistrates');
+      c.courts('DefendantSentToCrownCourt', { defendantId: charged, crownCourtCode: 'T20247001', sentAt: '2024-06-20T11:00:00Z' });
+      const after = buildCaseJourney(c.caseId, shuffled(c.events, 5));
+      expect(row(after, charged)).toMatchObject({ court_type: 'crown', case_court_type: 'crown', sent_to_crown_court_at: '2024-06-20T11:00:00Z', listed_at: '2024-06-03T12:00:00Z' });
+    });
+  });
+
+  describe('victims, police outcome and hate crime status', () => {
+    it('records the needs assessment, the police outcome and the victim told of the uplift', () => {
+      const { c, charged } = wholeCase();
+      c.police('VictimNeedsAssessed', { victimId: testId(), assessedAt: '2024-05-03T10:00:00Z', riskLevel: 'high', needs: ['safeguarding', 'communication'], enhancedService: true, specialMeasuresWanted: ['screens'] });
+      c.police('PoliceOutcomeAssigned', { outcomeCode: 1, assignedAt: '2024-06-04T09:00:00Z' });
+      c.cps('SpecialMeasuresAppliedFor', { victimId: testId(), measures: ['screens'], appliedAt: '2024-06-10T09:00:00Z' });
+      c.informed(charged, true);
+      expect(row(buildCaseJourney(c.caseId, c.events), charged)).toMatchObject({
+        victims_assessed: 1,
+        victim_needs_assessed_at: '2024-05-03T10:00:00Z',
+        enhanced_service: true,
+        victim_risk_level: 'high',
+        victim_needs: ['communication', 'safeguarding'],
+        special_measures_applied_for: true,
+        police_outcome_code: 1,
+        police_outcome_at: '2024-06-04T09:00:00Z',
+        victim_informed_at: '2024-08-19T16:00:00Z',
+        uplift_explained_to_victim: true,
+      });
+    });
+
+    it('is a hate crime when only the CPS flags it, sliced by the CPS strands', () => {
+      const c = new CaseBuilder();
+      c.recorded(null);
+      const id = c.suspect();
+      const referral = c.referred([id], undefined);
+      c.received([id], undefined, referral);
+      c.cps('HateCrimeFlagApplied', { hateCrime: { strands: ['disability'], perceivedBy: ['other'] }, appliedAt: '2024-05-25T10:00:00Z', reason: 'hostility in the file' });
+      const r = buildCaseJourney(c.caseId, c.events).rows[0]!;
+      expect(r).toMatchObject({ hate_crime: true, strands: ['disability'], police_flagged: false, cps_flagged: true, police_to_cps: 'first_applied_downstream' });
+    });
+
+    it('is not a hate crime once the police removed the flag with a reason before referring', () => {
+      const c = new CaseBuilder();
+      c.recorded();
+      c.police('HateCrimeFlagRemoved', { removedAt: '2024-05-04T10:00:00Z', reason: 'No hostility after investigation' });
+      expect(buildCaseJourney(c.caseId, c.events).rows[0]).toMatchObject({
+        hate_crime: false, police_flagged_at_recording: true, police_flagged: false, police_flag_removed_reason: 'No hostility after investigation',
+      });
     });
   });
 
@@ -331,15 +298,23 @@ describe('case journey', () => {
       ['2024-04-01T00:00:00Z', '2024/25', '01:00 BST on 1 April'],
       ['2024-01-15T12:00:00Z', '2023/24', 'January belongs to the year that started the April before'],
       ['2025-01-01T00:00:00Z', '2024/25', 'New Year'],
-      ['2024-12-31T23:59:59Z', '2024/25', 'New Year\'s Eve in GMT'],
+      ['2024-12-31T23:59:59Z', '2024/25', "New Year's Eve in GMT"],
       ['2099-06-01T12:00:00Z', '2099/00', 'the turn of a century'],
+      ['2024-04-01T00:30:00+01:00', '2024/25', 'an offset time at 00:30 BST on 1 April'],
     ])('puts %s in %s (%s)', (time, year) => {
       expect(financialYear(time)).toBe(year);
     });
 
     it('is taken from when the crime was recorded', () => {
-      const journey = buildCaseJourney(caseId, [crimeRecorded('2024-03-31T23:30:00Z')]);
-      expect(journey.caseRow.financialYear).toBe('2024/25');
+      const c = new CaseBuilder();
+      c.recorded(null, '2024-03-31T23:30:00Z');
+      expect(buildCaseJourney(c.caseId, c.events).rows[0]!.financial_year).toBe('2024/25');
     });
+  });
+
+  it('counts each event once', () => {
+    const { c } = wholeCase();
+    const events: EventEnvelope[] = [...c.events, ...c.events];
+    expect(buildCaseJourney(c.caseId, events).eventCount).toBe(c.events.length);
   });
 });

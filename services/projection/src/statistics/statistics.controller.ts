@@ -1,53 +1,65 @@
-import { Controller, Get, Param, ParseUUIDPipe, NotFoundException } from '@nestjs/common';
-import { ApiNotFoundResponse, ApiOkResponse, ApiTags } from '@nestjs/swagger';
-import { DataSource } from 'typeorm';
+import { Roles } from '@hc/service-kit';
+import { Controller, Get, Query, Req, Res } from '@nestjs/common';
+import { ApiBadRequestResponse, ApiOkResponse, ApiOperation, ApiProduces, ApiServiceUnavailableResponse, ApiTags } from '@nestjs/swagger';
+import type { Request, Response } from 'express';
+import type { Row } from '../disclosure/public-table';
+import { AttritionByStrandQueryDto, FlagRetentionQueryDto, SlicedStatisticsQueryDto } from './dto/statistics-query.dto';
+import { respond } from './respond';
+import { ATTRITION_BY_STRAND, ATTRITION_FUNNEL, FLAG_RETENTION, OUTCOME_RATES, TIMELINESS, type StatisticsTable } from './statistics-tables';
+import { StatisticsService, type StatisticsRequest } from './statistics.service';
 
-/** Analysts' and inspectors' read API over the `analytics` views and the projection's event table. */
+const ROWS = 'Rows of the analytics view, one per slice (a filter left out returns every value of its slice, totals included as "all"). With public=true, withheld cells are null and listed in `suppressed`; in CSV they read [c].';
+
+/**
+ * Analysts' statistics over the `analytics` views, as JSON or CSV, filtered by slice, and for
+ * publication with disclosure control (public=true).
+ */
 @ApiTags('statistics')
-@Controller()
+@ApiProduces('application/json', 'text/csv')
+@ApiBadRequestResponse({ description: 'A filter is invalid; every bad field is named.' })
+@ApiServiceUnavailableResponse({ description: 'The read model is still being built and no version is published yet.' })
+@Roles('analyst', 'inspector')
+@Controller('statistics')
 export class StatisticsController {
-  constructor(private readonly dataSource: DataSource) {}
+  constructor(private readonly statistics: StatisticsService) {}
 
-  @Get('statistics/attrition-by-strand')
-  @ApiOkResponse({ description: 'Attrition from recording to uplift by strand (analytics.attrition_by_strand).' })
-  async attritionByStrand(): Promise<unknown[]> {
-    const rows: Array<Record<string, unknown>> = await this.dataSource.query(`SELECT * FROM analytics.attrition_by_strand`);
-    return rows.map(numbersFromPostgres);
+  @Get('attrition-funnel')
+  @ApiOperation({ summary: 'Cases and defendants reaching each stage, recorded to uplift announced (analytics.attrition_funnel)' })
+  @ApiOkResponse({ description: ROWS })
+  attritionFunnel(@Query() query: SlicedStatisticsQueryDto, @Req() request: Request, @Res({ passthrough: true }) response: Response) {
+    return this.table(ATTRITION_FUNNEL, query, request, response);
   }
 
-  @Get('cases/:caseId/journey')
-  @ApiOkResponse({ description: 'One case per defendant across the three agencies, and every event of the case in order.' })
-  @ApiNotFoundResponse({ description: 'The projection has no event of this case.' })
-  async journey(@Param('caseId', new ParseUUIDPipe()) caseId: string): Promise<unknown> {
-    const [journey, events] = await Promise.all([
-      this.dataSource.query(`SELECT * FROM analytics.case_journey WHERE case_id = $1 ORDER BY defendant_id`, [caseId]),
-      this.dataSource.query(
-        `SELECT envelope FROM projection.events WHERE case_id = $1 ORDER BY occurred_at, agency, stream_version`,
-        [caseId],
-      ),
-    ]);
-    if ((events as unknown[]).length === 0) throw new NotFoundException(`the projection has no event of case ${caseId}`);
-    return { caseId, defendants: journey, events: (events as Array<{ envelope: unknown }>).map((row) => row.envelope) };
+  @Get('outcome-rates')
+  @ApiOperation({ summary: 'Charge, conviction, guilty plea, uplift and police charge rates with numerators and denominators (analytics.outcome_rates)' })
+  @ApiOkResponse({ description: ROWS })
+  outcomeRates(@Query() query: SlicedStatisticsQueryDto, @Req() request: Request, @Res({ passthrough: true }) response: Response) {
+    return this.table(OUTCOME_RATES, query, request, response);
   }
 
-  @Get('projection/status')
-  @ApiOkResponse({ description: 'How many events the projection holds and where it is in each partition.' })
-  async status(): Promise<{ events: number; cases: number; offsets: unknown[] }> {
-    const [[counts], offsets] = await Promise.all([
-      this.dataSource.query(
-        `SELECT (SELECT count(*) FROM projection.events)::int AS events, (SELECT count(*) FROM projection.cases)::int AS cases`,
-      ),
-      this.dataSource.query(
-        `SELECT consumer, topic, partition, next_offset::text AS next_offset FROM projection.consumer_offsets ORDER BY consumer, topic, partition`,
-      ),
-    ]);
-    return { events: counts.events, cases: counts.cases, offsets };
+  @Get('flag-retention')
+  @ApiOperation({ summary: 'At each stage boundary, cases flagged upstream and the share that kept the flag (analytics.flag_retention)' })
+  @ApiOkResponse({ description: ROWS })
+  flagRetention(@Query() query: FlagRetentionQueryDto, @Req() request: Request, @Res({ passthrough: true }) response: Response) {
+    return this.table(FLAG_RETENTION, query, request, response);
   }
-}
 
-/** PostgreSQL returns count() as a string (bigint) and numeric as a string; analysts want numbers. */
-function numbersFromPostgres(row: Record<string, unknown>): Record<string, unknown> {
-  return Object.fromEntries(
-    Object.entries(row).map(([key, value]) => [key, typeof value === 'string' && /^-?\d+(\.\d+)?$/.test(value) ? Number(value) : value]),
-  );
+  @Get('timeliness')
+  @ApiOperation({ summary: "Median and 90th percentile days between stages, and victims told of the outcome within the Victims' Code limit (analytics.timeliness)" })
+  @ApiOkResponse({ description: ROWS })
+  timeliness(@Query() query: SlicedStatisticsQueryDto, @Req() request: Request, @Res({ passthrough: true }) response: Response) {
+    return this.table(TIMELINESS, query, request, response);
+  }
+
+  @Get('attrition-by-strand')
+  @ApiOperation({ summary: 'Attrition from recording to uplift by strand, for police-flagged crimes (analytics.attrition_by_strand)' })
+  @ApiOkResponse({ description: 'One row per strand, "all" first.' })
+  attritionByStrand(@Query() query: AttritionByStrandQueryDto, @Req() request: Request, @Res({ passthrough: true }) response: Response) {
+    return this.table(ATTRITION_BY_STRAND, query, request, response);
+  }
+
+  private async table(table: StatisticsTable, query: StatisticsRequest, request: Request, response: Response): Promise<Row[] | string> {
+    const rows = await this.statistics.statistics(table, query);
+    return respond(request, response, query.format, table.view.replace(/_/g, '-'), rows, () => rows);
+  }
 }

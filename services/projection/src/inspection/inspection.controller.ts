@@ -1,0 +1,66 @@
+import { Controller, Get, Param, ParseUUIDPipe, Query, Req, Res } from '@nestjs/common';
+import { ApiBadRequestResponse, ApiNotFoundResponse, ApiOkResponse, ApiOperation, ApiProduces, ApiTags } from '@nestjs/swagger';
+import type { Request, Response } from 'express';
+import { AccessLog, Roles } from '@hc/service-kit';
+import { FlagAuditQueryDto, OutputFormatDto } from '../statistics/dto/statistics-query.dto';
+import { respond } from '../statistics/respond';
+import { StatisticsService } from '../statistics/statistics.service';
+
+/** Inspectors' views: the flag audit, one case's journey, and its timeline across the three agencies. */
+@ApiTags('inspection')
+@ApiProduces('application/json', 'text/csv')
+@Roles('inspector')
+@Controller()
+export class InspectionController {
+  constructor(
+    private readonly statistics: StatisticsService,
+    private readonly accessLog: AccessLog,
+  ) {}
+
+  @Get('flag-audit')
+  @ApiOperation({ summary: 'Every finding of the flag audit: where the flag was lost, changed, removed or first applied, and the victim hand-overs (analytics.flag_audit)' })
+  @ApiOkResponse({ description: 'One row per finding, oldest first; page with limit and offset.' })
+  @ApiBadRequestResponse({ description: 'A filter is invalid (the audit is never public); every bad field is named.' })
+  async flagAudit(@Query() query: FlagAuditQueryDto, @Req() request: Request, @Res({ passthrough: true }) response: Response) {
+    await this.accessLog.record('read-flag-audit', null);
+    const rows = await this.statistics.flagAudit(query);
+    return respond(request, response, query.format, 'flag-audit', rows, () => rows);
+  }
+
+  @Get('cases/:caseId/journey')
+  @ApiOperation({ summary: 'One case per defendant across the three agencies, and every event of the case in order' })
+  @ApiOkResponse({ description: 'The case journey rows (analytics.case_journey) and the events; CSV gives the rows.' })
+  @ApiNotFoundResponse({ description: 'The projection has no event of this case.' })
+  async journey(
+    @Param('caseId', new ParseUUIDPipe()) caseId: string,
+    @Query() query: OutputFormatDto,
+    @Req() request: Request,
+    @Res({ passthrough: true }) response: Response,
+  ) {
+    await this.accessLog.record('read-case-journey', caseId);
+    const journey = await this.statistics.journey(caseId);
+    return respond(request, response, query.format, `case-${caseId}-journey`, journey, () => journey.defendants);
+  }
+
+  @Get('cases/:caseId/timeline')
+  @ApiOperation({ summary: 'Every event of one case across police, CPS and courts in order, with the flag each agency held and where it was lost' })
+  @ApiOkResponse({ description: 'The timeline and the case\'s audit findings; CSV gives one row per event.' })
+  @ApiNotFoundResponse({ description: 'The projection has no event of this case.' })
+  async timeline(
+    @Param('caseId', new ParseUUIDPipe()) caseId: string,
+    @Query() query: OutputFormatDto,
+    @Req() request: Request,
+    @Res({ passthrough: true }) response: Response,
+  ) {
+    await this.accessLog.record('read-case-timeline', caseId);
+    const timeline = await this.statistics.timeline(caseId);
+    return respond(request, response, query.format, `case-${caseId}-timeline`, timeline, () =>
+      timeline.events.map(({ envelope: _envelope, flag, findings, ...entry }) => ({
+        ...entry,
+        flagged: flag.flagged,
+        strands: flag.strands,
+        findings: findings.map((finding) => `${finding.boundary}: ${finding.finding}`),
+      })),
+    );
+  }
+}

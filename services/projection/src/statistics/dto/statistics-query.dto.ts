@@ -1,0 +1,108 @@
+import { ApiPropertyOptional } from '@nestjs/swagger';
+import { Transform, Type } from 'class-transformer';
+import { Equals, IsBoolean, IsIn, IsInt, IsOptional, Matches, Max, Min } from 'class-validator';
+import { FORCE_CODES, HATE_CRIME_STRANDS } from '@hc/contracts';
+import { DEFAULT_DISCLOSURE_THRESHOLD, MINIMUM_DISCLOSURE_THRESHOLD } from '../../disclosure/public-table';
+import { BOUNDARIES, FINDING_TYPES } from '../../journey/flag-audit';
+
+export const STRAND_FILTERS = ['all', ...HATE_CRIME_STRANDS] as const;
+export const COURT_TYPE_FILTERS = ['all', 'magistrates', 'crown', 'none'] as const;
+export const FORMATS = ['json', 'csv'] as const;
+
+/** `true`/`false` in a query string; anything else stays as given, for the validator to refuse. */
+const booleanFromQuery = ({ value }: { value: unknown }) => (value === 'true' ? true : value === 'false' ? false : value);
+
+export class OutputFormatDto {
+  @ApiPropertyOptional({ enum: FORMATS, description: 'csv for a CSV table (also chosen by Accept: text/csv); json by default' })
+  @IsOptional() @IsIn(FORMATS)
+  format?: (typeof FORMATS)[number];
+}
+
+/** Filters shared by every statistic. A filter left out returns every value of its slice, totals ('all') included. */
+export class StatisticsFilterDto extends OutputFormatDto {
+  @ApiPropertyOptional({ example: '2018/19', description: "Financial year of recording, April to March, or 'all' for the total over years" })
+  @IsOptional() @Matches(/^(\d{4}\/\d{2}|all|unknown)$/, { message: "year must be a financial year such as 2018/19, or 'all'" })
+  year?: string;
+
+  @ApiPropertyOptional({ enum: STRAND_FILTERS, description: "A strand, or 'all' (a multi-strand case counts once in 'all' and once in each of its strands)" })
+  @IsOptional() @IsIn(STRAND_FILTERS)
+  strand?: (typeof STRAND_FILTERS)[number];
+
+  @ApiPropertyOptional({ example: '01', description: "Two-digit force code, or 'all'" })
+  @IsOptional() @IsIn(['all', ...FORCE_CODES], { message: "force must be the two-digit code of a force of England and Wales, or 'all'" })
+  force?: string;
+
+  @ApiPropertyOptional({ example: 'London North', description: "CPS area, or 'all'" })
+  @IsOptional() @Matches(/^[A-Za-z][A-Za-z -]{1,60}$/, { message: "cpsArea must be the name of a CPS area, or 'all'" })
+  cpsArea?: string;
+}
+
+/** Statistics for publication: small counts are withheld. */
+export class PublicOutputDto extends StatisticsFilterDto {
+  @ApiPropertyOptional({
+    type: Boolean,
+    description: 'Apply statistical disclosure control: counts under the threshold are withheld, with whatever else would reveal them',
+  })
+  @IsOptional() @Transform(booleanFromQuery) @IsBoolean({ message: 'public must be true or false' })
+  public?: boolean;
+
+  @ApiPropertyOptional({
+    type: Number,
+    minimum: MINIMUM_DISCLOSURE_THRESHOLD,
+    default: DEFAULT_DISCLOSURE_THRESHOLD,
+    description: 'With public=true: counts from 1 to threshold - 1 are withheld',
+  })
+  @IsOptional() @Type(() => Number) @IsInt({ message: 'threshold must be a whole number' })
+  @Min(MINIMUM_DISCLOSURE_THRESHOLD) @Max(1000)
+  threshold?: number;
+}
+
+export class SlicedStatisticsQueryDto extends PublicOutputDto {
+  @ApiPropertyOptional({ enum: COURT_TYPE_FILTERS, description: "Crown if a defendant of the case went to the Crown Court, magistrates if one reached a court, none if none did; or 'all'" })
+  @IsOptional() @IsIn(COURT_TYPE_FILTERS)
+  courtType?: (typeof COURT_TYPE_FILTERS)[number];
+}
+
+export class FlagRetentionQueryDto extends PublicOutputDto {
+  @ApiPropertyOptional({ enum: BOUNDARIES })
+  @IsOptional() @IsIn(BOUNDARIES)
+  boundary?: (typeof BOUNDARIES)[number];
+}
+
+export class AttritionByStrandQueryDto extends OutputFormatDto {
+  @ApiPropertyOptional({ type: Boolean, description: 'Apply statistical disclosure control' })
+  @IsOptional() @Transform(booleanFromQuery) @IsBoolean({ message: 'public must be true or false' })
+  public?: boolean;
+
+  @ApiPropertyOptional({ type: Number, minimum: MINIMUM_DISCLOSURE_THRESHOLD, default: DEFAULT_DISCLOSURE_THRESHOLD })
+  @IsOptional() @Type(() => Number) @IsInt({ message: 'threshold must be a whole number' })
+  @Min(MINIMUM_DISCLOSURE_THRESHOLD) @Max(1000)
+  threshold?: number;
+}
+
+export class FlagAuditQueryDto extends StatisticsFilterDto {
+  @ApiPropertyOptional({ enum: COURT_TYPE_FILTERS })
+  @IsOptional() @IsIn(COURT_TYPE_FILTERS)
+  courtType?: (typeof COURT_TYPE_FILTERS)[number];
+
+  @ApiPropertyOptional({ enum: BOUNDARIES })
+  @IsOptional() @IsIn(BOUNDARIES)
+  boundary?: (typeof BOUNDARIES)[number];
+
+  @ApiPropertyOptional({ enum: FINDING_TYPES })
+  @IsOptional() @IsIn(FINDING_TYPES)
+  finding?: (typeof FINDING_TYPES)[number];
+
+  @ApiPropertyOptional({ type: Number, default: 1000, maximum: 100000 })
+  @IsOptional() @Type(() => Number) @IsInt() @Min(1) @Max(100000)
+  limit?: number;
+
+  @ApiPropertyOptional({ type: Number, default: 0 })
+  @IsOptional() @Type(() => Number) @IsInt() @Min(0)
+  offset?: number;
+
+  @ApiPropertyOptional({ type: Boolean, description: 'The flag audit lists cases: it is never public' })
+  @IsOptional() @Transform(booleanFromQuery)
+  @Equals(false, { message: 'the flag audit lists cases and is never public: publish /statistics/flag-retention?public=true instead' })
+  public?: boolean;
+}
