@@ -16,7 +16,7 @@ export interface AgencyAppOptions extends HttpAppOptions {
 
 /** Builds an agency service (HTTP, plus the Kafka transport when it consumes upstream), initialised but not listening. */
 export async function createAgencyApp(options: AgencyAppOptions): Promise<INestApplication> {
-  const app = await NestFactory.create<NestExpressApplication>(options.module, { logger: logLevels(), bodyParser: false });
+  const app = await NestFactory.create<NestExpressApplication>(options.module, { logger: logLevels(), bodyParser: false, abortOnError: false });
   configureHttpApp(app, options);
   if (options.consumesUpstream) {
     app.connectMicroservice(kafkaTransportOptions({ ...kafkaConnection(options.agency), groupId: consumerGroup(options.agency) }));

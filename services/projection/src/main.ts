@@ -17,7 +17,7 @@ export async function createProjectionApp(options: ProjectionAppOptions = {}) {
   const root: DynamicModule | typeof ProjectionModule = options.hooks
     ? { module: ProjectionModule, providers: [{ provide: PROJECTION_HOOKS, useValue: options.hooks }] }
     : ProjectionModule;
-  const app = await NestFactory.create<NestExpressApplication>(root, { logger: logLevels(), bodyParser: false });
+  const app = await NestFactory.create<NestExpressApplication>(root, { logger: logLevels(), bodyParser: false, abortOnError: false });
   configureHttpApp(app, PROJECTION_API);
   await app.init();
   return app;

@@ -56,7 +56,16 @@ export class ReadModelV21763770000002 implements MigrationInterface {
         END IF;
       END
       $$`);
-    await q(`COMMENT ON ROLE analyst IS 'Analysts: SELECT on the analytics views and nothing else. Grant it to a login role.'`);
+    // Only the role's owner may comment on it; where the projection runs as its own role
+    // (db:setup --roles made the analyst role), the comment is db:setup's business.
+    await q(`
+      DO $$
+      BEGIN
+        COMMENT ON ROLE analyst IS 'Analysts: SELECT on the analytics views and nothing else. Grant it to a login role.';
+      EXCEPTION WHEN insufficient_privilege THEN
+        NULL;
+      END
+      $$`);
 
     await q(`CREATE SCHEMA projection_v2`);
     await q(`
@@ -177,6 +186,13 @@ export class ReadModelV21763770000002 implements MigrationInterface {
       CREATE TABLE projection_v2.flag_audit (
         case_id            uuid NOT NULL,
         defendant_id       uuid,
+        urn                text,
+        force_code         text,
+        force_name         text,
+        cps_area           text,
+        financial_year     text,
+        strands            text[] NOT NULL,
+        court_type         text NOT NULL,
         boundary           text NOT NULL,
         finding            text NOT NULL,
         upstream_flagged   boolean NOT NULL,
@@ -472,12 +488,10 @@ BEGIN
     FROM projection_v2.journeys;
 
   CREATE VIEW analytics.flag_audit AS
-  SELECT a.case_id, a.defendant_id, j.urn, j.force_code, j.force_name, j.cps_area, j.financial_year, j.strands,
-         j.case_court_type AS court_type, a.boundary, a.finding,
-         a.upstream_flagged, a.upstream_strands, a.downstream_flagged, a.downstream_strands,
-         a.reason, a.event_id, a.detected_at, a.detail
-    FROM projection_v2.flag_audit a
-    JOIN projection_v2.journeys j ON j.case_id = a.case_id AND j.first_row;
+  SELECT case_id, defendant_id, urn, force_code, force_name, cps_area, financial_year, strands, court_type,
+         boundary, finding, upstream_flagged, upstream_strands, downstream_flagged, downstream_strands,
+         reason, event_id, detected_at, detail
+    FROM projection_v2.flag_audit;
 
   CREATE VIEW analytics.attrition_funnel AS
   SELECT * FROM projection_v2.stat_attrition_funnel ORDER BY ${SLICE_ORDER}, ${COURT_ORDER};
