@@ -5,7 +5,8 @@ import { join, resolve } from 'node:path';
 import { promisify } from 'node:util';
 import { randomUUID } from 'node:crypto';
 import { topicNames } from '@hc/contracts';
-import { EventProducer, applyAcls, ensureTopics, readTopic, type KafkaConnection } from '@hc/kafka';
+import { EventProducer, applyAcls, createKafka, ensureTopics, readTopic, type KafkaConnection } from '@hc/kafka';
+import { pollUntil } from './support/pipeline';
 import { topicGrants } from '../infra/scripts/kafka-acls';
 
 const run = promisify(execFile);
@@ -39,6 +40,20 @@ describe('Kafka authentication and ACLs', () => {
     await run('bash', [resolve(ROOT, 'infra/kafka/start.sh')], { env, timeout: 300000 });
     await ensureTopics(as('admin'), [topics.police, topics.cps, topics.courts, topics.deadLetter].map((name) => ({ name, partitions: 1 })));
     await applyAcls(as('admin'), topicGrants(prefix));
+    // The authorizer applies new ACLs from the metadata log a moment after they are accepted:
+    // wait until the police principal can see its topic (a read-only probe, not the writes tested below).
+    await pollUntil('the ACLs to take effect', async () => {
+      const admin = createKafka(as('police')).admin();
+      try {
+        await admin.connect();
+        await admin.fetchTopicMetadata({ topics: [topics.police] });
+        return true;
+      } catch {
+        return undefined;
+      } finally {
+        await admin.disconnect().catch(() => undefined);
+      }
+    });
   }, 300000);
 
   afterAll(async () => {
