@@ -8,4 +8,5 @@ bash infra/scripts/install.sh
 bash infra/postgres/ensure-running.sh
 npm run --silent typecheck
 export KAFKAJS_NO_PARTITIONER_WARNING=1
-npx jest --ci "$@"
+# --forceExit: a test that fails mid-way can leave a kafkajs client reconnecting; CI must still end.
+npx jest --ci --forceExit "$@"
