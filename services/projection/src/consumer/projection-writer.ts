@@ -22,7 +22,16 @@ export interface BatchOutcome {
   readonly casesRebuilt: number;
   /** The statistics were recomputed in the batch's transaction (the version is the active one). */
   readonly statisticsRefreshed: boolean;
+  /** The batch changed rows of the active version and left the statistics to a later refresh. */
+  readonly statisticsStale: boolean;
 }
+
+/**
+ * Statistics are recomputed in a batch's own transaction when the last refresh is at least this old
+ * and at least four of its durations ago (so recomputing costs at most about a fifth of the time
+ * under load); otherwise the runner recomputes them once the batches pause.
+ */
+export const STATISTICS_REFRESH_INTERVAL_MS = 1000;
 
 export interface ApplyHooks {
   /**
@@ -77,6 +86,7 @@ export class ProjectionWriter {
   private knowsEveryStoredId = false;
   /** Cases appended since `trackAppends` was called, for the switch to fold again. */
   private appendedSince?: Set<string>;
+  private lastRefresh = { at: 0, ms: 0 };
 
   constructor(
     private readonly dataSource: DataSource,
@@ -97,7 +107,10 @@ export class ProjectionWriter {
       const nextOffset = await this.lockOffset(manager, batch.topic, batch.partition);
       const fresh = batch.messages.filter((message) => BigInt(message.offset) >= nextOffset);
       if (fresh.length === 0) {
-        return { outcome: { fresh: 0, applied: 0, rejected: [], casesRebuilt: 0, statisticsRefreshed: false }, afterCommit: () => undefined };
+        return {
+          outcome: { fresh: 0, applied: 0, rejected: [], casesRebuilt: 0, statisticsRefreshed: false, statisticsStale: false },
+          afterCommit: () => undefined,
+        };
       }
 
       const byCase = new Map<string, Accepted[]>();
@@ -137,13 +150,27 @@ export class ProjectionWriter {
       }
       await this.storeOffset(manager, batch, fresh[fresh.length - 1]!);
 
-      const statisticsRefreshed = casesRebuilt > 0 && state === 'active';
-      if (statisticsRefreshed) await manager.query(`SELECT ${this.schema}.refresh_statistics()`);
+      const changed = casesRebuilt > 0 && state === 'active';
+      const statisticsRefreshed = changed && this.refreshDue();
+      if (statisticsRefreshed) await this.refreshStatistics(manager);
       await hooks.beforeCommit(rejected);
-      return { outcome: { fresh: fresh.length, applied, rejected, casesRebuilt, statisticsRefreshed }, afterCommit };
+      return { outcome: { fresh: fresh.length, applied, rejected, casesRebuilt, statisticsRefreshed, statisticsStale: changed && !statisticsRefreshed }, afterCommit };
     });
     afterCommit();
     return outcome;
+  }
+
+  private refreshDue(): boolean {
+    const since = Date.now() - this.lastRefresh.at;
+    return since >= STATISTICS_REFRESH_INTERVAL_MS && since >= 4 * this.lastRefresh.ms;
+  }
+
+  /** Recomputes the statistics tables from the rows, in the given transaction or in one of its own. */
+  async refreshStatistics(manager?: EntityManager): Promise<void> {
+    const started = Date.now();
+    if (manager) await manager.query(`SELECT ${this.schema}.refresh_statistics()`);
+    else await this.dataSource.query(`SELECT ${this.schema}.refresh_statistics()`);
+    this.lastRefresh = { at: Date.now(), ms: Date.now() - started };
   }
 
   /**

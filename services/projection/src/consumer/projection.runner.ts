@@ -5,7 +5,7 @@ import type { Agency } from '@hc/contracts';
 import { BatchConsumer, DeadLetterPublisher, EventProducer, ensureTopics, topicMessageCount, type ConsumedBatch } from '@hc/kafka';
 import { consumerGroup, kafkaConnection, TOPIC_PARTITIONS } from '@hc/service-kit';
 import { READ_MODEL, ReadModelControl, type ReadModelState } from '../read-model/read-model';
-import { ProjectionWriter, stateLockKey } from './projection-writer';
+import { ProjectionWriter, STATISTICS_REFRESH_INTERVAL_MS, stateLockKey } from './projection-writer';
 
 /** Version of the read models; a new version is rebuilt from offset 0 under its own consumer name. */
 export const PROJECTION_VERSION = READ_MODEL.version;
@@ -37,6 +37,9 @@ export class ProjectionRunner implements OnApplicationBootstrap, OnApplicationSh
   private writer?: ProjectionWriter;
   /** The switch in progress: it runs beside the consumer, so that heartbeats go on while it folds every case. */
   private activation?: Promise<void>;
+  /** A refresh of the statistics waiting for the batches to pause, and one running. */
+  private refreshTimer?: NodeJS.Timeout;
+  private refreshing?: Promise<void>;
   /** Messages each topic held when this process started: the mark a building version must reach. */
   private catchUpMark = new Map<string, bigint>();
 
@@ -86,6 +89,11 @@ export class ProjectionRunner implements OnApplicationBootstrap, OnApplicationSh
       if (outcome.applied > 0) {
         this.logger.debug(`${batch.topic}/${batch.partition}: ${outcome.applied} events, ${outcome.casesRebuilt} cases rebuilt`);
       }
+      if (outcome.statisticsStale) this.refreshWhenQuiet();
+      else if (outcome.statisticsRefreshed && this.refreshTimer) {
+        clearTimeout(this.refreshTimer);
+        this.refreshTimer = undefined;
+      }
       if (this.state === 'building' && !this.activation) this.activateIfCaughtUp();
     });
   }
@@ -120,9 +128,26 @@ export class ProjectionRunner implements OnApplicationBootstrap, OnApplicationSh
     });
   }
 
+  /** Recomputes the statistics once no batch has changed them for a moment. */
+  private refreshWhenQuiet(): void {
+    if (this.refreshTimer) clearTimeout(this.refreshTimer);
+    this.refreshTimer = setTimeout(() => {
+      this.refreshTimer = undefined;
+      this.refreshing = this.writer!
+        .refreshStatistics()
+        .catch((error: unknown) => {
+          this.logger.warn(`recomputing the statistics failed; trying again: ${(error as Error).message}`);
+          this.refreshWhenQuiet();
+        })
+        .finally(() => (this.refreshing = undefined));
+    }, STATISTICS_REFRESH_INTERVAL_MS);
+  }
+
   async onApplicationShutdown(): Promise<void> {
+    if (this.refreshTimer) clearTimeout(this.refreshTimer);
     await this.consumer?.stop();
     await this.activation;
+    await this.refreshing;
     await this.producer.disconnect();
     await this.dataSource.destroy();
   }

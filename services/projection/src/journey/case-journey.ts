@@ -13,7 +13,7 @@ import {
   type UpliftDecision,
 } from '@hc/contracts';
 import { foldCaseFacts, isBefore, type CaseFacts, type CourtDefendantFacts } from './case-facts';
-import { auditCase, isHateCrime, type BoundaryResult, type FindingRow } from './flag-audit';
+import { auditCase, isHateCrime, type AuditRow, type BoundaryResult } from './flag-audit';
 
 export { canonicalOrder } from './case-facts';
 
@@ -159,7 +159,7 @@ export const JOURNEY_COLUMNS: ReadonlyArray<keyof JourneyRow> = [
 export interface CaseJourney {
   readonly caseId: string;
   readonly rows: readonly JourneyRow[];
-  readonly findings: readonly FindingRow[];
+  readonly findings: readonly AuditRow[];
   readonly eventCount: number;
 }
 
@@ -214,7 +214,30 @@ function defendantCourtType(court: CourtDefendantFacts | undefined): 'magistrate
 export function buildCaseJourney(caseId: string, events: readonly EventEnvelope[]): CaseJourney {
   const facts = foldCaseFacts(caseId, events);
   const audit = auditCase(facts);
-  return { caseId, rows: journeyRows(facts, audit), findings: audit.findings, eventCount: facts.eventCount };
+  const rows = journeyRows(facts, audit);
+  const first = rows[0]!;
+  const findings = audit.findings.map((finding): AuditRow => ({
+    case_id: finding.case_id,
+    defendant_id: finding.defendant_id,
+    urn: first.urn,
+    force_code: first.force_code,
+    force_name: first.force_name,
+    cps_area: first.cps_area,
+    financial_year: first.financial_year,
+    strands: first.strands,
+    court_type: first.case_court_type,
+    boundary: finding.boundary,
+    finding: finding.finding,
+    upstream_flagged: finding.upstream_flagged,
+    upstream_strands: finding.upstream_strands,
+    downstream_flagged: finding.downstream_flagged,
+    downstream_strands: finding.downstream_strands,
+    reason: finding.reason,
+    event_id: finding.event_id,
+    detected_at: finding.detected_at,
+    detail: finding.detail,
+  }));
+  return { caseId, rows, findings, eventCount: facts.eventCount };
 }
 
 type CaseColumns = Pick<JourneyRow, 'urn' | 'strands' | 'case_id' | 'force_code' | 'force_name' | 'cps_area' | 'crime_reference' | 'recorded_at' | 'financial_year' | 'hate_crime' | 'case_court_type' | 'police_flagged_at_recording' | 'police_strands_at_recording' | 'police_flagged' | 'police_strands' | 'police_flag_removed_reason' | 'religion_targeted_group' | 'perceived_by' | 'police_flagged_at_referral' | 'police_strands_at_referral' | 'referral_flagged' | 'referral_strands' | 'victim_needs_passed_on' | 'cps_received_at' | 'cps_flagged_at_receipt' | 'cps_strands_at_receipt' | 'cps_flagged' | 'cps_strands' | 'cps_flag_removed_reason' | 'victim_needs_received' | 'victims_assessed' | 'victim_needs_assessed_at' | 'enhanced_service' | 'victim_risk_level' | 'victim_needs' | 'special_measures_applied_for' | 'police_outcome_code' | 'police_outcome_at' | 'police_to_cps' | 'last_event_at'>;

@@ -52,6 +52,17 @@ export interface FindingRow {
   readonly detail: string;
 }
 
+/** A finding with the slices of its case, as stored (so the audit filters without a join). */
+export interface AuditRow extends FindingRow {
+  readonly urn: string | null;
+  readonly force_code: string | null;
+  readonly force_name: string | null;
+  readonly cps_area: string | null;
+  readonly financial_year: string | null;
+  readonly strands: readonly HateCrimeStrand[];
+  readonly court_type: string;
+}
+
 export interface DefendantAudit {
   readonly cpsToCourt: BoundaryResult | null;
   readonly convictionToSentence: BoundaryResult | null;

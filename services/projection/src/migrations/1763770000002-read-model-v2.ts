@@ -13,8 +13,9 @@ import type { MigrationInterface, QueryRunner } from 'typeorm';
  *   document per line; the projection rebuilds a case from these.
  * - `journeys`: one row per case and defendant (or one row with no defendant while no suspect is
  *   known), rebuilt per case from its events; `flag_audit`: one row per finding, rebuilt per case.
- * - `stat_*`: the statistics, recomputed from `journeys` by `refresh_statistics()` in the same
- *   transaction as the batch that changed them (once the version is active) or when it is switched to.
+ * - `stat_*`: the statistics, recomputed from `journeys` by `refresh_statistics()` when the version
+ *   is switched to and, once it is active, after the batches that change them (`statistics_state`
+ *   says how fresh they are). `analytics.attrition_by_strand` is small and counted live.
  * - `consumer_offsets`: written in the same transaction as the rows, so each message takes effect once.
  *
  * Also: the control table `projection.read_model_versions`, and the `analyst` group role, which
@@ -270,20 +271,6 @@ export class ReadModelV21763770000002 implements MigrationInterface {
         other_told_in_time_pct     numeric
       )`);
     await q(`
-      CREATE TABLE projection_v2.stat_attrition_by_strand (
-        strand               text NOT NULL,
-        recorded             bigint NOT NULL,
-        suspects_identified  bigint NOT NULL,
-        referred_to_cps      bigint NOT NULL,
-        pre_charge_decisions bigint NOT NULL,
-        charged              bigint NOT NULL,
-        convicted            bigint NOT NULL,
-        sentenced            bigint NOT NULL,
-        uplift_announced     bigint NOT NULL,
-        charge_rate_pct      numeric,
-        uplift_rate_pct      numeric
-      )`);
-    await q(`
       CREATE TABLE projection_v2.statistics_state (
         singleton      boolean PRIMARY KEY DEFAULT true CHECK (singleton),
         refreshed_at   timestamptz,
@@ -333,8 +320,11 @@ const REFRESH_STATISTICS = `
 CREATE FUNCTION projection_v2.refresh_statistics() RETURNS void LANGUAGE plpgsql AS $fn$
 DECLARE
   started timestamptz := clock_timestamp();
+  counted_events bigint;
 BEGIN
   PERFORM pg_advisory_xact_lock(hashtext('projection_v2.refresh_statistics'));
+  -- Counted first: the figures below take in at least these events (more, if a batch commits meanwhile).
+  SELECT coalesce(sum(event_count), 0) INTO counted_events FROM projection_v2.case_events;
 
   DELETE FROM projection_v2.stat_attrition_funnel;
   INSERT INTO projection_v2.stat_attrition_funnel
@@ -424,30 +414,8 @@ BEGIN
     ) timed
    ${GROUP_BY_SLICES};
 
-  DELETE FROM projection_v2.stat_attrition_by_strand;
-  INSERT INTO projection_v2.stat_attrition_by_strand
-  SELECT strand, recorded, suspects, referred, decisions, charged, convicted, sentenced, uplifts,
-         ${pct('charged', 'decisions')}, ${pct('uplifts', 'convicted')}
-    FROM (
-      SELECT s.strand,
-             count(*) FILTER (WHERE j.first_row)                             AS recorded,
-             count(*) FILTER (WHERE j.suspect_identified_at IS NOT NULL)    AS suspects,
-             count(*) FILTER (WHERE j.referred_at IS NOT NULL)              AS referred,
-             count(*) FILTER (WHERE j.pre_charge_decision IS NOT NULL)      AS decisions,
-             count(*) FILTER (WHERE j.charged_at IS NOT NULL)               AS charged,
-             count(*) FILTER (WHERE j.conviction_basis IS NOT NULL)         AS convicted,
-             count(*) FILTER (WHERE j.sentenced_at IS NOT NULL)             AS sentenced,
-             count(*) FILTER (WHERE j.uplift_announced)                     AS uplifts
-        FROM projection_v2.journeys j
-        CROSS JOIN LATERAL unnest(ARRAY['all'] || j.police_strands_at_recording) AS s(strand)
-       WHERE j.police_flagged_at_recording
-       GROUP BY s.strand
-    ) counted;
-
   UPDATE projection_v2.statistics_state
-     SET refreshed_at = now(),
-         through_events = (SELECT coalesce(sum(event_count), 0) FROM projection_v2.case_events),
-         duration_ms = (extract(epoch FROM clock_timestamp() - started) * 1000)::integer;
+     SET refreshed_at = now(), through_events = counted_events, duration_ms = (extract(epoch FROM clock_timestamp() - started) * 1000)::integer;
 END
 $fn$`;
 
@@ -506,8 +474,26 @@ BEGIN
   CREATE VIEW analytics.timeliness AS
   SELECT * FROM projection_v2.stat_timeliness ORDER BY ${SLICE_ORDER}, ${COURT_ORDER};
 
+  -- Counted live (it is small and cheap), so it is exact as soon as a batch commits.
   CREATE VIEW analytics.attrition_by_strand AS
-  SELECT * FROM projection_v2.stat_attrition_by_strand ORDER BY ${STRAND_ORDER};
+  SELECT strand, recorded, suspects_identified, referred_to_cps, pre_charge_decisions, charged, convicted, sentenced, uplift_announced,
+         ${pct('charged', 'pre_charge_decisions')} AS charge_rate_pct, ${pct('uplift_announced', 'convicted')} AS uplift_rate_pct
+    FROM (
+      SELECT s.strand,
+             count(*) FILTER (WHERE j.first_row)                          AS recorded,
+             count(*) FILTER (WHERE j.suspect_identified_at IS NOT NULL) AS suspects_identified,
+             count(*) FILTER (WHERE j.referred_at IS NOT NULL)           AS referred_to_cps,
+             count(*) FILTER (WHERE j.pre_charge_decision IS NOT NULL)   AS pre_charge_decisions,
+             count(*) FILTER (WHERE j.charged_at IS NOT NULL)            AS charged,
+             count(*) FILTER (WHERE j.conviction_basis IS NOT NULL)      AS convicted,
+             count(*) FILTER (WHERE j.sentenced_at IS NOT NULL)          AS sentenced,
+             count(*) FILTER (WHERE j.uplift_announced)                  AS uplift_announced
+        FROM projection_v2.journeys j
+        CROSS JOIN LATERAL unnest(ARRAY['all'] || j.police_strands_at_recording) AS s(strand)
+       WHERE j.police_flagged_at_recording
+       GROUP BY s.strand
+    ) counted
+   ORDER BY ${STRAND_ORDER};
 
   CREATE VIEW analytics.case_events AS
   SELECT case_id, position, (envelope ->> 'id')::uuid AS event_id,

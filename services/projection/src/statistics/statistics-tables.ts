@@ -7,6 +7,8 @@ import type { TableSpec } from '../disclosure/public-table';
  */
 export interface StatisticsTable {
   readonly view: string;
+  /** Counted live by its view rather than kept with the statistics refresh. */
+  readonly live?: boolean;
   readonly filters: readonly FilterColumn[];
   readonly spec: TableSpec;
 }
@@ -90,6 +92,7 @@ export const TIMELINESS: StatisticsTable = {
 const LEGACY_STAGES = ['suspects_identified', 'referred_to_cps', 'pre_charge_decisions', 'charged', 'convicted', 'sentenced', 'uplift_announced'];
 export const ATTRITION_BY_STRAND: StatisticsTable = {
   view: 'attrition_by_strand',
+  live: true,
   filters: ['strand'],
   spec: {
     dimensions: ['strand'],

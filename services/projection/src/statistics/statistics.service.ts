@@ -70,6 +70,10 @@ export class StatisticsService {
    * threshold: the suppression pattern must be the same whatever slice a request filters.
    */
   private async publicRows(table: StatisticsTable, threshold: number): Promise<Row[]> {
+    if (table.live) {
+      const rows = (await this.query<Row>(`SELECT * FROM analytics.${table.view}`)).map((row) => withNumbers(row, numericColumns(table.spec)));
+      return publicTable(rows, table.spec, threshold);
+    }
     const [freshness] = await this.query<{ refreshed_at: Date | null; through_events: string }>(
       `SELECT refreshed_at, through_events FROM analytics.statistics_freshness`,
     );

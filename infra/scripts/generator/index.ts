@@ -1,0 +1,3 @@
+export * from './prng';
+export * from './calibration';
+export * from './national-year';

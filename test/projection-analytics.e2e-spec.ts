@@ -1,0 +1,276 @@
+import type { INestApplication } from '@nestjs/common';
+import request from 'supertest';
+import { DataSource } from 'typeorm';
+import { configuredTopics, environment } from '@hc/config';
+import { EventProducer, parseBrokers } from '@hc/kafka';
+import { generateDataset, type ExpectedFinding } from '../infra/scripts/generator';
+import { additiveGroups, type Row } from '../services/projection/src/disclosure/public-table';
+import { createProjectionApp } from '../services/projection/src/main';
+import { ATTRITION_FUNNEL, OUTCOME_RATES } from '../services/projection/src/statistics/statistics-tables';
+import { CaseBuilder, RACE } from '../services/projection/src/journey/testing/case-builder';
+
+/**
+ * The projection service alone, fed generated events straight onto its topics: the flag audit
+ * finds exactly the losses (and other findings) the generator seeded, and the statistics answer
+ * over SQL and HTTP, filtered, as CSV, and for publication with disclosure control.
+ */
+jest.setTimeout(180_000);
+
+const dataset = generateDataset({ seed: 11, cases: 900 });
+/** A case the police flagged and referred without its flag, for the inspectors' timeline. */
+const lostAtReferral = new CaseBuilder();
+lostAtReferral.recorded(RACE);
+const suspect = lostAtReferral.suspect();
+const referral = lostAtReferral.referred([suspect], undefined);
+lostAtReferral.received([suspect], undefined, referral);
+const events = [...dataset.events.map((event) => event.envelope), ...lostAtReferral.events];
+
+const key = (finding: Pick<ExpectedFinding, 'caseId' | 'defendantId' | 'boundary' | 'finding'>) =>
+  `${finding.caseId}|${finding.defendantId ?? '-'}|${finding.boundary}|${finding.finding}`;
+
+describe('projection analytics', () => {
+  let app: INestApplication;
+  let http: ReturnType<typeof request>;
+  let database: DataSource;
+
+  beforeAll(async () => {
+    app = await createProjectionApp();
+    http = request(app.getHttpServer());
+    database = app.get(DataSource);
+    const topics = configuredTopics();
+    const producer = new EventProducer({ brokers: parseBrokers(environment().KAFKA_BROKERS), clientId: 'hatecrime-tests' });
+    for (let i = 0; i < events.length; i += 500) {
+      await producer.send(
+        events.slice(i, i + 500).map((envelope) => ({
+          topic: topics[envelope.source.split('/')[2] as 'police' | 'cps' | 'courts'],
+          key: envelope.subject,
+          value: JSON.stringify(envelope),
+        })),
+      );
+    }
+    await producer.disconnect();
+    const deadline = Date.now() + 120_000;
+    for (;;) {
+      const status = (await http.get('/projection/status')).body;
+      if (status.events === events.length && status.statistics.throughEvents === events.length) break;
+      if (Date.now() > deadline) throw new Error(`the projection holds ${status.events} of ${events.length} events`);
+      await new Promise((wait) => setTimeout(wait, 200));
+    }
+  });
+
+  afterAll(async () => {
+    await app?.close();
+  });
+
+  describe('the flag audit', () => {
+    it('finds every loss and every other finding the generator seeded, and nothing else', async () => {
+      const response = await http.get('/flag-audit?limit=100000').expect(200);
+      const generated = new Set(dataset.cases.map((item) => item.caseId));
+      const found = (response.body as Row[])
+        .filter((row) => generated.has(row.case_id as string))
+        .map((row) => key({ caseId: row.case_id as string, defendantId: row.defendant_id as string | null, boundary: row.boundary as never, finding: row.finding as never }));
+      expect(found.sort()).toEqual(dataset.expected.map(key).sort());
+      const losses = dataset.expected.filter((finding) => finding.finding === 'lost' || finding.finding === 'no_uplift_decision');
+      expect(new Set(losses.map((finding) => finding.boundary))).toEqual(new Set(['police_to_cps', 'cps_to_court', 'conviction_to_sentence']));
+    });
+
+    it('reads the same in SQL, with the slices of each case', async () => {
+      const [{ count }] = await database.query(`SELECT count(*)::int AS count FROM analytics.flag_audit`);
+      expect(count).toBe(dataset.expected.length + 1);
+      const [row] = await database.query(`SELECT * FROM analytics.flag_audit WHERE case_id = $1`, [lostAtReferral.caseId]);
+      expect(row).toMatchObject({ urn: '01/AB/12345/24', force_code: '01', cps_area: 'London North', boundary: 'police_to_cps', finding: 'lost', event_id: referral.id });
+    });
+
+    it('filters by boundary, finding, force, strand and year, and pages', async () => {
+      const lost = (await http.get('/flag-audit?boundary=cps_to_court&finding=lost&limit=100000').expect(200)).body as Row[];
+      expect(lost.length).toBe(dataset.expected.filter((item) => item.boundary === 'cps_to_court' && item.finding === 'lost').length);
+      const race = (await http.get('/flag-audit?strand=race&force=01&year=2018/19').expect(200)).body as Row[];
+      expect(race.every((row) => (row.strands as string[]).includes('race') && row.force_code === '01' && row.financial_year === '2018/19')).toBe(true);
+      const page = (await http.get('/flag-audit?limit=5&offset=5').expect(200)).body as Row[];
+      const all = (await http.get('/flag-audit?limit=10').expect(200)).body as Row[];
+      expect(page).toEqual(all.slice(5, 10));
+    });
+
+    it('is never public', async () => {
+      const response = await http.get('/flag-audit?public=true').expect(400);
+      expect(response.body.errors).toEqual([{ field: 'public', messages: [expect.stringContaining('never public')] }]);
+    });
+  });
+
+  describe('the case timeline for inspectors', () => {
+    it('lists every event across the agencies in order and marks where the flag was lost', async () => {
+      const response = await http.get(`/cases/${lostAtReferral.caseId}/timeline`).expect(200);
+      expect(response.body.urn).toBe('01/AB/12345/24');
+      expect(response.body.events.map((entry: { agency: string; type: string }) => `${entry.agency}.${entry.type}`)).toEqual([
+        'police.CrimeRecorded',
+        'police.SuspectIdentified',
+        'police.CaseReferredToCps',
+        'cps.CaseReceivedFromPolice',
+      ]);
+      const lost = response.body.events.filter((entry: { flagLost: boolean }) => entry.flagLost);
+      expect(lost).toEqual([expect.objectContaining({ eventId: referral.id, flag: { flagged: false, strands: [] } })]);
+      expect(response.body.events[0].flag).toEqual({ flagged: true, strands: ['race'] });
+      expect(response.body.findings).toEqual([expect.objectContaining({ boundary: 'police_to_cps', finding: 'lost' })]);
+      const csv = await http.get(`/cases/${lostAtReferral.caseId}/timeline?format=csv`).expect(200);
+      expect(csv.text.split('\r\n')[0]).toBe('position,eventId,agency,type,occurredAt,streamVersion,flagLost,flagged,strands,findings');
+      expect(csv.text).toContain('police_to_cps: lost');
+    });
+
+    it('answers 404 for a case it holds nothing of and 400 for an id that is not a UUID', async () => {
+      await http.get('/cases/5d9f3f5e-1d2c-4e6b-9a1b-2c3d4e5f6a7b/timeline').expect(404);
+      await http.get('/cases/5d9f3f5e-1d2c-4e6b-9a1b-2c3d4e5f6a7b/journey').expect(404);
+      await http.get('/cases/not-a-case/timeline').expect(400);
+    });
+  });
+
+  describe('statistics', () => {
+    it('counts the funnel from the case journeys: a multi-strand case once in all and once in each strand', async () => {
+      const rows = (await http.get('/statistics/attrition-funnel?year=2018/19&cpsArea=all&courtType=all').expect(200)).body as Row[];
+      for (const strand of ['all', 'race', 'religion', 'sexual_orientation', 'disability', 'transgender']) {
+        const row = rows.find((candidate) => candidate.strand === strand)!;
+        const [expected] = await database.query(
+          `SELECT count(*) FILTER (WHERE first_row)::int AS recorded, count(*) FILTER (WHERE stage_index >= 3)::int AS charged,
+                  count(*) FILTER (WHERE uplift_announced)::int AS uplift_announced
+             FROM analytics.case_journey WHERE hate_crime AND financial_year = '2018/19' AND ($1 = 'all' OR $1 = ANY(strands))`,
+          [strand],
+        );
+        expect({ recorded: row.recorded, charged: row.charged, uplift_announced: row.uplift_announced }).toEqual(expected);
+      }
+      const all = rows.find((row) => row.strand === 'all')!;
+      const strands = rows.filter((row) => row.strand !== 'all').reduce((sum, row) => sum + (row.recorded as number), 0);
+      expect(strands).toBeGreaterThan(all.recorded as number); // multi-strand cases count in each strand
+    });
+
+    it('gives each rate with its numerator and denominator, and filters by force and court type', async () => {
+      const rows = (await http.get('/statistics/outcome-rates?force=01&courtType=crown&year=all').expect(200)).body as Row[];
+      expect(rows.length).toBeGreaterThan(0);
+      for (const row of rows) {
+        expect(row).toMatchObject({ force_code: '01', court_type: 'crown', financial_year: 'all', cps_area: 'London North' });
+        const rate = (numerator: string, denominator: string) =>
+          (row[denominator] as number) === 0 ? null : Math.round((1000 * (row[numerator] as number)) / (row[denominator] as number)) / 10;
+        expect(row.charge_rate_pct).toBe(rate('charges', 'pre_charge_decisions'));
+        expect(row.conviction_rate_pct).toBe(rate('convictions', 'completed_prosecutions'));
+        expect(row.guilty_plea_rate_pct).toBe(rate('guilty_pleas', 'completed_prosecutions'));
+        expect(row.uplift_rate_pct).toBe(rate('uplifts_announced', 'hate_crime_convictions'));
+      }
+    });
+
+    it('gives flag retention per boundary and timeliness with medians and the Victims\' Code figures', async () => {
+      const retention = (await http.get('/statistics/flag-retention?year=all&strand=all&cpsArea=all').expect(200)).body as Row[];
+      expect(retention.map((row) => row.boundary)).toEqual(['police_to_cps', 'cps_to_court', 'conviction_to_sentence']);
+      for (const row of retention) {
+        expect(row.flagged_upstream).toBe((row.kept as number) + (row.removed_with_reason as number) + (row.lost as number));
+      }
+      const lostToCourt = dataset.expected.filter((item) => item.boundary === 'cps_to_court' && item.finding === 'lost').length;
+      expect(retention[1]!.lost).toBe(lostToCourt);
+      const [national] = (await http.get('/statistics/timeliness?year=all&strand=all&cpsArea=all&courtType=all').expect(200)).body as Row[];
+      expect(national!.recorded_to_suspect_n).toBeGreaterThan(100);
+      expect(national!.recorded_to_suspect_median_days).toBeGreaterThan(0);
+      expect(national!.recorded_to_suspect_p90_days).toBeGreaterThanOrEqual(national!.recorded_to_suspect_median_days as number);
+      expect(national!.enhanced_victim_outcomes).toBeGreaterThan(0);
+    });
+
+    it('keeps the attrition by strand for police-flagged crimes', async () => {
+      const rows = (await http.get('/statistics/attrition-by-strand').expect(200)).body as Row[];
+      expect(rows.map((row) => row.strand)).toEqual(['all', 'race', 'religion', 'sexual_orientation', 'disability', 'transgender']);
+      const [{ flagged }] = await database.query(`SELECT count(*)::int AS flagged FROM analytics.case_journey WHERE first_row AND police_flagged_at_recording`);
+      expect(rows[0]!.recorded).toBe(flagged);
+    });
+
+    it('answers CSV for every table, by ?format=csv or by Accept: text/csv', async () => {
+      for (const path of ['/statistics/attrition-funnel', '/statistics/outcome-rates', '/statistics/flag-retention', '/statistics/timeliness', '/statistics/attrition-by-strand', '/flag-audit']) {
+        const byFormat = await http.get(`${path}?format=csv`).expect(200);
+        expect(byFormat.headers['content-type']).toMatch(/^text\/csv/);
+        const byAccept = await http.get(path).set('Accept', 'text/csv').expect(200);
+        expect(byAccept.text).toBe(byFormat.text);
+        expect(byFormat.text.split('\r\n').length).toBeGreaterThan(2);
+      }
+      const funnel = (await http.get('/statistics/attrition-funnel?format=csv&year=all&strand=all&force=all&courtType=all').expect(200)).text;
+      expect(funnel.split('\r\n')[0]).toBe(
+        'financial_year,strand,cps_area,force_code,force_name,court_type,recorded,suspect_identified,referred_to_cps,charged,prosecution_completed,convicted,sentenced,uplift_announced',
+      );
+    });
+
+    it('names every bad filter (400)', async () => {
+      const response = await http.get('/statistics/attrition-funnel?year=2018&strand=racism&force=99&courtType=county&threshold=2&public=maybe&colour=red').expect(400);
+      expect(response.body.errors.map((error: { field: string }) => error.field).sort()).toEqual(['colour', 'courtType', 'force', 'public', 'strand', 'threshold', 'year']);
+      const retention = await http.get('/statistics/flag-retention?courtType=crown').expect(400);
+      expect(retention.body.errors[0].field).toBe('courtType');
+    });
+  });
+
+  describe('public statistics', () => {
+    it('withhold every count under the threshold, and whatever would give one away', async () => {
+      for (const table of [ATTRITION_FUNNEL, OUTCOME_RATES]) {
+        const path = `/statistics/${table.view.replace(/_/g, '-')}`;
+        const rows = (await http.get(`${path}?public=true&threshold=5`).expect(200)).body as Array<Row & { suppressed: string[] }>;
+        const exact = (await http.get(path).expect(200)).body as Row[];
+        expect(rows).toHaveLength(exact.length);
+        let withheld = 0;
+        for (const row of rows) {
+          for (const column of table.spec.counts) {
+            const value = row[column];
+            if (value === null) withheld += 1;
+            else expect(value === 0 || (value as number) >= 5).toBe(true);
+          }
+        }
+        expect(withheld).toBeGreaterThan(0);
+        // No total and its members with exactly one withheld cell: a subtraction would give it away.
+        for (const column of table.spec.counts) {
+          for (const group of additiveGroups(rows, table.spec)) {
+            const unknown = [group.total, ...group.members].filter((index) => rows[index]![column] === null).length;
+            expect(unknown).not.toBe(1);
+          }
+        }
+        // Rates are withheld with the counts they are computed from.
+        for (const row of rows) {
+          for (const derived of table.spec.derived ?? []) {
+            if (derived.from.some((source) => row[source] === null)) expect(row[derived.column]).toBeNull();
+          }
+        }
+      }
+    });
+
+    it('filter the protected table, so every slice agrees with every other', async () => {
+      const full = (await http.get('/statistics/attrition-funnel?public=true').expect(200)).body as Row[];
+      const slice = (await http.get('/statistics/attrition-funnel?public=true&strand=race&force=01').expect(200)).body as Row[];
+      expect(slice).toEqual(full.filter((row) => row.strand === 'race' && row.force_code === '01'));
+      const csv = (await http.get('/statistics/attrition-funnel?public=true&format=csv').expect(200)).text;
+      expect(csv).toContain('[c]');
+      expect(csv.split('\r\n')[0]).not.toContain('suppressed');
+    });
+  });
+
+  describe('the analyst role', () => {
+    it('reads the analytics views and nothing else', async () => {
+      await database.transaction(async (manager) => {
+        await manager.query('SET LOCAL ROLE analyst');
+        const views: Array<{ table_name: string }> = await manager.query(`SELECT table_name FROM information_schema.views WHERE table_schema = 'analytics' ORDER BY 1`);
+        expect(views.map((view) => view.table_name)).toEqual([
+          'attrition_by_strand', 'attrition_funnel', 'case_events', 'case_journey', 'flag_audit', 'flag_retention', 'outcome_rates', 'statistics_freshness', 'timeliness',
+        ]);
+        for (const { table_name: view } of views) await manager.query(`SELECT * FROM analytics."${view}" LIMIT 1`);
+      });
+      for (const forbidden of [
+        'SELECT * FROM projection_v2.journeys LIMIT 1',
+        'SELECT * FROM projection.read_model_versions',
+        'CREATE VIEW analytics.mine AS SELECT 1',
+        'SELECT projection_v2.refresh_statistics()',
+      ]) {
+        await expect(
+          database.transaction(async (manager) => {
+            await manager.query('SET LOCAL ROLE analyst');
+            await manager.query(forbidden);
+          }),
+        ).rejects.toThrow(/permission denied/);
+      }
+    });
+  });
+
+  it('reports its read model version, the events it holds and how fresh the statistics are', async () => {
+    const status = (await http.get('/projection/status').expect(200)).body;
+    expect(status).toMatchObject({ version: 'v2', state: 'active', events: events.length, cases: dataset.cases.length + 1 });
+    expect(status.statistics.throughEvents).toBe(events.length);
+    expect(status.versions).toEqual([expect.objectContaining({ version: 'v2', state: 'active', schema_name: 'projection_v2', consumer: 'projection-v2' })]);
+  });
+});
