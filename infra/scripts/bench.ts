@@ -7,6 +7,8 @@ import { configuredTopics, dropDatabase, ensureDatabase, environment } from '@hc
 import { BatchConsumer, deleteTopics, ensureTopics, EventProducer, parseBrokers, type OutgoingMessage } from '@hc/kafka';
 import { TOPIC_PARTITIONS } from '@hc/service-kit';
 import { createProjectionApp } from '../../services/projection/src/main';
+import { issueApiKey } from '@hc/service-kit';
+import { DataSource } from 'typeorm';
 import { generateCases, PUBLISHED } from './generator';
 
 /**
@@ -188,9 +190,10 @@ async function main(): Promise<void> {
 
       await app.listen(0, '127.0.0.1');
       const { port: httpPort } = app.getHttpServer().address() as AddressInfo;
+      const { apiKey } = await issueApiKey(app.get(DataSource), 'projection', { principal: 'Benchmark analyst', role: 'analyst' });
       for (const path of ['/statistics/attrition-funnel?public=true', '/statistics/attrition-funnel?public=true&strand=race&force=01', '/statistics/outcome-rates?format=csv', '/statistics/timeliness?year=2018/19&strand=all']) {
         const started = Date.now();
-        const response = await fetch(`http://127.0.0.1:${httpPort}${path}`);
+        const response = await fetch(`http://127.0.0.1:${httpPort}${path}`, { headers: { authorization: `Bearer ${apiKey}` } });
         await response.text();
         say(`  HTTP GET ${path.padEnd(62)} ${String(Date.now() - started).padStart(6)} ms (status ${response.status})`);
       }
