@@ -17,6 +17,8 @@ export interface ConsumedBatch {
 export interface BatchConsumerOptions extends KafkaConnection {
   readonly groupId: string;
   readonly topics: readonly string[];
+  /** Told of each failed attempt at a batch; the batch is retried until it succeeds. */
+  readonly onError?: (error: unknown, attempt: number) => void;
 }
 
 /**
@@ -44,7 +46,7 @@ export class BatchConsumer {
       eachBatchAutoResolve: false,
       eachBatch: async ({ batch, resolveOffset, heartbeat, commitOffsetsIfNecessary, isRunning, isStale }) => {
         if (!isRunning() || isStale() || batch.messages.length === 0) return;
-        await handle({
+        const consumed: ConsumedBatch = {
           topic: batch.topic,
           partition: batch.partition,
           messages: batch.messages.map((message) => ({
@@ -54,7 +56,21 @@ export class BatchConsumer {
             key: message.key?.toString('utf8') ?? null,
             value: message.value?.toString('utf8') ?? null,
           })),
-        });
+        };
+        // A handler that fails (the database is unreachable, say) gets the same batch again, with
+        // backoff, for as long as it takes: kafkajs would otherwise crash the consumer on an error
+        // that is not its own, and the partition would stall until the process restarts.
+        for (let attempt = 0; ; attempt++) {
+          try {
+            await handle(consumed);
+            break;
+          } catch (error) {
+            if (!isRunning() || isStale()) return;
+            this.options.onError?.(error, attempt);
+            await new Promise((resolve) => setTimeout(resolve, Math.min(200 * 2 ** attempt, 5000)));
+            await heartbeat();
+          }
+        }
         const last = batch.messages[batch.messages.length - 1]!;
         resolveOffset(last.offset);
         await commitOffsetsIfNecessary({
