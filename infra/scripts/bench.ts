@@ -1,5 +1,6 @@
 import { execFile } from 'node:child_process';
 import { connect, type AddressInfo } from 'node:net';
+import { cpus, loadavg } from 'node:os';
 import { resolve } from 'node:path';
 import { promisify } from 'node:util';
 import { Client } from 'pg';
@@ -17,12 +18,14 @@ import { generateCases, PUBLISHED } from './generator';
  * offset 0 and measures its rate, then times every analytics view at that volume. Runs on its own
  * topic prefix and database, and removes them (and the Kafka broker, if it started one) at the end.
  *
- *   npm run bench [-- --cases 103379 --seed 2018]
+ *   npm run bench [-- --cases 103379 --seed 2018 --keep]   (--keep leaves the topics and database for a look)
  */
 const run = promisify(execFile);
 const ROOT = resolve(__dirname, '..', '..', ...(__dirname.includes('dist') ? ['..'] : []));
 const TARGET_RATIO = 0.5;
 const TARGET_VIEW_MS = 100;
+
+const load = () => loadavg().map((value) => value.toFixed(1)).join(' ');
 
 function option(name: string, fallback: number): number {
   const at = process.argv.indexOf(`--${name}`);
@@ -66,7 +69,12 @@ async function main(): Promise<void> {
     startedKafka = true;
   }
   await ensureDatabase(config.DATABASE_URL);
+  const keep = process.argv.includes('--keep');
   const cleanup = async () => {
+    if (keep) {
+      console.log(`bench: kept topics ${topics.police.replace('police', '*')} and database ${config.DATABASE_URL} (--keep)`);
+      return;
+    }
     await deleteTopics(connection, Object.values(topics)).catch((error) => console.error(`could not delete topics: ${error}`));
     await dropDatabase(config.DATABASE_URL).catch((error) => console.error(`could not drop the database: ${error}`));
     if (startedKafka) await run('bash', [resolve(ROOT, 'infra/kafka/stop.sh')], { cwd: ROOT }).catch(() => undefined);
@@ -78,6 +86,7 @@ async function main(): Promise<void> {
     report.push(line);
   };
   try {
+    say(`machine: ${cpus().length} cores, load average ${load()} at the start`);
     console.log(`bench: ${cases} police-recorded hate crimes (seed ${seed}), topics ${topics.police.replace('police', '*')}, database ${base.pathname.slice(1)}`);
     await ensureTopics(connection, [...agencyTopics.map((name) => ({ name, partitions: TOPIC_PARTITIONS })), { name: topics.deadLetter, partitions: 1 }]);
 
@@ -134,12 +143,20 @@ async function main(): Promise<void> {
     await db.connect();
     try {
       let version: { first_batch_at: Date; caught_up_at: Date; activated_at: Date } | undefined;
+      let consumedAt: number | undefined;
       while (!version) {
         const rows = (await db.query(`SELECT state, first_batch_at, caught_up_at, activated_at FROM projection.read_model_versions WHERE version = 'v2'`)).rows;
         if (rows[0]?.state === 'active') version = rows[0];
-        else await new Promise((wait) => setTimeout(wait, 100));
+        else {
+          if (consumedAt === undefined) {
+            const { rows: [offsets] } = await db.query(`SELECT coalesce(sum(next_offset), 0)::bigint AS consumed FROM projection_v2.consumer_offsets`).catch(() => ({ rows: [{ consumed: 0 }] }));
+            if (Number(offsets.consumed) >= events) consumedAt = Date.now();
+          }
+          await new Promise((wait) => setTimeout(wait, 100));
+        }
       }
       const consumeMs = version.caught_up_at.getTime() - version.first_batch_at.getTime();
+      const appendMs = consumedAt !== undefined ? consumedAt - version.first_batch_at.getTime() : undefined;
       const switchMs = version.activated_at.getTime() - version.caught_up_at.getTime();
       const rebuildRate = rate(events, consumeMs);
       const totalRate = rate(events, consumeMs + switchMs);
@@ -147,6 +164,9 @@ async function main(): Promise<void> {
       const { rows: [journeys] } = await db.query(`SELECT count(*)::int AS rows FROM projection_v2.journeys`);
       const { rows: [findings] } = await db.query(`SELECT count(*)::int AS rows FROM projection_v2.flag_audit`);
       say(`rebuild: projection read model v2 took in ${held.events} events of ${held.cases} cases (${journeys.rows} journey rows, ${findings.rows} audit findings) in ${seconds(consumeMs)} from its first batch: ${rebuildRate} events/s`);
+      if (appendMs !== undefined) {
+        say(`         of which reading, validating and storing every event ${seconds(appendMs)} (${rate(events, appendMs)} events/s), then folding every case once ${seconds(consumeMs - appendMs)}`);
+      }
       say(`         then switched in (statistics computed, analytics views published) in ${seconds(switchMs)}; ${totalRate} events/s including the switch; app start to first batch ${seconds(version.first_batch_at.getTime() - appStarted)}`);
       const ratio = rebuildRate / ceilingRate;
       say(`ratio rebuild / ceiling: ${ratio.toFixed(2)} (target >= ${TARGET_RATIO}: ${ratio >= TARGET_RATIO ? 'met' : 'NOT met'})`);
@@ -211,6 +231,7 @@ async function main(): Promise<void> {
       const { rows: [flagged] } = await db.query(
         `SELECT count(*)::int AS crimes, count(*) FILTER (WHERE cardinality(police_strands) > 1)::int AS multi FROM analytics.case_journey WHERE first_row AND police_flagged`,
       );
+      say(`load average ${load()} at the end`);
       say('calibration (generated national year, as the projection counts it, against the published figures):');
       say(`  police-recorded hate crimes ${flagged.crimes} (published ${PUBLISHED.policeRecorded}); multi-strand ${((100 * flagged.multi) / flagged.crimes).toFixed(1)}% (about ${PUBLISHED.multiStrandShare * 100}%)`);
       say(`  strands: ${strands.map((row: { strand: string; crimes: number }) => `${row.strand} ${row.crimes} (published ${PUBLISHED.strandCounts[row.strand as keyof typeof PUBLISHED.strandCounts]})`).join('; ')}`);

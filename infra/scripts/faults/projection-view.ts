@@ -6,8 +6,9 @@ import type { Pool } from 'pg';
  * offsets. Two layouts exist:
  * - read model v1, schema `projection`: one row per event in `events`, one per case in `cases`;
  * - versioned read models (`projection.read_model_versions` names each version's schema and
- *   consumer): each case's events as one JSON envelope per line in `case_events`, the case rows in
- *   `journeys`. The active version is reconciled, or the one being built when none is active yet.
+ *   consumer): each case's events as one JSON envelope per line in `case_events` (in one `events`
+ *   column, or one `<agency>_events` column per agency), the case rows in `journeys`. The active
+ *   version is reconciled, or the one being built when none is active yet.
  */
 export interface ProjectionView {
   readonly schema: string;
@@ -43,15 +44,28 @@ export async function projectionView(db: Pool): Promise<ProjectionView> {
     if (version && (await tableExists(db, `${quoted(version.schema_name)}.case_events`))) {
       const schema = quoted(version.schema_name);
       const consumer = version.consumer.replace(/'/g, "''");
+      // The events are one JSON envelope per line, in one text column or one per agency.
+      const { rows: columns } = await db.query(
+        `SELECT column_name FROM information_schema.columns
+          WHERE table_schema = $1 AND table_name = 'case_events' AND data_type = 'text' AND column_name ~ '(^|_)events$'
+          ORDER BY ordinal_position`,
+        [schema],
+      );
+      const eventColumns = (columns as Array<{ column_name: string }>).map((column) => quoted(column.column_name));
+      if (eventColumns.length === 0) throw new Error(`${schema}.case_events has no events column this script knows how to read`);
+      const lines = (column: string) => `coalesce(array_length(string_to_array(nullif(${column}, ''), E'\\n'), 1), 0)`;
       return {
         schema,
         consumer: version.consumer,
-        eventsSql: `SELECT line::jsonb->>'id' AS event_id, split_part(line::jsonb->>'type', '.', 5) AS agency
-                      FROM ${schema}.case_events, regexp_split_to_table(events, E'\\n') AS line`,
+        eventsSql: eventColumns
+          .map(
+            (column) => `SELECT line::jsonb->>'id' AS event_id, split_part(line::jsonb->>'type', '.', 5) AS agency
+                           FROM ${schema}.case_events, regexp_split_to_table(${column}, E'\\n') AS line WHERE line <> ''`,
+          )
+          .join(' UNION ALL '),
         casesSql: `SELECT DISTINCT case_id::text AS case_id FROM ${schema}.journeys`,
         offsetsSql: `SELECT topic, partition, next_offset::text AS next_offset FROM ${schema}.consumer_offsets WHERE consumer = '${consumer}'`,
-        inconsistentSql: `SELECT count(*)::int AS n FROM ${schema}.case_events
-                           WHERE event_count <> coalesce(array_length(string_to_array(events, E'\\n'), 1), 0)`,
+        inconsistentSql: `SELECT count(*)::int AS n FROM ${schema}.case_events WHERE event_count <> ${eventColumns.map(lines).join(' + ')}`,
       };
     }
   }

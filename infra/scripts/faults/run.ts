@@ -7,7 +7,7 @@ import { Pool } from 'pg';
 import { DataSource } from 'typeorm';
 import { dropDatabase, ensureDatabase, environment } from '@hc/config';
 import { topicNames, type TopicNames } from '@hc/contracts';
-import type { KafkaConnection } from '@hc/kafka';
+import { createKafka, type KafkaConnection } from '@hc/kafka';
 import { issueApiKey } from '@hc/service-kit';
 import { FaultBroker } from './fault-broker';
 import { LoadDriver } from './load-driver';
@@ -278,6 +278,10 @@ class FaultRun {
       LOG_LEVEL: 'warn',
       OUTBOX_POLL_MS: '200',
       KAFKAJS_NO_PARTITIONER_WARNING: '1',
+      // SIGUSR2 makes a service write a diagnostic report, asked for when the pipeline does not settle.
+      NODE_OPTIONS: [process.env.NODE_OPTIONS, '--report-on-signal', '--report-signal=SIGUSR2', `--report-directory=${path.join(this.runDir, 'reports')}`]
+        .filter(Boolean)
+        .join(' '),
     };
     // Every service through the proxy: no per-service database URL may bypass it.
     for (const name of ['KAFKA_SASL_USERNAME', 'KAFKA_SASL_PASSWORD', 'POLICE_DATABASE_URL', 'CPS_DATABASE_URL', 'COURTS_DATABASE_URL', 'PROJECTION_DATABASE_URL', 'API_AUTH']) {
@@ -466,7 +470,59 @@ class FaultRun {
       await sleep(1000);
     }
     say(`NOT settled after ${timeoutMs / 1000} s: ${last}`);
+    await this.showDatabaseSessions();
+    await this.showConsumerGroups();
+    this.requestDiagnosticReports();
     return false;
+  }
+
+  /** What the services' database sessions are doing, for a pipeline that does not settle (a hung transaction, a lock). */
+  private async showDatabaseSessions(): Promise<void> {
+    try {
+      const { rows } = await this.db!.query(
+        `SELECT pid, state, wait_event_type, wait_event, round(extract(epoch FROM now() - xact_start))::int AS transaction_s,
+                round(extract(epoch FROM now() - state_change))::int AS in_state_s, left(regexp_replace(query, '\\s+', ' ', 'g'), 140) AS query
+           FROM pg_stat_activity WHERE datname = current_database() AND pid <> pg_backend_pid() ORDER BY xact_start NULLS LAST`,
+      );
+      say(`database sessions of the services (${rows.length}):`);
+      for (const row of rows) {
+        say(`   pid ${row.pid} ${row.state}${row.wait_event ? ` waiting on ${row.wait_event_type}/${row.wait_event}` : ''}` +
+          `${row.transaction_s !== null ? `, transaction open ${row.transaction_s} s` : ''}, in this state ${row.in_state_s} s: ${row.query}`);
+      }
+    } catch (error) {
+      say(`could not list the database sessions: ${(error as Error).message}`);
+    }
+  }
+
+  /** The consumer groups as the broker sees them: a group with no member, or rebalancing, explains a consumer that does not consume. */
+  private async showConsumerGroups(): Promise<void> {
+    const admin = createKafka(this.kafka).admin();
+    try {
+      await admin.connect();
+      const { groups } = await admin.listGroups();
+      const { groups: described } = await admin.describeGroups(groups.map((group) => group.groupId));
+      say(`consumer groups on the fault broker (${described.length}):`);
+      for (const group of described) {
+        say(`   ${group.groupId}: ${group.state}, ${group.members.length} member(s)${group.members.map((member) => ` ${member.clientId}@${member.clientHost}`).join(',')}`);
+      }
+    } catch (error) {
+      say(`could not describe the consumer groups: ${(error as Error).message}`);
+    } finally {
+      await admin.disconnect().catch(() => undefined);
+    }
+  }
+
+  /** Each service writes a Node diagnostic report (handles, timers, sockets) into the run's log folder. */
+  private requestDiagnosticReports(): void {
+    for (const service of this.services.values()) {
+      if (service.pid === undefined) continue;
+      try {
+        process.kill(service.pid, 'SIGUSR2');
+      } catch {
+        // gone meanwhile
+      }
+    }
+    say(`asked every service for a Node diagnostic report (in ${path.join(this.runDir, 'reports')})`);
   }
 
   private report(reconciliation: Reconciliation, drained: boolean): boolean {

@@ -62,6 +62,10 @@ const JOURNEY_COPY: ReadonlyArray<CopyColumn<JourneyRow>> = JOURNEY_COLUMNS.map(
   json: JSON_COLUMNS.has(name),
 }));
 
+const ATTRITION_COUNTS = [
+  'recorded', 'suspects_identified', 'referred_to_cps', 'pre_charge_decisions', 'charged', 'convicted', 'sentenced', 'uplift_announced',
+] as const;
+
 /** Cases folded per statement when the whole read model is materialised. */
 const MATERIALISE_CHUNK = 4000;
 
@@ -126,11 +130,12 @@ export class ProjectionWriter {
       }
 
       const state = await this.state(manager);
+      const agency = this.agencyOfTopic(batch.topic)!;
       let applied = 0;
       let casesRebuilt = 0;
       let afterCommit: () => void = () => undefined;
       if (byCase.size > 0 && state === 'building') {
-        const appended = await this.append(manager, byCase);
+        const appended = await this.append(manager, agency, byCase);
         applied = appended.reduce((sum, item) => sum + item.added.length, 0);
         for (const { caseId } of appended) this.appendedSince?.add(caseId);
         afterCommit = () => {
@@ -141,7 +146,7 @@ export class ProjectionWriter {
           }
         };
       } else if (byCase.size > 0) {
-        const rebuilt = await this.rebuild(manager, byCase);
+        const rebuilt = await this.rebuild(manager, agency, byCase);
         applied = rebuilt.reduce((sum, item) => sum + item.added, 0);
         casesRebuilt = rebuilt.length;
         afterCommit = () => {
@@ -198,7 +203,7 @@ export class ProjectionWriter {
     let writing: Promise<void> = Promise.resolve();
     for (;;) {
       const rows: Array<{ case_id: string; events: string }> = await this.dataSource.query(
-        `SELECT case_id, events FROM ${this.schema}.case_events WHERE case_id > $1 ORDER BY case_id LIMIT ${MATERIALISE_CHUNK}`,
+        `SELECT case_id, ${STORED_EVENTS} AS events FROM ${this.schema}.case_events WHERE case_id > $1 ORDER BY case_id LIMIT ${MATERIALISE_CHUNK}`,
         [after],
       );
       if (rows.length === 0) break;
@@ -218,7 +223,7 @@ export class ProjectionWriter {
   async materialiseCases(manager: EntityManager, caseIds: readonly string[]): Promise<void> {
     for (let i = 0; i < caseIds.length; i += MATERIALISE_CHUNK) {
       const rows: Array<{ case_id: string; events: string }> = await manager.query(
-        `SELECT case_id, events FROM ${this.schema}.case_events WHERE case_id = ANY($1::uuid[])`,
+        `SELECT case_id, ${STORED_EVENTS} AS events FROM ${this.schema}.case_events WHERE case_id = ANY($1::uuid[])`,
         [caseIds.slice(i, i + MATERIALISE_CHUNK)],
       );
       await this.writeRows(manager, rows.map((row) => buildCaseJourney(row.case_id, parseLines(row.events))), true);
@@ -280,13 +285,13 @@ export class ProjectionWriter {
   }
 
   /** While building: appends the events new to each case, with no fold. */
-  private async append(manager: EntityManager, byCase: ReadonlyMap<string, readonly Accepted[]>): Promise<Appended[]> {
+  private async append(manager: EntityManager, agency: Agency, byCase: ReadonlyMap<string, readonly Accepted[]>): Promise<Appended[]> {
     const caseIds = [...byCase.keys()];
     const unseen = this.knowsEveryStoredId ? [] : caseIds.filter((caseId) => !this.knownIds.has(caseId));
     const stored = new Map<string, Set<string>>();
     if (unseen.length > 0) {
       const rows: Array<{ case_id: string; events: string }> = await manager.query(
-        `SELECT case_id, events FROM ${this.schema}.case_events WHERE case_id = ANY($1::uuid[])`,
+        `SELECT case_id, ${STORED_EVENTS} AS events FROM ${this.schema}.case_events WHERE case_id = ANY($1::uuid[])`,
         [unseen],
       );
       for (const row of rows) stored.set(row.case_id, new Set(parseLines(row.events).map((event) => event.id)));
@@ -303,11 +308,12 @@ export class ProjectionWriter {
       if (added.length > 0) appended.push({ caseId, added });
     }
     if (appended.length > 0) {
+      const column = eventsColumn(agency);
       await manager.query(
-        `INSERT INTO ${this.schema}.case_events AS ce (case_id, event_count, events)
+        `INSERT INTO ${this.schema}.case_events AS ce (case_id, event_count, ${column})
          SELECT id, n, lines FROM unnest($1::uuid[], $2::integer[], string_to_array($3, E'\\x1e')) AS batch(id, n, lines)
          ON CONFLICT (case_id) DO UPDATE
-           SET event_count = ce.event_count + EXCLUDED.event_count, events = ce.events || E'\\n' || EXCLUDED.events, updated_at = now()`,
+           SET event_count = ce.event_count + EXCLUDED.event_count, ${appendTo(column)}, updated_at = now()`,
         [
           appended.map((item) => item.caseId),
           appended.map((item) => item.added.length),
@@ -325,6 +331,7 @@ export class ProjectionWriter {
    */
   private async rebuild(
     manager: EntityManager,
+    agency: Agency,
     byCase: ReadonlyMap<string, readonly Accepted[]>,
   ): Promise<Array<{ caseId: string; events: readonly EventEnvelope[]; added: number }>> {
     const caseIds = [...byCase.keys()].sort();
@@ -345,11 +352,12 @@ export class ProjectionWriter {
     }
     if (rebuilt.length === 0) return [];
 
+    const column = eventsColumn(agency);
     await manager.query(
-      `INSERT INTO ${this.schema}.case_events AS ce (case_id, event_count, events)
+      `INSERT INTO ${this.schema}.case_events AS ce (case_id, event_count, ${column})
        SELECT id, n, lines FROM unnest($1::uuid[], $2::integer[], string_to_array($3, E'\\x1e')) AS batch(id, n, lines)
        ON CONFLICT (case_id) DO UPDATE
-         SET event_count = EXCLUDED.event_count, events = ce.events || E'\\n' || EXCLUDED.events, updated_at = now()`,
+         SET event_count = EXCLUDED.event_count, ${appendTo(column)}, updated_at = now()`,
       [rebuilt.map((item) => item.caseId), rebuilt.map((item) => item.events.length), rebuilt.map((item) => item.lines.join('\n')).join(RECORD_SEPARATOR)],
     );
     await this.writeRows(manager, rebuilt.map((item) => buildCaseJourney(item.caseId, item.events)), false);
@@ -360,12 +368,26 @@ export class ProjectionWriter {
   private async writeRows(manager: EntityManager, journeys: readonly CaseJourney[], correctCounts: boolean): Promise<void> {
     if (journeys.length === 0) return;
     const caseIds = journeys.map((journey) => journey.caseId);
+    // The attrition by strand is kept exact by taking these cases out as they were and back in as they are.
+    await manager.query(`SELECT strand FROM ${this.schema}.stat_attrition_by_strand ORDER BY strand FOR UPDATE`);
+    await manager.query(
+      `UPDATE ${this.schema}.stat_attrition_by_strand t
+          SET ${ATTRITION_COUNTS.map((column) => `${column} = t.${column} - old.${column}`).join(', ')}
+         FROM ${this.schema}.attrition_by_strand_of($1::uuid[]) old
+        WHERE t.strand = old.strand`,
+      [caseIds],
+    );
     await manager.query(
       `WITH gone AS (DELETE FROM ${this.schema}.journeys WHERE case_id = ANY($1::uuid[]))
        DELETE FROM ${this.schema}.flag_audit WHERE case_id = ANY($1::uuid[])`,
       [caseIds],
     );
     await copyRows(manager, `${this.schema}.journeys`, JOURNEY_COPY, journeys.flatMap((journey) => journey.rows));
+    await manager.query(
+      `INSERT INTO ${this.schema}.stat_attrition_by_strand AS t SELECT * FROM ${this.schema}.attrition_by_strand_of($1::uuid[])
+       ON CONFLICT (strand) DO UPDATE SET ${ATTRITION_COUNTS.map((column) => `${column} = t.${column} + EXCLUDED.${column}`).join(', ')}`,
+      [caseIds],
+    );
     const findings = journeys.flatMap((journey) => journey.findings);
     if (findings.length > 0) {
       await manager.query(
@@ -391,7 +413,7 @@ export class ProjectionWriter {
     const result = new Map<string, readonly EventEnvelope[]>();
     const counts = caseIds.map((caseId) => this.cache.get(caseId)?.length ?? -1);
     const rows: Array<{ case_id: string; events: string | null }> = await manager.query(
-      `SELECT k.case_id, CASE WHEN ce.event_count <> k.cached THEN ce.events END AS events
+      `SELECT k.case_id, CASE WHEN ce.event_count <> k.cached THEN ${STORED_EVENTS} END AS events
          FROM unnest($1::uuid[], $2::integer[]) AS k(case_id, cached)
          JOIN ${this.schema}.case_events ce ON ce.case_id = k.case_id`,
       [caseIds, counts],
@@ -399,6 +421,18 @@ export class ProjectionWriter {
     for (const row of rows) result.set(row.case_id, row.events === null ? this.cache.get(row.case_id)! : parseLines(row.events));
     return result;
   }
+}
+
+/** Every stored event of a case, one per line, from the three agencies' columns. */
+const STORED_EVENTS = `concat_ws(E'\\n', police_events, cps_events, courts_events)`;
+
+function eventsColumn(agency: Agency): string {
+  return `${agency}_events`;
+}
+
+/** Appends the batch's lines to the agency's column (an append, not a rewrite, of the case's other agencies' events). */
+function appendTo(column: string): string {
+  return `${column} = CASE WHEN ce.${column} IS NULL THEN EXCLUDED.${column} ELSE ce.${column} || E'\\n' || EXCLUDED.${column} END`;
 }
 
 /** The advisory lock that orders a version's batches (shared) against its switch (exclusive). */

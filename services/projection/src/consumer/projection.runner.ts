@@ -10,6 +10,9 @@ import { ProjectionWriter, STATISTICS_REFRESH_INTERVAL_MS, stateLockKey } from '
 /** Version of the read models; a new version is rebuilt from offset 0 under its own consumer name. */
 export const PROJECTION_VERSION = READ_MODEL.version;
 
+/** How long a failed switch waits before it tries again when no batch comes to trigger it. */
+const SWITCH_RETRY_MS = 5000;
+
 /**
  * Hooks for tests that need to hold or break the projection at a precise point. `beforeCommit`
  * runs inside each batch's transaction, after the writes: throwing there is a crash mid-batch.
@@ -40,6 +43,7 @@ export class ProjectionRunner implements OnApplicationBootstrap, OnApplicationSh
   /** A refresh of the statistics waiting for the batches to pause, and one running. */
   private refreshTimer?: NodeJS.Timeout;
   private refreshing?: Promise<void>;
+  private stopping = false;
   /** Messages each topic held when this process started: the mark a building version must reach. */
   private catchUpMark = new Map<string, bigint>();
 
@@ -124,13 +128,19 @@ export class ProjectionRunner implements OnApplicationBootstrap, OnApplicationSh
       );
     })().catch((error: unknown) => {
       this.activation = undefined;
+      if (this.stopping) return;
       this.logger.error(`switching read model ${READ_MODEL.version} in failed; it goes on building and tries again: ${(error as Error).stack ?? String(error)}`);
+      // Again with the next batch, or in a few seconds if none comes.
+      setTimeout(() => {
+        if (!this.stopping && this.state === 'building' && !this.activation) this.activateIfCaughtUp();
+      }, SWITCH_RETRY_MS).unref();
     });
   }
 
   /** Recomputes the statistics once no batch has changed them for a moment. */
   private refreshWhenQuiet(): void {
     if (this.refreshTimer) clearTimeout(this.refreshTimer);
+    if (this.stopping) return;
     this.refreshTimer = setTimeout(() => {
       this.refreshTimer = undefined;
       this.refreshing = this.writer!
@@ -141,9 +151,11 @@ export class ProjectionRunner implements OnApplicationBootstrap, OnApplicationSh
         })
         .finally(() => (this.refreshing = undefined));
     }, STATISTICS_REFRESH_INTERVAL_MS);
+    this.refreshTimer.unref();
   }
 
   async onApplicationShutdown(): Promise<void> {
+    this.stopping = true;
     if (this.refreshTimer) clearTimeout(this.refreshTimer);
     await this.consumer?.stop();
     await this.activation;

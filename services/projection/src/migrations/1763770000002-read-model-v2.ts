@@ -10,7 +10,7 @@ import type { MigrationInterface, QueryRunner } from 'typeorm';
  * to any of them is a new version: a new schema, a new migration, a new consumer name.
  *
  * - `case_events`: every event of a case once (de-duplicated by id), as published, one JSON
- *   document per line; the projection rebuilds a case from these.
+ *   document per line, one column per agency; the projection rebuilds a case from these.
  * - `journeys`: one row per case and defendant (or one row with no defendant while no suspect is
  *   known), rebuilt per case from its events; `flag_audit`: one row per finding, rebuilt per case.
  * - `stat_*`: the statistics, recomputed from `journeys` by `refresh_statistics()` when the version
@@ -80,17 +80,22 @@ export class ReadModelV21763770000002 implements MigrationInterface {
       )`);
     await q(`
       CREATE TABLE projection_v2.case_events (
-        case_id     uuid PRIMARY KEY,
-        event_count integer NOT NULL,
-        events      text NOT NULL,
-        updated_at  timestamptz NOT NULL DEFAULT now()
+        case_id       uuid PRIMARY KEY,
+        event_count   integer NOT NULL,
+        police_events text,
+        cps_events    text,
+        courts_events text,
+        updated_at    timestamptz NOT NULL DEFAULT now()
       )`);
-    await q(`COMMENT ON COLUMN projection_v2.case_events.events IS 'The events of the case as published (validated), one JSON envelope per line, each once'`);
+    // One column per agency: a batch (one topic) appends to one of them, and the others' stored
+    // (compressed, out-of-line) values are kept as they are instead of being rewritten.
+    await q(`COMMENT ON TABLE projection_v2.case_events IS 'The events of each case as published (validated), one JSON envelope per line, per agency'`);
     // lz4 (PostgreSQL 14+ built with it) compresses the event text several times faster than pglz.
     await q(`
       DO $$
       BEGIN
-        ALTER TABLE projection_v2.case_events ALTER COLUMN events SET COMPRESSION lz4;
+        ALTER TABLE projection_v2.case_events ALTER COLUMN police_events SET COMPRESSION lz4,
+          ALTER COLUMN cps_events SET COMPRESSION lz4, ALTER COLUMN courts_events SET COMPRESSION lz4;
       EXCEPTION WHEN feature_not_supported OR invalid_parameter_value OR undefined_object THEN
         NULL;
       END
@@ -271,6 +276,22 @@ export class ReadModelV21763770000002 implements MigrationInterface {
         other_told_in_time_pct     numeric
       )`);
     await q(`
+      CREATE TABLE projection_v2.stat_attrition_by_strand (
+        strand               text PRIMARY KEY,
+        recorded             bigint NOT NULL,
+        suspects_identified  bigint NOT NULL,
+        referred_to_cps      bigint NOT NULL,
+        pre_charge_decisions bigint NOT NULL,
+        charged              bigint NOT NULL,
+        convicted            bigint NOT NULL,
+        sentenced            bigint NOT NULL,
+        uplift_announced     bigint NOT NULL
+      )`);
+    await q(`CREATE FUNCTION projection_v2.attrition_by_strand_of(case_ids uuid[]) RETURNS TABLE (
+        strand text, recorded bigint, suspects_identified bigint, referred_to_cps bigint, pre_charge_decisions bigint,
+        charged bigint, convicted bigint, sentenced bigint, uplift_announced bigint)
+      LANGUAGE sql STABLE AS $fn$ ${ATTRITION_BY_STRAND_OF} $fn$`);
+    await q(`
       CREATE TABLE projection_v2.statistics_state (
         singleton      boolean PRIMARY KEY DEFAULT true CHECK (singleton),
         refreshed_at   timestamptz,
@@ -289,6 +310,26 @@ export class ReadModelV21763770000002 implements MigrationInterface {
   }
 }
 
+/**
+ * The first version's attrition by strand (police-flagged crimes at recording), counted over the
+ * given cases, or over every case when the argument is null. The writer subtracts a batch's cases
+ * as they were and adds them as they are, in the batch's transaction, so the table is always exact.
+ */
+const ATTRITION_BY_STRAND_OF = `
+  SELECT s.strand,
+         count(*) FILTER (WHERE j.first_row),
+         count(*) FILTER (WHERE j.suspect_identified_at IS NOT NULL),
+         count(*) FILTER (WHERE j.referred_at IS NOT NULL),
+         count(*) FILTER (WHERE j.pre_charge_decision IS NOT NULL),
+         count(*) FILTER (WHERE j.charged_at IS NOT NULL),
+         count(*) FILTER (WHERE j.conviction_basis IS NOT NULL),
+         count(*) FILTER (WHERE j.sentenced_at IS NOT NULL),
+         count(*) FILTER (WHERE j.uplift_announced)
+    FROM projection_v2.journeys j
+    CROSS JOIN LATERAL unnest(ARRAY['all'] || j.police_strands_at_recording) AS s(strand)
+   WHERE j.police_flagged_at_recording AND (case_ids IS NULL OR j.case_id = ANY(case_ids))
+   GROUP BY s.strand`;
+
 /** Slices of every statistic: year, strand ('all' and each), CPS area and force (rolled up), court type. */
 const DIMENSIONS = `
        CASE WHEN GROUPING(financial_year) = 1 THEN 'all' ELSE coalesce(financial_year, 'unknown') END AS financial_year,
@@ -306,18 +347,15 @@ const BY_STRAND = `
    WHERE j.hate_crime`;
 const pct = (numerator: string, denominator: string) => `round(100.0 * ${numerator} / nullif(${denominator}, 0), 1)`;
 const days = (from: string, to: string) => `extract(epoch FROM (${to} - ${from})) / 86400.0`;
-/** Days of the interval computed as days_<name> for each row. */
-const percentiles = (name: string) => `
-       count(days_${name}) AS ${name}_n,
-       round(percentile_cont(0.5) WITHIN GROUP (ORDER BY days_${name})::numeric, 1) AS ${name}_median_days,
-       round(percentile_cont(0.9) WITHIN GROUP (ORDER BY days_${name})::numeric, 1) AS ${name}_p90_days`;
-
 /**
  * Recomputes every statistics table from the per-case rows. Serialised by an advisory lock, so two
  * writers never interleave their delete and insert; readers see the old or the new figures, never a mix.
  */
 const REFRESH_STATISTICS = `
-CREATE FUNCTION projection_v2.refresh_statistics() RETURNS void LANGUAGE plpgsql AS $fn$
+CREATE FUNCTION projection_v2.refresh_statistics() RETURNS void LANGUAGE plpgsql
+  -- the sorts of a national year fit in memory instead of spilling to disk (the default is 4 MB)
+  SET work_mem = '128MB'
+AS $fn$
 DECLARE
   started timestamptz := clock_timestamp();
   counted_events bigint;
@@ -326,9 +364,10 @@ BEGIN
   -- Counted first: the figures below take in at least these events (more, if a batch commits meanwhile).
   SELECT coalesce(sum(event_count), 0) INTO counted_events FROM projection_v2.case_events;
 
-  DELETE FROM projection_v2.stat_attrition_funnel;
-  INSERT INTO projection_v2.stat_attrition_funnel
-  SELECT ${DIMENSIONS}, ${COURT_TYPE},
+  -- The counts at the finest slice once; the totals ('all') are then sums over these few cells.
+  DROP TABLE IF EXISTS pg_temp.slice_counts;
+  CREATE TEMP TABLE slice_counts ON COMMIT DROP AS
+  SELECT financial_year, strand, cps_area, force_code, force_name, case_court_type,
          count(*) FILTER (WHERE first_row)        AS recorded,
          count(*) FILTER (WHERE stage_index >= 1) AS suspect_identified,
          count(*) FILTER (WHERE stage_index >= 2) AS referred_to_cps,
@@ -336,8 +375,24 @@ BEGIN
          count(*) FILTER (WHERE stage_index >= 4) AS prosecution_completed,
          count(*) FILTER (WHERE stage_index >= 5) AS convicted,
          count(*) FILTER (WHERE stage_index >= 6) AS sentenced,
-         count(*) FILTER (WHERE stage_index >= 7) AS uplift_announced
+         count(*) FILTER (WHERE stage_index >= 7) AS uplift_announced,
+         count(*) FILTER (WHERE pre_charge_decision IS NOT NULL) AS decisions,
+         count(*) FILTER (WHERE pre_charge_decision = 'charge') AS charges,
+         count(*) FILTER (WHERE prosecution_outcome IS NOT NULL) AS completed,
+         count(*) FILTER (WHERE prosecution_outcome IN ('guilty_plea', 'conviction_after_trial', 'proof_in_absence')) AS convictions,
+         count(*) FILTER (WHERE prosecution_outcome = 'guilty_plea') AS guilty_pleas,
+         count(*) FILTER (WHERE prosecution_outcome IN ('guilty_plea', 'conviction_after_trial', 'proof_in_absence') AND uplift_announced) AS uplifts,
+         count(*) FILTER (WHERE first_row AND police_outcome_code IS NOT NULL) AS outcomes,
+         count(*) FILTER (WHERE first_row AND police_outcome_code = 1) AS police_charges
     FROM (${BY_STRAND}) r
+   GROUP BY financial_year, strand, cps_area, force_code, force_name, case_court_type;
+
+  DELETE FROM projection_v2.stat_attrition_funnel;
+  INSERT INTO projection_v2.stat_attrition_funnel
+  SELECT ${DIMENSIONS}, ${COURT_TYPE},
+         sum(recorded)::bigint, sum(suspect_identified)::bigint, sum(referred_to_cps)::bigint, sum(charged)::bigint,
+         sum(prosecution_completed)::bigint, sum(convicted)::bigint, sum(sentenced)::bigint, sum(uplift_announced)::bigint
+    FROM slice_counts
    ${GROUP_BY_SLICES};
 
   DELETE FROM projection_v2.stat_outcome_rates;
@@ -356,63 +411,101 @@ BEGIN
     FROM (
       SELECT financial_year, strand, cps_area, force_code, force_name, case_court_type,
              GROUPING(financial_year) AS g_year, GROUPING(cps_area) AS g_area, GROUPING(force_code) AS g_force, GROUPING(case_court_type) AS g_court,
-             count(*) FILTER (WHERE pre_charge_decision IS NOT NULL) AS decisions,
-             count(*) FILTER (WHERE pre_charge_decision = 'charge') AS charges,
-             count(*) FILTER (WHERE prosecution_outcome IS NOT NULL) AS completed,
-             count(*) FILTER (WHERE prosecution_outcome IN ('guilty_plea', 'conviction_after_trial', 'proof_in_absence')) AS convictions,
-             count(*) FILTER (WHERE prosecution_outcome = 'guilty_plea') AS guilty_pleas,
-             count(*) FILTER (WHERE prosecution_outcome IN ('guilty_plea', 'conviction_after_trial', 'proof_in_absence') AND uplift_announced) AS uplifts,
-             count(*) FILTER (WHERE first_row AND police_outcome_code IS NOT NULL) AS outcomes,
-             count(*) FILTER (WHERE first_row AND police_outcome_code = 1) AS police_charges
-        FROM (${BY_STRAND}) r
+             sum(decisions)::bigint AS decisions, sum(charges)::bigint AS charges, sum(completed)::bigint AS completed,
+             sum(convictions)::bigint AS convictions, sum(guilty_pleas)::bigint AS guilty_pleas, sum(uplifts)::bigint AS uplifts,
+             sum(outcomes)::bigint AS outcomes, sum(police_charges)::bigint AS police_charges
+        FROM slice_counts
        ${GROUP_BY_SLICES}
     ) counted;
 
-  DELETE FROM projection_v2.stat_flag_retention;
-  INSERT INTO projection_v2.stat_flag_retention
-  SELECT boundary, ${DIMENSIONS},
+  DROP TABLE IF EXISTS pg_temp.slice_crossings;
+  CREATE TEMP TABLE slice_crossings ON COMMIT DROP AS
+  SELECT boundary, financial_year, strand, cps_area, force_code, force_name,
          count(*) FILTER (WHERE result IN ('kept', 'strands_changed', 'removed_with_reason', 'lost')) AS flagged_upstream,
          count(*) FILTER (WHERE result IN ('kept', 'strands_changed')) AS kept,
-         ${pct(`count(*) FILTER (WHERE result IN ('kept', 'strands_changed'))`, `count(*) FILTER (WHERE result IN ('kept', 'strands_changed', 'removed_with_reason', 'lost'))`)} AS kept_pct,
          count(*) FILTER (WHERE result = 'strands_changed') AS strands_changed,
          count(*) FILTER (WHERE result = 'removed_with_reason') AS removed_with_reason,
          count(*) FILTER (WHERE result = 'lost') AS lost,
          count(*) FILTER (WHERE result = 'first_applied_downstream') AS first_applied_downstream
     FROM (
-      SELECT 'police_to_cps' AS boundary, police_to_cps AS result, financial_year, strand, cps_area, force_code, force_name
-        FROM (${BY_STRAND}) r WHERE first_row AND police_to_cps IS NOT NULL
-      UNION ALL
-      SELECT 'cps_to_court', cps_to_court, financial_year, strand, cps_area, force_code, force_name
-        FROM (${BY_STRAND}) r WHERE cps_to_court IS NOT NULL
-      UNION ALL
-      SELECT 'conviction_to_sentence', conviction_to_sentence, financial_year, strand, cps_area, force_code, force_name
-        FROM (${BY_STRAND}) r WHERE conviction_to_sentence IS NOT NULL
+      SELECT b.boundary, b.result, r.financial_year, r.strand, r.cps_area, r.force_code, r.force_name
+        FROM (${BY_STRAND}) r
+        CROSS JOIN LATERAL (VALUES
+          ('police_to_cps', CASE WHEN r.first_row THEN r.police_to_cps END),
+          ('cps_to_court', r.cps_to_court),
+          ('conviction_to_sentence', r.conviction_to_sentence)
+        ) AS b(boundary, result)
+       WHERE b.result IS NOT NULL
     ) crossings
+   GROUP BY boundary, financial_year, strand, cps_area, force_code, force_name;
+
+  DELETE FROM projection_v2.stat_flag_retention;
+  INSERT INTO projection_v2.stat_flag_retention
+  SELECT boundary, ${DIMENSIONS},
+         sum(flagged_upstream)::bigint, sum(kept)::bigint, ${pct('sum(kept)', 'sum(flagged_upstream)')},
+         sum(strands_changed)::bigint, sum(removed_with_reason)::bigint, sum(lost)::bigint, sum(first_applied_downstream)::bigint
+    FROM slice_crossings
    GROUP BY boundary, strand, GROUPING SETS ((financial_year), ()), ROLLUP (cps_area, (force_code, force_name));
+
+  -- Each defendant's intervals as rows (only those it has), so each percentile sorts only its own
+  -- durations; the Victims' Code counts are sums over the finest slices, like the counts above.
+  DROP TABLE IF EXISTS pg_temp.slice_intervals;
+  CREATE TEMP TABLE slice_intervals ON COMMIT DROP AS
+  SELECT r.financial_year, r.strand, r.cps_area, r.force_code, r.force_name, r.case_court_type, i.name, i.days
+    FROM (${BY_STRAND}) r
+    CROSS JOIN LATERAL (VALUES
+      ('recorded_to_suspect', ${days('r.recorded_at', 'r.suspect_identified_at')}),
+      ('recorded_to_referral', ${days('r.recorded_at', 'r.referred_at')}),
+      ('referral_to_decision', ${days('r.referred_at', 'r.decided_at')}),
+      ('charge_to_completion', ${days('r.charged_at', 'r.prosecution_completed_at')}),
+      ('conviction_to_sentence', ${days('r.convicted_at', 'r.sentenced_at')}),
+      ('recorded_to_outcome', ${days('r.recorded_at', 'r.outcome_at')})
+    ) AS i(name, days)
+   WHERE i.days IS NOT NULL;
+
+  DROP TABLE IF EXISTS pg_temp.slice_victims;
+  CREATE TEMP TABLE slice_victims ON COMMIT DROP AS
+  SELECT financial_year, strand, cps_area, force_code, force_name, case_court_type,
+         count(*) FILTER (WHERE enhanced_service) AS enhanced_outcomes,
+         count(*) FILTER (WHERE enhanced_service AND told_in_time) AS enhanced_told,
+         count(*) FILTER (WHERE NOT enhanced_service) AS other_outcomes,
+         count(*) FILTER (WHERE NOT enhanced_service AND told_in_time) AS other_told
+    FROM (
+      SELECT r.*,
+             -- Victims' Code: 1 working day for the enhanced service, 5 otherwise, taken as calendar days
+             coalesce(r.victim_informed_at <= r.outcome_at + CASE WHEN r.enhanced_service THEN interval '1 day' ELSE interval '5 days' END, false) AS told_in_time
+        FROM (${BY_STRAND}) r
+       WHERE r.outcome_at IS NOT NULL
+    ) outcomes
+   GROUP BY financial_year, strand, cps_area, force_code, force_name, case_court_type;
 
   DELETE FROM projection_v2.stat_timeliness;
   INSERT INTO projection_v2.stat_timeliness
-  SELECT ${DIMENSIONS}, ${COURT_TYPE},
-         ${['recorded_to_suspect', 'recorded_to_referral', 'referral_to_decision', 'charge_to_completion', 'conviction_to_sentence', 'recorded_to_outcome'].map(percentiles).join(',')},
-         count(*) FILTER (WHERE outcome_at IS NOT NULL AND enhanced_service) AS enhanced_victim_outcomes,
-         count(*) FILTER (WHERE outcome_at IS NOT NULL AND enhanced_service AND told_in_time) AS enhanced_victims_told_in_time,
-         ${pct(`count(*) FILTER (WHERE outcome_at IS NOT NULL AND enhanced_service AND told_in_time)`, `count(*) FILTER (WHERE outcome_at IS NOT NULL AND enhanced_service)`)},
-         count(*) FILTER (WHERE outcome_at IS NOT NULL AND NOT enhanced_service) AS other_victim_outcomes,
-         count(*) FILTER (WHERE outcome_at IS NOT NULL AND NOT enhanced_service AND told_in_time) AS other_victims_told_in_time,
-         ${pct(`count(*) FILTER (WHERE outcome_at IS NOT NULL AND NOT enhanced_service AND told_in_time)`, `count(*) FILTER (WHERE outcome_at IS NOT NULL AND NOT enhanced_service)`)}
-    FROM (
-      SELECT r.*,
-             ${days('recorded_at', 'suspect_identified_at')} AS days_recorded_to_suspect,
-             ${days('recorded_at', 'referred_at')} AS days_recorded_to_referral,
-             ${days('referred_at', 'decided_at')} AS days_referral_to_decision,
-             ${days('charged_at', 'prosecution_completed_at')} AS days_charge_to_completion,
-             ${days('convicted_at', 'sentenced_at')} AS days_conviction_to_sentence,
-             ${days('recorded_at', 'outcome_at')} AS days_recorded_to_outcome,
-             -- Victims' Code: 1 working day for the enhanced service, 5 otherwise, taken as calendar days
-             coalesce(victim_informed_at <= outcome_at + CASE WHEN enhanced_service THEN interval '1 day' ELSE interval '5 days' END, false) AS told_in_time
-        FROM (${BY_STRAND}) r
-    ) timed
-   ${GROUP_BY_SLICES};
+  SELECT s.financial_year, s.strand, s.cps_area, s.force_code, s.force_name, s.court_type,
+         ${['recorded_to_suspect', 'recorded_to_referral', 'referral_to_decision', 'charge_to_completion', 'conviction_to_sentence', 'recorded_to_outcome']
+           .map((name) => `coalesce(max(p.n) FILTER (WHERE p.name = '${name}'), 0), max(p.median) FILTER (WHERE p.name = '${name}'), max(p.p90) FILTER (WHERE p.name = '${name}')`)
+           .join(',\n         ')},
+         coalesce(max(v.enhanced_outcomes), 0), coalesce(max(v.enhanced_told), 0), ${pct('max(v.enhanced_told)', 'max(v.enhanced_outcomes)')},
+         coalesce(max(v.other_outcomes), 0), coalesce(max(v.other_told), 0), ${pct('max(v.other_told)', 'max(v.other_outcomes)')}
+    FROM (SELECT financial_year, strand, cps_area, force_code, force_name, court_type FROM projection_v2.stat_attrition_funnel) s
+    LEFT JOIN (
+      SELECT ${DIMENSIONS}, ${COURT_TYPE}, name, count(*) AS n,
+             round(percentile_cont(0.5) WITHIN GROUP (ORDER BY days)::numeric, 1) AS median,
+             round(percentile_cont(0.9) WITHIN GROUP (ORDER BY days)::numeric, 1) AS p90
+        FROM slice_intervals
+       GROUP BY name, strand, GROUPING SETS ((financial_year), ()), ROLLUP (cps_area, (force_code, force_name)), GROUPING SETS ((case_court_type), ())
+    ) p USING (financial_year, strand, cps_area, force_code, court_type)
+    LEFT JOIN (
+      SELECT ${DIMENSIONS}, ${COURT_TYPE},
+             sum(enhanced_outcomes)::bigint AS enhanced_outcomes, sum(enhanced_told)::bigint AS enhanced_told,
+             sum(other_outcomes)::bigint AS other_outcomes, sum(other_told)::bigint AS other_told
+        FROM slice_victims
+       ${GROUP_BY_SLICES}
+    ) v USING (financial_year, strand, cps_area, force_code, court_type)
+   GROUP BY s.financial_year, s.strand, s.cps_area, s.force_code, s.force_name, s.court_type;
+
+  DELETE FROM projection_v2.stat_attrition_by_strand;
+  INSERT INTO projection_v2.stat_attrition_by_strand SELECT * FROM projection_v2.attrition_by_strand_of(NULL);
 
   UPDATE projection_v2.statistics_state
      SET refreshed_at = now(), through_events = counted_events, duration_ms = (extract(epoch FROM clock_timestamp() - started) * 1000)::integer;
@@ -474,25 +567,12 @@ BEGIN
   CREATE VIEW analytics.timeliness AS
   SELECT * FROM projection_v2.stat_timeliness ORDER BY ${SLICE_ORDER}, ${COURT_ORDER};
 
-  -- Counted live (it is small and cheap), so it is exact as soon as a batch commits.
+  -- Kept exact with every batch (see ProjectionWriter), so it is current as soon as a batch commits.
   CREATE VIEW analytics.attrition_by_strand AS
   SELECT strand, recorded, suspects_identified, referred_to_cps, pre_charge_decisions, charged, convicted, sentenced, uplift_announced,
          ${pct('charged', 'pre_charge_decisions')} AS charge_rate_pct, ${pct('uplift_announced', 'convicted')} AS uplift_rate_pct
-    FROM (
-      SELECT s.strand,
-             count(*) FILTER (WHERE j.first_row)                          AS recorded,
-             count(*) FILTER (WHERE j.suspect_identified_at IS NOT NULL) AS suspects_identified,
-             count(*) FILTER (WHERE j.referred_at IS NOT NULL)           AS referred_to_cps,
-             count(*) FILTER (WHERE j.pre_charge_decision IS NOT NULL)   AS pre_charge_decisions,
-             count(*) FILTER (WHERE j.charged_at IS NOT NULL)            AS charged,
-             count(*) FILTER (WHERE j.conviction_basis IS NOT NULL)      AS convicted,
-             count(*) FILTER (WHERE j.sentenced_at IS NOT NULL)          AS sentenced,
-             count(*) FILTER (WHERE j.uplift_announced)                  AS uplift_announced
-        FROM projection_v2.journeys j
-        CROSS JOIN LATERAL unnest(ARRAY['all'] || j.police_strands_at_recording) AS s(strand)
-       WHERE j.police_flagged_at_recording
-       GROUP BY s.strand
-    ) counted
+    FROM projection_v2.stat_attrition_by_strand
+   WHERE recorded > 0
    ORDER BY ${STRAND_ORDER};
 
   CREATE VIEW analytics.case_events AS
@@ -503,7 +583,7 @@ BEGIN
     FROM (
       SELECT ce.case_id, e.position, e.line::jsonb AS envelope
         FROM projection_v2.case_events ce
-        CROSS JOIN LATERAL regexp_split_to_table(ce.events, E'\\n') WITH ORDINALITY AS e(line, position)
+        CROSS JOIN LATERAL regexp_split_to_table(concat_ws(E'\\n', ce.police_events, ce.cps_events, ce.courts_events), E'\\n') WITH ORDINALITY AS e(line, position)
     ) lines;
 
   CREATE VIEW analytics.statistics_freshness AS
