@@ -1,4 +1,5 @@
 import type { INestApplication } from '@nestjs/common';
+import { Client } from 'pg';
 import request from 'supertest';
 import { generateDataset, type GeneratedEvent } from '../infra/scripts/generator';
 import { shuffled } from '../services/projection/src/journey/testing/case-builder';
@@ -168,5 +169,29 @@ describe('the projection, whatever the delivery', () => {
     });
     expect(crashed).toBe(true);
     expect(crashedDelivery).toEqual(inOrder);
+  });
+
+  it('reads again what the Kafka group offsets would skip after its database is restored to an earlier point', async () => {
+    const restored = await delivery('restored', undefined, async ({ produce, restart, app }) => {
+      await produce(dataset.events);
+      await pollUntil('every event to be projected', async () => {
+        const status = (await request(app().getHttpServer()).get('/projection/status')).body;
+        return status.events === uniqueEvents && status.state === 'active' ? true : undefined;
+      }, { timeoutMs: 180_000 });
+      // The group's offsets on Kafka are now at the end of every partition. Put the database back
+      // to a state it really had (just switched in, nothing yet taken in) as a restore would.
+      const db = new Client({ connectionString: process.env.DATABASE_URL });
+      await db.connect();
+      try {
+        await db.query(`TRUNCATE projection_v2.case_events, projection_v2.journeys, projection_v2.flag_audit`);
+        await db.query(`UPDATE projection_v2.consumer_offsets SET next_offset = 0`);
+        await db.query(`SELECT projection_v2.refresh_statistics()`);
+        expect((await db.query(`SELECT count(*)::int AS n FROM analytics.case_journey`)).rows[0].n).toBe(0);
+      } finally {
+        await db.end();
+      }
+      await restart();
+    });
+    expect(restored).toEqual(inOrder);
   });
 });

@@ -24,6 +24,14 @@ export interface BatchOutcome {
   readonly statisticsRefreshed: boolean;
   /** The batch changed rows of the active version and left the statistics to a later refresh. */
   readonly statisticsStale: boolean;
+  /**
+   * Not taken: it starts after the partition's stored offset (the group's offset on Kafka is ahead
+   * of this database, which was restored to an earlier point), so the partition must be read again
+   * from this offset.
+   */
+  readonly rewindTo?: string;
+  /** Offsets that are not on Kafka any more (the partition was read again from the first and still started later): never projected. */
+  readonly missing?: { readonly from: string; readonly to: string };
 }
 
 /**
@@ -91,6 +99,8 @@ export class ProjectionWriter {
   /** Cases appended since `trackAppends` was called, for the switch to fold again. */
   private appendedSince?: Set<string>;
   private lastRefresh = { at: 0, ms: 0 };
+  /** Partitions this process asked to read again, with the offset it asked for. */
+  private readonly rewound = new Map<string, bigint>();
 
   constructor(
     private readonly dataSource: DataSource,
@@ -109,13 +119,21 @@ export class ProjectionWriter {
   async apply(batch: ConsumedBatch, hooks: ApplyHooks): Promise<BatchOutcome> {
     const { outcome, afterCommit } = await this.dataSource.transaction(async (manager) => {
       const nextOffset = await this.lockOffset(manager, batch.topic, batch.partition);
-      const fresh = batch.messages.filter((message) => BigInt(message.offset) >= nextOffset);
-      if (fresh.length === 0) {
-        return {
-          outcome: { fresh: 0, applied: 0, rejected: [], casesRebuilt: 0, statisticsRefreshed: false, statisticsStale: false },
-          afterCommit: () => undefined,
-        };
+      const nothing = { fresh: 0, applied: 0, rejected: [], casesRebuilt: 0, statisticsRefreshed: false, statisticsStale: false };
+      const partition = `${batch.topic}/${batch.partition}`;
+      const first = BigInt(batch.messages[0]!.offset);
+      let missing: BatchOutcome['missing'];
+      if (first > nextOffset) {
+        // Kafka delivered past what this database holds: read the partition again from the stored
+        // offset. If it still starts later after that, the offsets between are gone from Kafka.
+        if (this.rewound.get(partition) !== nextOffset) {
+          this.rewound.set(partition, nextOffset);
+          return { outcome: { ...nothing, rewindTo: nextOffset.toString() }, afterCommit: (): void => undefined };
+        }
+        missing = { from: nextOffset.toString(), to: (first - 1n).toString() };
       }
+      const fresh = batch.messages.filter((message) => BigInt(message.offset) >= nextOffset);
+      if (fresh.length === 0) return { outcome: nothing, afterCommit: (): void => undefined };
 
       const byCase = new Map<string, Accepted[]>();
       const rejected: Rejected[] = [];
@@ -159,10 +177,26 @@ export class ProjectionWriter {
       const statisticsRefreshed = changed && this.refreshDue();
       if (statisticsRefreshed) await this.refreshStatistics(manager);
       await hooks.beforeCommit(rejected);
-      return { outcome: { fresh: fresh.length, applied, rejected, casesRebuilt, statisticsRefreshed, statisticsStale: changed && !statisticsRefreshed }, afterCommit };
+      return {
+        outcome: { fresh: fresh.length, applied, rejected, casesRebuilt, statisticsRefreshed, statisticsStale: changed && !statisticsRefreshed, missing },
+        afterCommit: (): void => {
+          this.rewound.delete(partition);
+          afterCommit();
+        },
+      };
     });
     afterCommit();
     return outcome;
+  }
+
+  /** The next offset this read model holds for each of these partitions (0 where it has taken nothing). */
+  async storedOffsets(partitions: ReadonlyArray<{ topic: string; partition: number }>): Promise<Array<{ topic: string; partition: number; offset: string }>> {
+    const rows: Array<{ topic: string; partition: number; next_offset: string }> = await this.dataSource.query(
+      `SELECT topic, partition, next_offset::text AS next_offset FROM ${this.schema}.consumer_offsets WHERE consumer = $1`,
+      [this.readModel.consumer],
+    );
+    const stored = new Map(rows.map((row) => [`${row.topic}/${row.partition}`, row.next_offset]));
+    return partitions.map(({ topic, partition }) => ({ topic, partition, offset: stored.get(`${topic}/${partition}`) ?? '0' }));
   }
 
   private refreshDue(): boolean {

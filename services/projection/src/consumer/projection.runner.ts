@@ -74,7 +74,16 @@ export class ProjectionRunner implements OnApplicationBootstrap, OnApplicationSh
     }
 
     const deadLetters = new DeadLetterPublisher(this.producer, topics.deadLetter);
-    this.consumer = new BatchConsumer({ ...connection, groupId: consumerGroup(this.consumerName), topics: Object.keys(agencyTopics) });
+    this.consumer = new BatchConsumer({
+      ...connection,
+      groupId: consumerGroup(this.consumerName),
+      topics: Object.keys(agencyTopics),
+      // The offsets stored with the read model say where to resume, not the group's on Kafka.
+      storedOffsets: (partitions) => writer.storedOffsets(partitions),
+      onError: (error, attempt) => {
+        if (attempt % 10 === 0) this.logger.warn(`a batch or the stored offsets could not be read or written (attempt ${attempt + 1}); retrying: ${(error as Error).message}`);
+      },
+    });
     await this.consumer.start(async (batch) => {
       if (!this.firstBatchSeen) {
         this.firstBatchSeen = true;
@@ -90,6 +99,17 @@ export class ProjectionRunner implements OnApplicationBootstrap, OnApplicationSh
           await this.hooks?.beforeCommit?.(batch);
         },
       });
+      if (outcome.rewindTo !== undefined) {
+        this.logger.warn(
+          `${batch.topic}/${batch.partition}: Kafka delivered from offset ${batch.messages[0]!.offset}, but this database holds the partition only up to ${outcome.rewindTo} (restored to an earlier point?): reading it again from ${outcome.rewindTo}`,
+        );
+        return { rewindTo: outcome.rewindTo };
+      }
+      if (outcome.missing) {
+        this.logger.error(
+          `${batch.topic}/${batch.partition}: offsets ${outcome.missing.from} to ${outcome.missing.to} are not on Kafka any more (retention?) and were never projected; a rebuild from the agencies' event stores is needed to count them`,
+        );
+      }
       if (outcome.applied > 0) {
         this.logger.debug(`${batch.topic}/${batch.partition}: ${outcome.applied} events, ${outcome.casesRebuilt} cases rebuilt`);
       }
