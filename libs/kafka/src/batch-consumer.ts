@@ -32,6 +32,12 @@ export interface BatchConsumerOptions extends KafkaConnection {
    * group's committed offset, which is only a hint and can be ahead of the handler's store (after
    * the store is restored from a backup) or behind it.
    */
+  /**
+   * Batches of different partitions handled at once (1 by default). More lets the handler's work in
+   * this process overlap its database's; the handler must then not depend on the order of batches
+   * across partitions (each partition's batches still come one after another, in order).
+   */
+  readonly partitionsConsumedConcurrently?: number;
   readonly storedOffsets?: (partitions: ReadonlyArray<TopicPartition>) => Promise<ReadonlyArray<TopicPartition & { readonly offset: string }>>;
 }
 
@@ -74,6 +80,7 @@ export class BatchConsumer {
     await this.consumer.run({
       autoCommit: false,
       eachBatchAutoResolve: false,
+      partitionsConsumedConcurrently: this.options.partitionsConsumedConcurrently ?? 1,
       eachBatch: async ({ batch, resolveOffset, heartbeat, commitOffsetsIfNecessary, isRunning, isStale }) => {
         if (!isRunning() || isStale() || batch.messages.length === 0) return;
         const consumed: ConsumedBatch = {

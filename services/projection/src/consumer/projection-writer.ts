@@ -320,7 +320,8 @@ export class ProjectionWriter {
 
   /** While building: appends the events new to each case, with no fold. */
   private async append(manager: EntityManager, agency: Agency, byCase: ReadonlyMap<string, readonly Accepted[]>): Promise<Appended[]> {
-    const caseIds = [...byCase.keys()];
+    // Sorted, so that batches of different partitions taken at once lock their rows in one order.
+    const caseIds = [...byCase.keys()].sort();
     const unseen = this.knowsEveryStoredId ? [] : caseIds.filter((caseId) => !this.knownIds.has(caseId));
     const stored = new Map<string, Set<string>>();
     if (unseen.length > 0) {
@@ -398,30 +399,38 @@ export class ProjectionWriter {
     return rebuilt;
   }
 
-  /** Replaces the rows of these cases (and, when materialising, corrects their event counts after duplicates). */
-  private async writeRows(manager: EntityManager, journeys: readonly CaseJourney[], correctCounts: boolean): Promise<void> {
+  /**
+   * Replaces the rows of these cases. Materialising (the version is building: nobody reads it, and
+   * the switch recomputes every statistic) it also corrects their event counts after duplicates;
+   * otherwise it keeps the attrition by strand exact by taking these cases out as they were and
+   * back in as they are.
+   */
+  private async writeRows(manager: EntityManager, journeys: readonly CaseJourney[], materialising: boolean): Promise<void> {
     if (journeys.length === 0) return;
     const caseIds = journeys.map((journey) => journey.caseId);
-    // The attrition by strand is kept exact by taking these cases out as they were and back in as they are.
-    await manager.query(`SELECT strand FROM ${this.schema}.stat_attrition_by_strand ORDER BY strand FOR UPDATE`);
-    await manager.query(
-      `UPDATE ${this.schema}.stat_attrition_by_strand t
-          SET ${ATTRITION_COUNTS.map((column) => `${column} = t.${column} - old.${column}`).join(', ')}
-         FROM ${this.schema}.attrition_by_strand_of($1::uuid[]) old
-        WHERE t.strand = old.strand`,
-      [caseIds],
-    );
+    if (!materialising) {
+      await manager.query(`SELECT strand FROM ${this.schema}.stat_attrition_by_strand ORDER BY strand FOR UPDATE`);
+      await manager.query(
+        `UPDATE ${this.schema}.stat_attrition_by_strand t
+            SET ${ATTRITION_COUNTS.map((column) => `${column} = t.${column} - old.${column}`).join(', ')}
+           FROM ${this.schema}.attrition_by_strand_of($1::uuid[]) old
+          WHERE t.strand = old.strand`,
+        [caseIds],
+      );
+    }
     await manager.query(
       `WITH gone AS (DELETE FROM ${this.schema}.journeys WHERE case_id = ANY($1::uuid[]))
        DELETE FROM ${this.schema}.flag_audit WHERE case_id = ANY($1::uuid[])`,
       [caseIds],
     );
     await copyRows(manager, `${this.schema}.journeys`, JOURNEY_COPY, journeys.flatMap((journey) => journey.rows));
-    await manager.query(
-      `INSERT INTO ${this.schema}.stat_attrition_by_strand AS t SELECT * FROM ${this.schema}.attrition_by_strand_of($1::uuid[])
-       ON CONFLICT (strand) DO UPDATE SET ${ATTRITION_COUNTS.map((column) => `${column} = t.${column} + EXCLUDED.${column}`).join(', ')}`,
-      [caseIds],
-    );
+    if (!materialising) {
+      await manager.query(
+        `INSERT INTO ${this.schema}.stat_attrition_by_strand AS t SELECT * FROM ${this.schema}.attrition_by_strand_of($1::uuid[])
+         ON CONFLICT (strand) DO UPDATE SET ${ATTRITION_COUNTS.map((column) => `${column} = t.${column} + EXCLUDED.${column}`).join(', ')}`,
+        [caseIds],
+      );
+    }
     const findings = journeys.flatMap((journey) => journey.findings);
     if (findings.length > 0) {
       await manager.query(
@@ -429,7 +438,7 @@ export class ProjectionWriter {
         [JSON.stringify(findings)],
       );
     }
-    if (correctCounts) {
+    if (materialising) {
       await manager.query(
         `UPDATE ${this.schema}.case_events ce SET event_count = k.n
            FROM unnest($1::uuid[], $2::integer[]) AS k(case_id, n)
