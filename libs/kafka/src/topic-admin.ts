@@ -26,8 +26,28 @@ export async function ensureTopics(connection: KafkaConnection, topics: readonly
         })),
       });
     }
+    // A topic another service has just created may exist before its partitions have leaders;
+    // reading its offsets then fails (NOT_LEADER_OR_FOLLOWER). Wait for every leader.
+    const names = topics.map((topic) => topic.name);
+    await retrying(async () => {
+      const metadata = await admin.fetchTopicMetadata({ topics: names });
+      const leaderless = metadata.topics.filter((topic) => topic.partitions.some((partition) => partition.leader < 0));
+      if (leaderless.length > 0) throw Object.assign(new Error(`no leader yet for ${leaderless.map((topic) => topic.name).join(', ')}`), { retriable: true });
+    });
   } finally {
     await admin.disconnect();
+  }
+}
+
+/** Runs `attempt` again, with a short backoff, while it fails with an error Kafka calls retriable (for about 15 s). */
+async function retrying<T>(attempt: () => Promise<T>): Promise<T> {
+  for (let tries = 1; ; tries++) {
+    try {
+      return await attempt();
+    } catch (error) {
+      if (!(error as { retriable?: boolean }).retriable || tries >= 30) throw error;
+      await new Promise((resolve) => setTimeout(resolve, Math.min(100 * tries, 1000)));
+    }
   }
 }
 
@@ -48,7 +68,7 @@ export async function topicMessageCount(connection: KafkaConnection, topic: stri
   const admin = createKafka(connection).admin();
   await admin.connect();
   try {
-    const offsets = await admin.fetchTopicOffsets(topic);
+    const offsets = await retrying(() => admin.fetchTopicOffsets(topic));
     return offsets.reduce((sum, partition) => sum + Number(partition.high) - Number(partition.low), 0);
   } finally {
     await admin.disconnect();
