@@ -43,7 +43,7 @@ interface Delivery {
 }
 
 interface Snapshot {
-  readonly status: { events: number; cases: number; state: string };
+  readonly status: { events: number; cases: number; state: string; consumer: string };
   readonly tables: Record<string, unknown>;
 }
 
@@ -107,7 +107,7 @@ async function delivery(name: string, hooks: object | undefined, run: (delivery:
         if (response.status !== 200) throw new Error(`GET ${path} answered ${response.status}: ${JSON.stringify(response.body)}`);
         tables[path] = response.body;
       }
-      return { status: { events: status.events, cases: status.cases, state: status.state }, tables };
+      return { status: { events: status.events, cases: status.cases, state: status.state, consumer: status.consumer }, tables };
     } finally {
       await app.close();
       await producer.disconnect();
@@ -125,7 +125,7 @@ describe('the projection, whatever the delivery', () => {
   });
 
   it('holds every event once and a case row per case', () => {
-    expect(inOrder.status).toEqual({ events: uniqueEvents, cases: dataset.cases.length, state: 'active' });
+    expect(inOrder.status).toEqual({ events: uniqueEvents, cases: dataset.cases.length, state: 'active', consumer: 'consuming' });
     const funnel = inOrder.tables['/statistics/attrition-funnel'] as Array<Record<string, unknown>>;
     const national = funnel.find((row) => row.financial_year === 'all' && row.strand === 'all' && row.cps_area === 'all' && row.court_type === 'all');
     expect(national?.recorded).toBeGreaterThan(1400);

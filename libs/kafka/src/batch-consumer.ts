@@ -38,6 +38,12 @@ export interface BatchConsumerOptions extends KafkaConnection {
    * across partitions (each partition's batches still come one after another, in order).
    */
   readonly partitionsConsumedConcurrently?: number;
+  /**
+   * kafkajs has stopped this consumer for good (an error it does not retry): nothing more will be
+   * consumed until the owner starts a new one. Without this a process would go on answering its
+   * health check while its partitions stand still.
+   */
+  readonly onCrash?: (error: Error) => void;
   readonly storedOffsets?: (partitions: ReadonlyArray<TopicPartition>) => Promise<ReadonlyArray<TopicPartition & { readonly offset: string }>>;
 }
 
@@ -68,7 +74,12 @@ export class BatchConsumer {
   }
 
   async start(handle: (batch: ConsumedBatch) => Promise<BatchVerdict>): Promise<void> {
-    const { storedOffsets } = this.options;
+    const { storedOffsets, onCrash } = this.options;
+    if (onCrash) {
+      this.consumer.on(this.consumer.events.CRASH, ({ payload }) => {
+        if (!payload.restart) onCrash(payload.error);
+      });
+    }
     if (storedOffsets) {
       this.consumer.on(this.consumer.events.GROUP_JOIN, ({ payload }) => {
         const partitions = Object.entries(payload.memberAssignment).flatMap(([topic, numbers]) => numbers.map((partition) => ({ topic, partition })));

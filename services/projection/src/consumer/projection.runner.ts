@@ -2,7 +2,7 @@ import { Inject, Injectable, Logger, Optional, type OnApplicationBootstrap, type
 import { DataSource } from 'typeorm';
 import { configuredTopics } from '@hc/config';
 import type { Agency } from '@hc/contracts';
-import { BatchConsumer, DeadLetterPublisher, EventProducer, ensureTopics, topicMessageCount, type ConsumedBatch } from '@hc/kafka';
+import { BatchConsumer, DeadLetterPublisher, EventProducer, ensureTopics, topicMessageCount, type BatchVerdict, type ConsumedBatch } from '@hc/kafka';
 import { consumerGroup, kafkaConnection, TOPIC_PARTITIONS } from '@hc/service-kit';
 import { READ_MODEL, ReadModelControl, type ReadModelState } from '../read-model/read-model';
 import { ProjectionWriter, STATISTICS_REFRESH_INTERVAL_MS, stateLockKey } from './projection-writer';
@@ -15,6 +15,11 @@ export const PROJECTION_VERSION = READ_MODEL.version;
  * validates the next. More than three only adds lock waits on two cores.
  */
 const PARTITIONS_AT_ONCE = 3;
+
+/** How long a consumer that could not start, or that kafkajs stopped, waits before a new one starts. */
+const CONSUMER_RESTART_MS = 5000;
+
+export type ConsumerState = 'joining' | 'consuming' | 'restarting';
 
 /** How long a failed switch waits before it tries again when no batch comes to trigger it. */
 const SWITCH_RETRY_MS = 5000;
@@ -50,6 +55,10 @@ export class ProjectionRunner implements OnApplicationBootstrap, OnApplicationSh
   private refreshTimer?: NodeJS.Timeout;
   private refreshing?: Promise<void>;
   private stopping = false;
+  private consume?: () => BatchConsumer;
+  private handleBatch?: (batch: ConsumedBatch) => Promise<BatchVerdict>;
+  private consumerState: ConsumerState = 'joining';
+  private restartTimer?: NodeJS.Timeout;
   /** Messages each topic held when this process started: the mark a building version must reach. */
   private catchUpMark = new Map<string, bigint>();
 
@@ -80,19 +89,21 @@ export class ProjectionRunner implements OnApplicationBootstrap, OnApplicationSh
     }
 
     const deadLetters = new DeadLetterPublisher(this.producer, topics.deadLetter);
-    this.consumer = new BatchConsumer({
-      ...connection,
-      groupId: consumerGroup(this.consumerName),
-      topics: Object.keys(agencyTopics),
-      // The writer is order-independent across partitions and locks what it shares in one order.
-      partitionsConsumedConcurrently: PARTITIONS_AT_ONCE,
-      // The offsets stored with the read model say where to resume, not the group's on Kafka.
-      storedOffsets: (partitions) => writer.storedOffsets(partitions),
-      onError: (error, attempt) => {
-        if (attempt % 10 === 0) this.logger.warn(`a batch or the stored offsets could not be read or written (attempt ${attempt + 1}); retrying: ${(error as Error).message}`);
-      },
-    });
-    await this.consumer.start(async (batch) => {
+    this.consume = (): BatchConsumer =>
+      new BatchConsumer({
+        ...connection,
+        groupId: consumerGroup(this.consumerName),
+        topics: Object.keys(agencyTopics),
+        // The writer is order-independent across partitions and locks what it shares in one order.
+        partitionsConsumedConcurrently: PARTITIONS_AT_ONCE,
+        // The offsets stored with the read model say where to resume, not the group's on Kafka.
+        storedOffsets: (partitions) => writer.storedOffsets(partitions),
+        onError: (error, attempt) => {
+          if (attempt % 10 === 0) this.logger.warn(`a batch or the stored offsets could not be read or written (attempt ${attempt + 1}); retrying: ${(error as Error).message}`);
+        },
+        onCrash: (error) => this.restartConsumer(`kafkajs stopped the consumer: ${error.message}`),
+      });
+    this.handleBatch = async (batch) => {
       if (!this.firstBatchSeen) {
         this.firstBatchSeen = true;
         await this.control.markFirstBatch();
@@ -127,7 +138,42 @@ export class ProjectionRunner implements OnApplicationBootstrap, OnApplicationSh
         this.refreshTimer = undefined;
       }
       if (this.state === 'building' && !this.activation) this.activateIfCaughtUp();
-    });
+    };
+    // Not awaited: joining the group can take a session timeout (a killed predecessor's membership
+    // must expire first), and the statistics and timelines stay readable meanwhile.
+    this.startConsumer();
+  }
+
+  /** Starts a consumer; one that cannot start, or that kafkajs stops for good, is replaced after a pause. */
+  private startConsumer(): void {
+    if (this.stopping || !this.consume || !this.handleBatch) return;
+    const consumer = this.consume();
+    this.consumer = consumer;
+    this.consumerState = 'joining';
+    consumer
+      .start(this.handleBatch)
+      .then(() => {
+        if (this.consumer === consumer && this.consumerState === 'joining') this.consumerState = 'consuming';
+      })
+      .catch((error: unknown) => this.restartConsumer(`the consumer could not start: ${(error as Error).message}`));
+  }
+
+  private restartConsumer(reason: string): void {
+    if (this.stopping || this.restartTimer) return;
+    this.consumerState = 'restarting';
+    this.logger.error(`${reason}; a new consumer starts in ${CONSUMER_RESTART_MS / 1000} s`);
+    const old = this.consumer;
+    this.restartTimer = setTimeout(() => {
+      this.restartTimer = undefined;
+      void (old?.stop() ?? Promise.resolve())
+        .catch(() => undefined)
+        .then(() => this.startConsumer());
+    }, CONSUMER_RESTART_MS);
+  }
+
+  /** Where the consumer is: joining its group, consuming, or waiting to be started again. */
+  consumerStatus(): ConsumerState {
+    return this.consumerState;
   }
 
   /**
@@ -185,6 +231,7 @@ export class ProjectionRunner implements OnApplicationBootstrap, OnApplicationSh
   async onApplicationShutdown(): Promise<void> {
     this.stopping = true;
     if (this.refreshTimer) clearTimeout(this.refreshTimer);
+    if (this.restartTimer) clearTimeout(this.restartTimer);
     await this.consumer?.stop();
     await this.activation;
     await this.refreshing;
