@@ -88,6 +88,16 @@ export class EventStore {
     return rows.map(toStored);
   }
 
+  /** A stream and the state its decider folds from it (the initial state for a stream with no event). */
+  async load<TEvent extends DomainEvent, TState>(
+    streamId: string,
+    decider: Pick<Decider<unknown, TEvent, TState>, 'initialState' | 'evolve'>,
+  ): Promise<{ stream: StoredEvent[]; state: TState }> {
+    const stream = await this.readStream(streamId);
+    const state = stream.reduce((current, stored) => decider.evolve(current, toDomainEvent(stored.envelope) as TEvent), decider.initialState());
+    return { stream, state };
+  }
+
   async hasProcessed(messageId: string): Promise<boolean> {
     const rows: unknown[] = await this.dataSource.query(`SELECT 1 FROM "${this.schema}".inbox WHERE message_id = $1`, [
       messageId,
@@ -133,11 +143,7 @@ export class EventStore {
         const answered = await this.answered(context.idempotency);
         if (answered) return answered;
       }
-      const stream = await this.readStream(streamId);
-      const state = stream.reduce(
-        (current, stored) => decider.evolve(current, toDomainEvent(stored.envelope) as TEvent),
-        decider.initialState(),
-      );
+      const { stream, state } = await this.load(streamId, decider);
       const events = decider.decide(command, state);
       try {
         return await this.append(streamId, stream.length, events, context, stream[0]?.envelope.correlationid);

@@ -35,3 +35,12 @@ export const Idempotency = createParamDecorator((_: unknown, context: ExecutionC
   const request = context.switchToHttp().getRequest<Request>();
   return idempotencyRequest(request.header('idempotency-key'), request.method, request.path, request.body);
 });
+
+/** The Idempotency-Key header as the OpenAPI documents of the agency APIs describe it (`@ApiHeader`). */
+export const IDEMPOTENCY_KEY_HEADER = {
+  name: 'Idempotency-Key',
+  required: false,
+  description:
+    'Resending a command with the same key and body returns the first answer and records nothing new; ' +
+    'the same key with another request is refused with 409 idempotency_key_reused.',
+};

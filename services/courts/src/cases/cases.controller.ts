@@ -11,21 +11,16 @@ import {
   ApiTags,
   ApiUnprocessableEntityResponse,
 } from '@nestjs/swagger';
-import { BulkResult, Idempotency, Roles, runBulk, type IdempotencyRequest } from '@hc/service-kit';
+import { BulkResult, Idempotency, Roles, runBulk, type IdempotencyRequest, IDEMPOTENCY_KEY_HEADER } from '@hc/service-kit';
 import { CasesService, type CaseView, type CommandResponse } from './cases.service';
 import { AcquittalDto, ConvictionDto, CrownCourtDto, ListingDto, PleaDto, SentenceDto, VictimInformedDto } from './dto/court-result.dto';
 
-const IDEMPOTENCY_HEADER = {
-  name: 'Idempotency-Key',
-  required: false,
-  description: 'Resending a command with the same key and body returns the first answer and records nothing new.',
-};
 const NOT_BEFORE_COURT = 'defendant_not_before_court: the CPS has not charged this defendant on this case';
 const BAD_INPUT = 'A field is missing or malformed; `errors` names each field. Also idempotency_key_reused (409) for a key sent with another body.';
 const DEFENDANT_PATH = ':caseId/defendants/:defendantId';
 
 @ApiTags('court cases')
-@ApiHeader(IDEMPOTENCY_HEADER)
+@ApiHeader(IDEMPOTENCY_KEY_HEADER)
 @Roles('courts')
 @Controller('cases')
 export class CasesController {

@@ -1,9 +1,9 @@
 import { Injectable } from '@nestjs/common';
 import { randomUUID } from 'node:crypto';
 import { DomainError } from '@hc/domain';
-import { EventStore, toDomainEvent, type CommandResult, type StoredEvent } from '@hc/event-store';
+import { EventStore, type CommandResult, type StoredEvent } from '@hc/event-store';
 import { AccessLog, type BulkCommandTable, type IdempotencyRequest } from '@hc/service-kit';
-import { courtCaseDecider, type CourtCase, type CourtCommand, type CourtsEvent, type ReceiveCaseFromCps } from '../domain/court-case.decider';
+import { courtCaseDecider, type CourtCase, type CourtCommand, type ReceiveCaseFromCps } from '../domain/court-case.decider';
 import {
   AcquittalDto,
   ConvictionDto,
@@ -140,12 +140,8 @@ export class CasesService {
 
   async view(caseId: string): Promise<CaseView> {
     await this.accessLog.record('read-case', caseId);
-    const stream = await this.store.readStream(caseId);
+    const { stream, state } = await this.store.load(caseId, courtCaseDecider);
     if (stream.length === 0) throw new DomainError('case_not_found', `the courts hold no case ${caseId}`, 'not_found');
-    const state = stream.reduce(
-      (current, stored) => courtCaseDecider.evolve(current, toDomainEvent(stored.envelope) as CourtsEvent),
-      courtCaseDecider.initialState(),
-    );
     return { caseId, version: stream.length, state, events: stream.map((stored) => stored.envelope) };
   }
 

@@ -11,23 +11,18 @@ import {
   ApiTags,
   ApiUnprocessableEntityResponse,
 } from '@nestjs/swagger';
-import { BulkResult, Idempotency, Roles, runBulk, type IdempotencyRequest } from '@hc/service-kit';
+import { BulkResult, Idempotency, Roles, runBulk, type IdempotencyRequest, IDEMPOTENCY_KEY_HEADER } from '@hc/service-kit';
 import { CasesService, type CaseView, type CommandResponse } from './cases.service';
 import { CompletionDto } from './dto/completion.dto';
 import { ApplyFlagDto, ConfirmFlagDto, RemoveFlagDto } from './dto/hate-crime-flag.dto';
 import { PreChargeDecisionDto } from './dto/pre-charge-decision.dto';
 import { SpecialMeasuresDto } from './dto/special-measures.dto';
 
-const IDEMPOTENCY_HEADER = {
-  name: 'Idempotency-Key',
-  required: false,
-  description: 'Resending a command with the same key and body returns the first answer and records nothing new.',
-};
 const NO_REFERRAL = 'no_referral: the CPS has not received this case from the police';
 const BAD_INPUT = 'A field is missing or malformed; `errors` names each field.';
 
 @ApiTags('CPS cases')
-@ApiHeader(IDEMPOTENCY_HEADER)
+@ApiHeader(IDEMPOTENCY_KEY_HEADER)
 @Roles('cps')
 @Controller('cases')
 export class CasesController {

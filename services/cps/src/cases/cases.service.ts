@@ -1,9 +1,9 @@
 import { Injectable } from '@nestjs/common';
 import { randomUUID } from 'node:crypto';
 import { DomainError } from '@hc/domain';
-import { EventStore, toDomainEvent, type CommandResult, type StoredEvent } from '@hc/event-store';
+import { EventStore, type CommandResult, type StoredEvent } from '@hc/event-store';
 import { AccessLog, type BulkCommandTable, type IdempotencyRequest } from '@hc/service-kit';
-import { cpsCaseDecider, type CpsCase, type CpsCommand, type CpsEvent } from '../domain/cps-case.decider';
+import { cpsCaseDecider, type CpsCase, type CpsCommand } from '../domain/cps-case.decider';
 import { CompletionDto } from './dto/completion.dto';
 import { ApplyFlagDto, ConfirmFlagDto, RemoveFlagDto } from './dto/hate-crime-flag.dto';
 import { PreChargeDecisionDto } from './dto/pre-charge-decision.dto';
@@ -170,12 +170,8 @@ export class CasesService {
 
   async view(caseId: string): Promise<CaseView> {
     await this.accessLog.record('read-case', caseId);
-    const stream = await this.store.readStream(caseId);
+    const { stream, state } = await this.store.load(caseId, cpsCaseDecider);
     if (stream.length === 0) throw new DomainError('case_not_found', `the CPS holds no case ${caseId}`, 'not_found');
-    const state = stream.reduce(
-      (current, stored) => cpsCaseDecider.evolve(current, toDomainEvent(stored.envelope) as CpsEvent),
-      cpsCaseDecider.initialState(),
-    );
     return { caseId, version: stream.length, state, events: stream.map((stored) => stored.envelope) };
   }
 

@@ -12,20 +12,13 @@ import {
   ApiTags,
   ApiUnprocessableEntityResponse,
 } from '@nestjs/swagger';
-import { BulkResult, Idempotency, Roles, runBulk, type IdempotencyRequest } from '@hc/service-kit';
+import { BulkResult, Idempotency, Roles, runBulk, type IdempotencyRequest, IDEMPOTENCY_KEY_HEADER } from '@hc/service-kit';
 import { CasesService, type CaseView, type CommandResponse } from './cases.service';
 import { ApplyHateCrimeFlagDto, ChangeHateCrimeFlagDto, RemoveHateCrimeFlagDto } from './dto/hate-crime-flag.dto';
 import { AssignPoliceOutcomeDto } from './dto/police-outcome.dto';
 import { IdentifySuspectDto, RecordCrimeDto, ReferCaseDto } from './dto/record-crime.dto';
 import { AssessVictimNeedsDto } from './dto/victim-needs.dto';
 
-const IDEMPOTENCY_HEADER = {
-  name: 'Idempotency-Key',
-  required: false,
-  description:
-    'Resending a command with the same key and body returns the first answer and records nothing new; ' +
-    'the same key with another request is refused with 409 idempotency_key_reused.',
-};
 
 /**
  * What every command endpoint shares: the Idempotency-Key header, and 400 naming each bad field.
@@ -34,7 +27,7 @@ const IDEMPOTENCY_HEADER = {
  */
 const Command = () =>
   applyDecorators(
-    ApiHeader(IDEMPOTENCY_HEADER),
+    ApiHeader(IDEMPOTENCY_KEY_HEADER),
     ApiBadRequestResponse({
       description:
         'A field is missing, of the wrong type or not allowed, or the case id or Idempotency-Key is malformed; `errors` names each field (e.g. `hateCrime.strands`).',

@@ -2,9 +2,9 @@ import { ForbiddenException, Injectable } from '@nestjs/common';
 import { randomUUID } from 'node:crypto';
 import type { HateCrimeFlag } from '@hc/contracts';
 import { DomainError } from '@hc/domain';
-import { EventStore, toDomainEvent, type StoredEvent } from '@hc/event-store';
+import { EventStore, type StoredEvent } from '@hc/event-store';
 import { AccessLog, currentPrincipal, type BulkCommandTable, type IdempotencyRequest } from '@hc/service-kit';
-import { policeCaseDecider, type PoliceCase, type PoliceCommand, type PoliceEvent } from '../domain/police-case.decider';
+import { policeCaseDecider, type PoliceCase, type PoliceCommand } from '../domain/police-case.decider';
 import { policeCaseId } from './case-id';
 import { ApplyHateCrimeFlagDto, ChangeHateCrimeFlagDto, RemoveHateCrimeFlagDto } from './dto/hate-crime-flag.dto';
 import { AssignPoliceOutcomeDto } from './dto/police-outcome.dto';
@@ -177,12 +177,8 @@ export class CasesService {
 
   async view(caseId: string): Promise<CaseView> {
     await this.accessLog.record('read-case', caseId);
-    const stream = await this.store.readStream(caseId);
+    const { stream, state } = await this.store.load(caseId, policeCaseDecider);
     if (stream.length === 0) throw new DomainError('case_not_found', `no crime has been recorded as case ${caseId}`, 'not_found');
-    const state = stream.reduce(
-      (current, stored) => policeCaseDecider.evolve(current, toDomainEvent(stored.envelope) as PoliceEvent),
-      policeCaseDecider.initialState(),
-    );
     return { caseId, version: stream.length, state, events: stream.map((stored) => stored.envelope) };
   }
 
