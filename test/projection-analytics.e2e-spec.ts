@@ -267,6 +267,36 @@ describe('projection analytics', () => {
     });
   });
 
+  it('recomputes the statistics beside a batch that holds the attrition-by-strand rows, without a deadlock', async () => {
+    // A batch locks the attrition-by-strand rows, then may recompute the statistics in its own
+    // transaction; the runner recomputes them on their own once batches pause. Both at once must
+    // queue, not deadlock.
+    const batch = database.createQueryRunner();
+    const refresh = database.createQueryRunner();
+    await batch.connect();
+    await refresh.connect();
+    try {
+      await batch.startTransaction();
+      await batch.query(`SELECT strand FROM projection_v2.stat_attrition_by_strand ORDER BY strand FOR UPDATE`);
+      const [{ pid }] = await refresh.query(`SELECT pg_backend_pid() AS pid`);
+      const standalone = refresh.query(`SELECT projection_v2.refresh_statistics()`);
+      // Until the stand-alone refresh is waiting for a lock the batch holds.
+      for (let waited = 0; ; waited += 50) {
+        const [activity] = await database.query(`SELECT wait_event_type FROM pg_stat_activity WHERE pid = $1`, [pid]);
+        if (activity?.wait_event_type === 'Lock') break;
+        if (waited > 10_000) throw new Error('the stand-alone refresh never waited for the batch');
+        await new Promise((wait) => setTimeout(wait, 50));
+      }
+      await batch.query(`SELECT projection_v2.refresh_statistics()`);
+      await batch.commitTransaction();
+      await expect(standalone).resolves.toBeDefined();
+    } finally {
+      if (batch.isTransactionActive) await batch.rollbackTransaction();
+      await batch.release();
+      await refresh.release();
+    }
+  });
+
   it('reports its read model version, the events it holds and how fresh the statistics are', async () => {
     const status = (await http.get('/projection/status').expect(200)).body;
     expect(status).toMatchObject({ version: 'v2', state: 'active', events: events.length, cases: dataset.cases.length + 1 });

@@ -360,6 +360,10 @@ DECLARE
   started timestamptz := clock_timestamp();
   counted_events bigint;
 BEGIN
+  -- The attrition-by-strand rows first, then the refresh lock: the order a batch takes them in
+  -- (it locks the rows to keep them exact, then may refresh), so a batch and a refresh run beside
+  -- it cannot deadlock.
+  PERFORM 1 FROM projection_v2.stat_attrition_by_strand ORDER BY strand FOR UPDATE;
   PERFORM pg_advisory_xact_lock(hashtext('projection_v2.refresh_statistics'));
   -- Counted first: the figures below take in at least these events (more, if a batch commits meanwhile).
   SELECT coalesce(sum(event_count), 0) INTO counted_events FROM projection_v2.case_events;
