@@ -27,6 +27,8 @@ describe('access control', () => {
     await issue('national-police', 'police', { principal: 'National police system', role: 'police' });
     await issue('police-inspector', 'police', { principal: 'HMICFRS inspector', role: 'inspector' });
     await issue('cps', 'cps', { principal: 'CPS case management', role: 'cps' });
+    await issue('cps-london-north', 'cps', { principal: 'CPS London North', role: 'cps', scope: 'London North' });
+    await issue('cps-north-west', 'cps', { principal: 'CPS North West', role: 'cps', scope: 'North West' });
     await issue('cps-analyst', 'cps', { principal: 'Analyst with a CPS key', role: 'analyst' });
     await issue('analyst', 'projection', { principal: 'Home Office statistician', role: 'analyst' });
     await issue('inspector', 'projection', { principal: 'HMCPSI inspector', role: 'inspector' });
@@ -52,6 +54,45 @@ describe('access control', () => {
   it("refuses a force's key on a case another force holds", async () => {
     const met = await pipeline.police.post('/cases').set('authorization', bearer('national-police')).send(crime('01')).expect(201);
     await pipeline.police.post(`/cases/${met.body.caseId}/suspects`).set('authorization', bearer('gmp')).send({}).expect(403);
+  });
+
+  it("refuses a force's key reading a case another force holds, and logs the attempt", async () => {
+    const met = await pipeline.police.post('/cases').set('authorization', bearer('national-police')).send(crime('01')).expect(201);
+    const refused = await pipeline.police.get(`/cases/${met.body.caseId}`).set('authorization', bearer('gmp')).expect(403);
+    expect(refused.body.message).toMatch(/acts for force 06, not for force 01/);
+    await pipeline.police.get(`/cases/${met.body.caseId}`).set('authorization', bearer('national-police')).expect(200);
+    const log = await pipeline.apps.police.get(DataSource).query(`SELECT actor FROM police.access_log WHERE case_id = $1 ORDER BY id`, [met.body.caseId]);
+    expect(log.map((row: { actor: string }) => row.actor.split(' (')[0])).toEqual(['police:Greater Manchester Police', 'police:National police system']);
+  });
+
+  it("lets a CPS area's key act on and read its area's cases only", async () => {
+    // A Metropolitan Police case goes to CPS London North.
+    const met = await pipeline.police.post('/cases').set('authorization', bearer('national-police')).send(crime('01')).expect(201);
+    const caseId: string = met.body.caseId;
+    await pipeline.police.post(`/cases/${caseId}/suspects`).set('authorization', bearer('national-police')).send({ suspectId: randomUUID() }).expect(201);
+    await pipeline.police
+      .post(`/cases/${caseId}/referral`)
+      .set('authorization', bearer('national-police'))
+      .send({ urn: `01/AC/${Math.floor(Math.random() * 9_999_999)}/24`, victimNeedsPassedOn: true })
+      .expect(201);
+    await pollUntil('the CPS to receive the case', async () =>
+      (await pipeline.cps.get(`/cases/${caseId}`).set('authorization', bearer('cps'))).status === 200 ? true : undefined,
+    );
+    const read = await pipeline.cps.get(`/cases/${caseId}`).set('authorization', bearer('cps-north-west')).expect(403);
+    expect(read.body.message).toMatch(/acts for CPS area North West, not for CPS area London North/);
+    await pipeline.cps.post(`/cases/${caseId}/flag/confirmation`).set('authorization', bearer('cps-north-west')).send({}).expect(403);
+    await pipeline.cps.get(`/cases/${caseId}`).set('authorization', bearer('cps-london-north')).expect(200);
+    await pipeline.cps.post(`/cases/${caseId}/flag/confirmation`).set('authorization', bearer('cps-london-north')).send({}).expect(201);
+  });
+
+  it('issues a scoped key only for a force or CPS area that exists, and national keys elsewhere', async () => {
+    await expect(issueApiKey(pipeline.apps.cps.get(DataSource), 'cps', { principal: 'Typo', role: 'cps', scope: 'London Nort' })).rejects.toThrow(
+      /London Nort is not a CPS area; one of: .*London North/,
+    );
+    await expect(issueApiKey(pipeline.apps.police.get(DataSource), 'police', { principal: 'Typo', role: 'police', scope: '99' })).rejects.toThrow(/99 is not a force/);
+    await expect(issueApiKey(pipeline.apps.courts.get(DataSource), 'courts', { principal: 'Court', role: 'courts', scope: '06' })).rejects.toThrow(
+      /keys of the courts service are national/,
+    );
   });
 
   it("refuses a police key at the CPS, and a role that may not send the CPS's commands", async () => {

@@ -7,6 +7,7 @@ import { issueApiKey, revokeApiKey, ROLES, type Role } from '@hc/service-kit';
  * its schema exists). The secret is printed once and stored only as a hash.
  *
  *   npm run api-keys -- issue --service police --role police --principal "Greater Manchester Police" --scope 06
+ *   npm run api-keys -- issue --service cps --role cps --principal "CPS London North" --scope "London North"
  *   npm run api-keys -- issue --service projection --role analyst --principal "Home Office statistician"
  *   npm run api-keys -- list --service police
  *   npm run api-keys -- revoke --service police <keyId>

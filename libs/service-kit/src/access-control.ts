@@ -14,13 +14,16 @@ import { createHash, randomBytes, timingSafeEqual } from 'node:crypto';
 import type { Request } from 'express';
 import { DataSource, type MigrationInterface, type QueryRunner } from 'typeorm';
 import { environment } from '@hc/config';
+import { FORCES } from '@hc/contracts';
 
 /**
  * Who may call what. Every caller presents an API key (`Authorization: Bearer hc_<id>.<secret>`).
  * Keys are issued per service and stored as a SHA-256 hash of the secret (the secret is 32 random
  * bytes, so a slow password hash adds nothing); the secret is shown once, at issue. A key carries a
  * role: the agency whose commands it may send (police, cps, courts), analyst (statistics) or
- * inspector (statistics and case-level data); police keys also carry the force they act for.
+ * inspector (statistics and case-level data). A police key may be scoped to the force it acts
+ * for, a CPS key to its CPS area; a scoped key sends commands for, and reads, only the cases of its
+ * force or area.
  */
 export const ROLES = ['police', 'cps', 'courts', 'analyst', 'inspector'] as const;
 export type Role = (typeof ROLES)[number];
@@ -29,8 +32,35 @@ export interface Principal {
   readonly keyId: string;
   readonly name: string;
   readonly role: Role;
-  /** For police keys: the two-digit force code, or `*` for a national system. */
+  /** A police key's two-digit force code, a CPS key's CPS area, or `*` for a national system. */
   readonly scope: string;
+}
+
+/** What a key of each service may be scoped to: the values a case carries that the scope is compared with. */
+const SCOPES: Readonly<Record<string, { readonly what: string; readonly values: ReadonlySet<string> }>> = {
+  police: { what: 'force', values: new Set(FORCES.keys()) },
+  cps: { what: 'CPS area', values: new Set([...FORCES.values()].map((force) => force.cpsArea)) },
+};
+
+/** Why a scope cannot be given to a key of this service, or undefined if it can. */
+export function scopeProblem(service: string, scope: string): string | undefined {
+  if (scope === '*') return undefined;
+  const scopes = SCOPES[service];
+  if (!scopes) return `keys of the ${service} service are national (scope *)`;
+  if (!scopes.values.has(scope)) return `${scope} is not a ${scopes.what}; one of: ${[...scopes.values].sort().join(', ')}`;
+  return undefined;
+}
+
+/**
+ * Refuses (403) a caller whose key is scoped to another force or area than the case's. A case
+ * with no known force or area yet (nothing recorded) is left to the command's own checks.
+ */
+export function requireInScope(what: 'force' | 'CPS area', caseValue: string | undefined): void {
+  const principal = currentPrincipal();
+  if (!principal || principal.scope === '*' || caseValue === undefined) return;
+  if (caseValue !== principal.scope) {
+    throw new ForbiddenException(`the key of ${principal.name} acts for ${what} ${principal.scope}, not for ${what} ${caseValue}`);
+  }
 }
 
 const ROLES_KEY = 'hatecrime:roles';
@@ -111,6 +141,8 @@ export async function issueApiKey(
   schema: string,
   grant: { principal: string; role: Role; scope?: string },
 ): Promise<{ keyId: string; apiKey: string }> {
+  const problem = scopeProblem(schema, grant.scope ?? '*');
+  if (problem) throw new Error(`cannot issue this key: ${problem}`);
   const keyId = randomBytes(8).toString('hex');
   const secret = randomBytes(32).toString('base64url');
   await dataSource.query(

@@ -2,7 +2,7 @@ import { Injectable } from '@nestjs/common';
 import { randomUUID } from 'node:crypto';
 import { DomainError } from '@hc/domain';
 import { EventStore, type CommandResult, type StoredEvent } from '@hc/event-store';
-import { AccessLog, type BulkCommandTable, type IdempotencyRequest } from '@hc/service-kit';
+import { AccessLog, currentPrincipal, requireInScope, type BulkCommandTable, type IdempotencyRequest } from '@hc/service-kit';
 import { cpsCaseDecider, type CpsCase, type CpsCommand } from '../domain/cps-case.decider';
 import { CompletionDto } from './dto/completion.dto';
 import { ApplyFlagDto, ConfirmFlagDto, RemoveFlagDto } from './dto/hate-crime-flag.dto';
@@ -171,6 +171,7 @@ export class CasesService {
   async view(caseId: string): Promise<CaseView> {
     await this.accessLog.record('read-case', caseId);
     const { stream, state } = await this.store.load(caseId, cpsCaseDecider);
+    requireInScope('CPS area', areaOf(stream));
     if (stream.length === 0) throw new DomainError('case_not_found', `the CPS holds no case ${caseId}`, 'not_found');
     return { caseId, version: stream.length, state, events: stream.map((stored) => stored.envelope) };
   }
@@ -180,6 +181,9 @@ export class CasesService {
     response: { caseId: string } & Record<string, unknown>,
     idempotency: IdempotencyRequest | undefined,
   ): Promise<CommandResponse> {
+    // An area's system acts only on its area's cases (a national key skips the read).
+    const principal = currentPrincipal();
+    if (principal && principal.scope !== '*') requireInScope('CPS area', areaOf(await this.store.readStream(command.caseId)));
     const result = await this.store.handle(command.caseId, cpsCaseDecider, command, {
       now: new Date(),
       causationId: randomUUID(),
@@ -188,4 +192,9 @@ export class CasesService {
     // The store answers a repeated key with the stored answer, and otherwise only with the version.
     return { ...response, ...result.response } as CommandResponse;
   }
+}
+
+/** The CPS area of a case: in its first event, the case received from the police. */
+function areaOf(stream: readonly StoredEvent[]): string | undefined {
+  return (stream[0]?.envelope.data as { cpsArea?: string } | undefined)?.cpsArea;
 }

@@ -1,9 +1,9 @@
-import { ForbiddenException, Injectable } from '@nestjs/common';
+import { Injectable } from '@nestjs/common';
 import { randomUUID } from 'node:crypto';
 import type { HateCrimeFlag } from '@hc/contracts';
 import { DomainError } from '@hc/domain';
 import { EventStore, type StoredEvent } from '@hc/event-store';
-import { AccessLog, currentPrincipal, type BulkCommandTable, type IdempotencyRequest } from '@hc/service-kit';
+import { AccessLog, currentPrincipal, requireInScope, type BulkCommandTable, type IdempotencyRequest } from '@hc/service-kit';
 import { policeCaseDecider, type PoliceCase, type PoliceCommand } from '../domain/police-case.decider';
 import { policeCaseId } from './case-id';
 import { ApplyHateCrimeFlagDto, ChangeHateCrimeFlagDto, RemoveHateCrimeFlagDto } from './dto/hate-crime-flag.dto';
@@ -178,6 +178,7 @@ export class CasesService {
   async view(caseId: string): Promise<CaseView> {
     await this.accessLog.record('read-case', caseId);
     const { stream, state } = await this.store.load(caseId, policeCaseDecider);
+    requireInScope('force', forceOf(stream));
     if (stream.length === 0) throw new DomainError('case_not_found', `no crime has been recorded as case ${caseId}`, 'not_found');
     return { caseId, version: stream.length, state, events: stream.map((stored) => stored.envelope) };
   }
@@ -201,14 +202,13 @@ export class CasesService {
   private async checkForce(command: PoliceCommand): Promise<void> {
     const principal = currentPrincipal();
     if (!principal || principal.scope === '*') return;
-    const forceCode =
-      command.type === 'RecordCrime'
-        ? command.forceCode
-        : ((await this.store.readStream(command.caseId))[0]?.envelope.data as { forceCode?: string } | undefined)?.forceCode;
-    if (forceCode !== undefined && forceCode !== principal.scope) {
-      throw new ForbiddenException(`the key of ${principal.name} acts for force ${principal.scope}, not for force ${forceCode}`);
-    }
+    requireInScope('force', command.type === 'RecordCrime' ? command.forceCode : forceOf(await this.store.readStream(command.caseId)));
   }
+}
+
+/** The force of a case: in its first event, the crime's recording. */
+function forceOf(stream: readonly StoredEvent[]): string | undefined {
+  return (stream[0]?.envelope.data as { forceCode?: string } | undefined)?.forceCode;
 }
 
 /** A plain flag for the decider and the event, without the DTO's class (and without absent fields). */
