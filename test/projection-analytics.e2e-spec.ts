@@ -297,6 +297,46 @@ describe('projection analytics', () => {
     }
   });
 
+  describe('verification of the read model', () => {
+    it('finds every case as its events give it, nothing behind and the statistics current', async () => {
+      const body = (await http.get('/projection/verification?cases=all').expect(200)).body;
+      expect(body).toMatchObject({
+        verdict: 'consistent',
+        cases: { checked: body.cases.held, differing: [], differingCount: 0 },
+        statistics: { eventsHeld: events.length, throughEvents: events.length, fresh: true, attritionByStrandExact: true },
+      });
+      expect(body.cases.held).toBeGreaterThan(900);
+      expect(body.partitions).toHaveLength(9);
+      expect(body.partitions.every((partition: { behind: number }) => partition.behind === 0)).toBe(true);
+      const sampled = (await http.get('/projection/verification?cases=25').expect(200)).body;
+      expect(sampled.cases.checked).toBe(25);
+    });
+
+    it('names a case whose stored rows no longer match its events, and an attrition table that drifted', async () => {
+      const [tampered] = await database.query(
+        `SELECT case_id::text, stage_reached FROM projection_v2.journeys WHERE first_row AND hate_crime AND stage_reached <> 'sentenced' LIMIT 1`,
+      );
+      await database.query(`UPDATE projection_v2.journeys SET stage_reached = 'sentenced' WHERE case_id = $1 AND first_row`, [tampered.case_id]);
+      await database.query(`UPDATE projection_v2.stat_attrition_by_strand SET recorded = recorded + 1 WHERE strand = 'all'`);
+      try {
+        const body = (await http.get('/projection/verification?cases=all').expect(200)).body;
+        expect(body.verdict).toBe('inconsistent');
+        expect(body.cases.differing).toEqual([tampered.case_id]);
+        expect(body.cases.differingCount).toBe(1);
+        expect(body.statistics.attritionByStrandExact).toBe(false);
+      } finally {
+        await database.query(`UPDATE projection_v2.stat_attrition_by_strand SET recorded = recorded - 1 WHERE strand = 'all'`);
+        await database.query(`UPDATE projection_v2.journeys SET stage_reached = $2 WHERE case_id = $1 AND first_row`, [tampered.case_id, tampered.stage_reached]);
+      }
+      expect((await http.get('/projection/verification?cases=all').expect(200)).body.verdict).toBe('consistent');
+    });
+
+    it('refuses a sample size it cannot use, naming the field', async () => {
+      const response = await http.get('/projection/verification?cases=lots').expect(400);
+      expect(JSON.stringify(response.body)).toMatch(/cases must be a number of cases from 1 to 1000000, or 'all'/);
+    });
+  });
+
   it('reports its read model version, the events it holds and how fresh the statistics are', async () => {
     const status = (await http.get('/projection/status').expect(200)).body;
     expect(status).toMatchObject({ version: 'v2', state: 'active', events: events.length, cases: dataset.cases.length + 1 });

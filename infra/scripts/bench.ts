@@ -217,6 +217,17 @@ async function main(): Promise<void> {
         await response.text();
         say(`  HTTP GET ${path.padEnd(62)} ${String(Date.now() - started).padStart(6)} ms (status ${response.status})`);
       }
+      // The inspectors' verification of the whole read model: every case folded again and compared.
+      const inspector = await issueApiKey(app.get(DataSource), 'projection', { principal: 'Benchmark inspector', role: 'inspector' });
+      {
+        const started = Date.now();
+        const response = await fetch(`http://127.0.0.1:${httpPort}/projection/verification?cases=all`, { headers: { authorization: `Bearer ${inspector.apiKey}` } });
+        const verification = (await response.json()) as { verdict?: string; cases?: { checked: number; differingCount: number } };
+        say(
+          `  HTTP GET ${'/projection/verification?cases=all'.padEnd(62)} ${String(Date.now() - started).padStart(6)} ms (status ${response.status}): ` +
+            `${verification.verdict}, ${verification.cases?.checked} cases checked, ${verification.cases?.differingCount} differing`,
+        );
+      }
       const { rows: [refresh] } = await db.query(`SELECT duration_ms FROM projection_v2.statistics_state`);
       say(`statistics refresh at this volume (run in each batch's transaction once the version is active): ${refresh.duration_ms} ms`);
 

@@ -74,3 +74,21 @@ export async function topicMessageCount(connection: KafkaConnection, topic: stri
     await admin.disconnect();
   }
 }
+
+/** Each partition's end offset (the offset the next message will get) of these topics. */
+export async function partitionEndOffsets(
+  connection: KafkaConnection,
+  topics: readonly string[],
+): Promise<Array<{ topic: string; partition: number; end: string }>> {
+  const admin = createKafka(connection).admin();
+  await admin.connect();
+  try {
+    const result: Array<{ topic: string; partition: number; end: string }> = [];
+    for (const topic of topics) {
+      for (const offset of await retrying(() => admin.fetchTopicOffsets(topic))) result.push({ topic, partition: offset.partition, end: offset.high });
+    }
+    return result;
+  } finally {
+    await admin.disconnect();
+  }
+}

@@ -11,6 +11,7 @@ import { ProjectionSchema1763770000000 } from './migrations/1763770000000-projec
 import { AnalyticsViews1763770000001 } from './migrations/1763770000001-analytics-views';
 import { ReadModelV21763770000002 } from './migrations/1763770000002-read-model-v2';
 import { StatisticsController } from './statistics/statistics.controller';
+import { ReadModelVerification } from './read-model/verification';
 import { StatisticsService } from './statistics/statistics.service';
 
 export const PROJECTION_MIGRATIONS = [
@@ -29,6 +30,7 @@ export const PROJECTION_MIGRATIONS = [
     },
     StatisticsService,
     ProjectionRunner,
+    ReadModelVerification,
     AccessLog,
     { provide: APP_GUARD, useClass: ApiKeyGuard },
   ],

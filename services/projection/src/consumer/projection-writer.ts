@@ -265,6 +265,45 @@ export class ProjectionWriter {
     this.appendedSince = undefined;
   }
 
+  /**
+   * Folds these cases again from their stored events and compares the result with their stored
+   * journey rows and audit findings, in SQL (so that types compare as PostgreSQL stores them), in
+   * a transaction that writes nothing. Answers the cases whose rows differ.
+   */
+  async verifyCases(caseIds: readonly string[]): Promise<string[]> {
+    if (caseIds.length === 0) return [];
+    return this.dataSource.transaction('REPEATABLE READ', async (manager) => {
+      const rows: Array<{ case_id: string; events: string }> = await manager.query(
+        `SELECT case_id, ${STORED_EVENTS} AS events FROM ${this.schema}.case_events WHERE case_id = ANY($1::uuid[])`,
+        [caseIds],
+      );
+      const journeys = rows.map((row) => buildCaseJourney(row.case_id, parseLines(row.events)));
+      await manager.query(`CREATE TEMP TABLE verify_journeys (LIKE ${this.schema}.journeys) ON COMMIT DROP`);
+      await manager.query(`CREATE TEMP TABLE verify_findings (LIKE ${this.schema}.flag_audit) ON COMMIT DROP`);
+      await copyRows(manager, 'verify_journeys', JOURNEY_COPY, journeys.flatMap((journey) => journey.rows));
+      const findings = journeys.flatMap((journey) => journey.findings);
+      if (findings.length > 0) {
+        await manager.query(`INSERT INTO verify_findings SELECT * FROM json_populate_recordset(NULL::verify_findings, $1::json)`, [JSON.stringify(findings)]);
+      }
+      const differing: Array<{ case_id: string }> = await manager.query(
+        `WITH stored_journeys AS (SELECT * FROM ${this.schema}.journeys WHERE case_id = ANY($1::uuid[])),
+              stored_findings AS (SELECT * FROM ${this.schema}.flag_audit WHERE case_id = ANY($1::uuid[]))
+         SELECT DISTINCT case_id::text FROM (
+           (SELECT * FROM stored_journeys EXCEPT ALL SELECT * FROM verify_journeys)
+           UNION ALL (SELECT * FROM verify_journeys EXCEPT ALL SELECT * FROM stored_journeys)
+         ) j
+         UNION
+         SELECT DISTINCT case_id::text FROM (
+           (SELECT * FROM stored_findings EXCEPT ALL SELECT * FROM verify_findings)
+           UNION ALL (SELECT * FROM verify_findings EXCEPT ALL SELECT * FROM stored_findings)
+         ) f
+         ORDER BY 1`,
+        [caseIds],
+      );
+      return differing.map((row) => row.case_id);
+    });
+  }
+
   private check(message: ConsumedMessage): Accepted | { reason: string } {
     if (message.value === null) return { reason: 'message has no value' };
     let parsed: unknown;
