@@ -1,3 +1,4 @@
+import { randomUUID } from 'node:crypto';
 import { createKafka, type KafkaConnection } from './kafka-client';
 import type { ConsumedMessage } from './batch-consumer';
 
@@ -22,7 +23,9 @@ export async function readTopic(
   const messages: ReadMessage[] = [];
   if (remaining.size === 0) return messages;
 
-  const consumer = kafka.consumer({ groupId: `${groupPrefix}-${process.pid}-${Date.now()}`, sessionTimeout: 10000 });
+  // A group of its own: readers started in the same millisecond (several topics read at once) must
+  // not share one, or the group's partitions are split among members subscribed to other topics.
+  const consumer = kafka.consumer({ groupId: `${groupPrefix}-${randomUUID()}`, sessionTimeout: 10000 });
   await consumer.connect();
   try {
     await consumer.subscribe({ topics: [topic], fromBeginning: true });

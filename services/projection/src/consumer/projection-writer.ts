@@ -465,7 +465,9 @@ export class ProjectionWriter {
     await copyRows(manager, `${this.schema}.journeys`, JOURNEY_COPY, journeys.flatMap((journey) => journey.rows));
     if (!materialising) {
       await manager.query(
-        `INSERT INTO ${this.schema}.stat_attrition_by_strand AS t SELECT * FROM ${this.schema}.attrition_by_strand_of($1::uuid[])
+        // In strand order: a strand's first row, inserted by two batches at once, must not deadlock
+        // them (the FOR UPDATE above locks only the rows that already exist).
+        `INSERT INTO ${this.schema}.stat_attrition_by_strand AS t SELECT * FROM ${this.schema}.attrition_by_strand_of($1::uuid[]) ORDER BY strand
          ON CONFLICT (strand) DO UPDATE SET ${ATTRITION_COUNTS.map((column) => `${column} = t.${column} + EXCLUDED.${column}`).join(', ')}`,
         [caseIds],
       );
