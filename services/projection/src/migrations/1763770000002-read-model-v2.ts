@@ -1,4 +1,11 @@
 import type { MigrationInterface, QueryRunner } from 'typeorm';
+import { HATE_CRIME_STRANDS } from '@hc/contracts';
+
+/** The rows of the attrition by strand: every strand, and the total. */
+const STRANDS = ['all', ...HATE_CRIME_STRANDS];
+const ATTRITION_COLUMNS = [
+  'recorded', 'suspects_identified', 'referred_to_cps', 'pre_charge_decisions', 'charged', 'convicted', 'sentenced', 'uplift_announced',
+];
 
 /**
  * Read model version 2, in its own schema `projection_v2`, so that it can be built from offset 0
@@ -287,6 +294,11 @@ export class ReadModelV21763770000002 implements MigrationInterface {
         sentenced            bigint NOT NULL,
         uplift_announced     bigint NOT NULL
       )`);
+    // A row per strand from the start, never deleted: a batch locks them all (FOR UPDATE) before it
+    // changes any, so batches and refreshes take their turn instead of inserting or deleting rows
+    // under each other (which let two batches lock the same rows in different orders).
+    await q(`INSERT INTO projection_v2.stat_attrition_by_strand
+             SELECT strand, 0, 0, 0, 0, 0, 0, 0, 0 FROM unnest(ARRAY[${STRANDS.map((strand) => `'${strand}'`).join(', ')}]) AS strand`);
     await q(`CREATE FUNCTION projection_v2.attrition_by_strand_of(case_ids uuid[]) RETURNS TABLE (
         strand text, recorded bigint, suspects_identified bigint, referred_to_cps bigint, pre_charge_decisions bigint,
         charged bigint, convicted bigint, sentenced bigint, uplift_announced bigint)
@@ -508,8 +520,13 @@ BEGIN
     ) v USING (financial_year, strand, cps_area, force_code, court_type)
    GROUP BY s.financial_year, s.strand, s.cps_area, s.force_code, s.force_name, s.court_type;
 
-  DELETE FROM projection_v2.stat_attrition_by_strand;
-  INSERT INTO projection_v2.stat_attrition_by_strand SELECT * FROM projection_v2.attrition_by_strand_of(NULL);
+  -- Updated in place, never deleted and inserted again (see the table): a batch waiting for these
+  -- rows then locks their new versions rather than skipping rows that were deleted meanwhile.
+  UPDATE projection_v2.stat_attrition_by_strand t
+     SET ${ATTRITION_COLUMNS.map((column) => `${column} = coalesce(f.${column}, 0)`).join(', ')}
+    FROM projection_v2.stat_attrition_by_strand s
+    LEFT JOIN projection_v2.attrition_by_strand_of(NULL) f USING (strand)
+   WHERE t.strand = s.strand;
 
   UPDATE projection_v2.statistics_state
      SET refreshed_at = now(), through_events = counted_events, duration_ms = (extract(epoch FROM clock_timestamp() - started) * 1000)::integer;
