@@ -63,32 +63,26 @@ export async function deleteTopics(connection: KafkaConnection, names: readonly 
   }
 }
 
-/** The end offsets of a topic summed over its partitions: how many messages it holds. */
-export async function topicMessageCount(connection: KafkaConnection, topic: string): Promise<number> {
-  const admin = createKafka(connection).admin();
-  await admin.connect();
-  try {
-    const offsets = await retrying(() => admin.fetchTopicOffsets(topic));
-    return offsets.reduce((sum, partition) => sum + Number(partition.high) - Number(partition.low), 0);
-  } finally {
-    await admin.disconnect();
-  }
-}
-
-/** Each partition's end offset (the offset the next message will get) of these topics. */
-export async function partitionEndOffsets(
+/** The first and end offsets (`low`, and `high`: the offset the next message will get) of every partition of these topics. */
+export async function topicOffsets(
   connection: KafkaConnection,
   topics: readonly string[],
-): Promise<Array<{ topic: string; partition: number; end: string }>> {
+): Promise<Array<{ topic: string; partition: number; low: string; high: string }>> {
   const admin = createKafka(connection).admin();
   await admin.connect();
   try {
-    const result: Array<{ topic: string; partition: number; end: string }> = [];
+    const result: Array<{ topic: string; partition: number; low: string; high: string }> = [];
     for (const topic of topics) {
-      for (const offset of await retrying(() => admin.fetchTopicOffsets(topic))) result.push({ topic, partition: offset.partition, end: offset.high });
+      for (const { partition, low, high } of await retrying(() => admin.fetchTopicOffsets(topic))) result.push({ topic, partition, low, high });
     }
     return result;
   } finally {
     await admin.disconnect();
   }
+}
+
+/** The end offsets of a topic summed over its partitions: how many messages it holds. */
+export async function topicMessageCount(connection: KafkaConnection, topic: string): Promise<number> {
+  const offsets = await topicOffsets(connection, [topic]);
+  return offsets.reduce((sum, partition) => sum + Number(partition.high) - Number(partition.low), 0);
 }

@@ -256,11 +256,7 @@ export class ProjectionWriter {
   /** Folds these cases again inside the caller's transaction (the switch, for cases appended during `materialise`). */
   async materialiseCases(manager: EntityManager, caseIds: readonly string[]): Promise<void> {
     for (let i = 0; i < caseIds.length; i += MATERIALISE_CHUNK) {
-      const rows: Array<{ case_id: string; events: string }> = await manager.query(
-        `SELECT case_id, ${STORED_EVENTS} AS events FROM ${this.schema}.case_events WHERE case_id = ANY($1::uuid[])`,
-        [caseIds.slice(i, i + MATERIALISE_CHUNK)],
-      );
-      await this.writeRows(manager, rows.map((row) => buildCaseJourney(row.case_id, parseLines(row.events))), true);
+      await this.writeRows(manager, await this.foldStored(manager, caseIds.slice(i, i + MATERIALISE_CHUNK)), true);
     }
     this.appendedSince = undefined;
   }
@@ -273,18 +269,9 @@ export class ProjectionWriter {
   async verifyCases(caseIds: readonly string[]): Promise<string[]> {
     if (caseIds.length === 0) return [];
     return this.dataSource.transaction('REPEATABLE READ', async (manager) => {
-      const rows: Array<{ case_id: string; events: string }> = await manager.query(
-        `SELECT case_id, ${STORED_EVENTS} AS events FROM ${this.schema}.case_events WHERE case_id = ANY($1::uuid[])`,
-        [caseIds],
-      );
-      const journeys = rows.map((row) => buildCaseJourney(row.case_id, parseLines(row.events)));
       await manager.query(`CREATE TEMP TABLE verify_journeys (LIKE ${this.schema}.journeys) ON COMMIT DROP`);
       await manager.query(`CREATE TEMP TABLE verify_findings (LIKE ${this.schema}.flag_audit) ON COMMIT DROP`);
-      await copyRows(manager, 'verify_journeys', JOURNEY_COPY, journeys.flatMap((journey) => journey.rows));
-      const findings = journeys.flatMap((journey) => journey.findings);
-      if (findings.length > 0) {
-        await manager.query(`INSERT INTO verify_findings SELECT * FROM json_populate_recordset(NULL::verify_findings, $1::json)`, [JSON.stringify(findings)]);
-      }
+      await insertRows(manager, { journeys: 'verify_journeys', findings: 'verify_findings' }, await this.foldStored(manager, caseIds));
       const differing: Array<{ case_id: string }> = await manager.query(
         `WITH stored_journeys AS (SELECT * FROM ${this.schema}.journeys WHERE case_id = ANY($1::uuid[])),
               stored_findings AS (SELECT * FROM ${this.schema}.flag_audit WHERE case_id = ANY($1::uuid[]))
@@ -302,6 +289,15 @@ export class ProjectionWriter {
       );
       return differing.map((row) => row.case_id);
     });
+  }
+
+  /** These cases folded from their stored events. */
+  private async foldStored(manager: EntityManager, caseIds: readonly string[]): Promise<CaseJourney[]> {
+    const rows: Array<{ case_id: string; events: string }> = await manager.query(
+      `SELECT case_id, ${STORED_EVENTS} AS events FROM ${this.schema}.case_events WHERE case_id = ANY($1::uuid[])`,
+      [caseIds],
+    );
+    return rows.map((row) => buildCaseJourney(row.case_id, parseLines(row.events)));
   }
 
   private check(message: ConsumedMessage): Accepted | { reason: string } {
@@ -462,21 +458,14 @@ export class ProjectionWriter {
        DELETE FROM ${this.schema}.flag_audit WHERE case_id = ANY($1::uuid[])`,
       [caseIds],
     );
-    await copyRows(manager, `${this.schema}.journeys`, JOURNEY_COPY, journeys.flatMap((journey) => journey.rows));
+    await insertRows(manager, { journeys: `${this.schema}.journeys`, findings: `${this.schema}.flag_audit` }, journeys);
     if (!materialising) {
       await manager.query(
-        // In strand order: a strand's first row, inserted by two batches at once, must not deadlock
-        // them (the FOR UPDATE above locks only the rows that already exist).
+        // Every strand has its row from the table's creation (locked above); in strand order all
+        // the same, should a strand the migration did not know ever appear.
         `INSERT INTO ${this.schema}.stat_attrition_by_strand AS t SELECT * FROM ${this.schema}.attrition_by_strand_of($1::uuid[]) ORDER BY strand
          ON CONFLICT (strand) DO UPDATE SET ${ATTRITION_COUNTS.map((column) => `${column} = t.${column} + EXCLUDED.${column}`).join(', ')}`,
         [caseIds],
-      );
-    }
-    const findings = journeys.flatMap((journey) => journey.findings);
-    if (findings.length > 0) {
-      await manager.query(
-        `INSERT INTO ${this.schema}.flag_audit SELECT * FROM json_populate_recordset(NULL::${this.schema}.flag_audit, $1::json)`,
-        [JSON.stringify(findings)],
       );
     }
     if (materialising) {
@@ -504,6 +493,15 @@ export class ProjectionWriter {
     );
     for (const row of rows) result.set(row.case_id, row.events === null ? this.cache.get(row.case_id)! : parseLines(row.events));
     return result;
+  }
+}
+
+/** Writes the journey rows (COPY) and audit findings of these cases into the given tables. */
+async function insertRows(manager: EntityManager, tables: { journeys: string; findings: string }, journeys: readonly CaseJourney[]): Promise<void> {
+  await copyRows(manager, tables.journeys, JOURNEY_COPY, journeys.flatMap((journey) => journey.rows));
+  const findings = journeys.flatMap((journey) => journey.findings);
+  if (findings.length > 0) {
+    await manager.query(`INSERT INTO ${tables.findings} SELECT * FROM json_populate_recordset(NULL::${tables.findings}, $1::json)`, [JSON.stringify(findings)]);
   }
 }
 

@@ -2,7 +2,7 @@ import { Inject, Injectable, Logger, Optional, type OnApplicationBootstrap, type
 import { DataSource } from 'typeorm';
 import { configuredTopics } from '@hc/config';
 import type { Agency } from '@hc/contracts';
-import { BatchConsumer, DeadLetterPublisher, EventProducer, ensureTopics, topicMessageCount, type BatchVerdict, type ConsumedBatch } from '@hc/kafka';
+import { BatchConsumer, DeadLetterPublisher, EventProducer, ensureTopics, topicOffsets, type BatchVerdict, type ConsumedBatch } from '@hc/kafka';
 import { consumerGroup, kafkaConnection, TOPIC_PARTITIONS } from '@hc/service-kit';
 import { READ_MODEL, ReadModelControl, type ReadModelState } from '../read-model/read-model';
 import { ProjectionWriter, STATISTICS_REFRESH_INTERVAL_MS, stateLockKey } from './projection-writer';
@@ -81,8 +81,10 @@ export class ProjectionRunner implements OnApplicationBootstrap, OnApplicationSh
     const writer = new ProjectionWriter(this.dataSource, READ_MODEL, (topic) => agencyTopics[topic]);
     this.writer = writer;
     if (this.state === 'building') {
-      const counts = await Promise.all(Object.keys(agencyTopics).map(async (topic) => [topic, BigInt(await topicMessageCount(connection, topic))] as const));
-      this.catchUpMark = new Map(counts);
+      // One admin connection for the three topics: the messages each holds now.
+      for (const { topic, low, high } of await topicOffsets(connection, Object.keys(agencyTopics))) {
+        this.catchUpMark.set(topic, (this.catchUpMark.get(topic) ?? 0n) + BigInt(high) - BigInt(low));
+      }
       if ((await this.control.consumed()).size === 0) writer.startedFromEmpty();
       this.activateIfCaughtUp();
       await this.activation;

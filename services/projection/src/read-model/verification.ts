@@ -1,7 +1,7 @@
 import { Injectable } from '@nestjs/common';
 import { DataSource } from 'typeorm';
 import { configuredTopics } from '@hc/config';
-import { partitionEndOffsets } from '@hc/kafka';
+import { topicOffsets } from '@hc/kafka';
 import { kafkaConnection } from '@hc/service-kit';
 import { ProjectionWriter } from '../consumer/projection-writer';
 import { READ_MODEL } from './read-model';
@@ -58,7 +58,7 @@ export class ReadModelVerification {
     const { schema, consumer, version } = READ_MODEL;
     const topics = configuredTopics();
     const [ends, stored, [held], [statistics], [strands]] = await Promise.all([
-      partitionEndOffsets(kafkaConnection('projection'), [topics.police, topics.cps, topics.courts]),
+      topicOffsets(kafkaConnection('projection'), [topics.police, topics.cps, topics.courts]),
       this.dataSource.query(`SELECT topic, partition, next_offset::text AS next_offset FROM ${schema}.consumer_offsets WHERE consumer = $1`, [consumer]) as Promise<
         Array<{ topic: string; partition: number; next_offset: string }>
       >,
@@ -73,7 +73,7 @@ export class ReadModelVerification {
       ),
     ]);
     const storedOffsets = new Map(stored.map((row) => [`${row.topic}/${row.partition}`, row.next_offset]));
-    const partitions = ends.map(({ topic, partition, end }) => {
+    const partitions = ends.map(({ topic, partition, high: end }) => {
       const next = storedOffsets.get(`${topic}/${partition}`) ?? '0';
       return { topic, partition, stored: next, end, behind: Math.max(0, Number(BigInt(end) - BigInt(next))) };
     });
