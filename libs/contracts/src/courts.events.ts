@@ -1,4 +1,4 @@
-import type { HateCrimeFlag, HateCrimeStrand } from './hate-crime';
+import type { FlagHolding, HateCrimeFlag, HateCrimeStrand } from './hate-crime';
 import type { Offence } from './police.events';
 
 /** Events published by HMCTS on the courts topic. */
@@ -38,6 +38,25 @@ export type CaseReceivedFromCps = {
     /** Carried from the CPS charge, never re-keyed. */
     readonly hateCrime?: HateCrimeFlag;
     readonly cpsArea: string;
+  };
+};
+
+/**
+ * The flag as the court's own system holds it for one defendant, when it differs from the flag the
+ * case was opened with: a flag with the given strands, no flag, or not a hate crime with or without
+ * a reason. Without a flag and without a reason, the audit counts the flag as lost.
+ */
+export type CourtHateCrimeFlagRecorded = {
+  readonly type: 'HateCrimeFlagRecorded';
+  readonly data: {
+    readonly caseId: string;
+    readonly defendantId: string;
+    readonly holds: FlagHolding;
+    /** Present exactly when `holds` is `flagged`. */
+    readonly hateCrime?: HateCrimeFlag;
+    /** Only with `not_hate_crime`. */
+    readonly reason?: string;
+    readonly recordedAt: string;
   };
 };
 
@@ -152,6 +171,7 @@ export type VictimInformedOfOutcome = {
 
 export type CourtsEvent =
   | CaseReceivedFromCps
+  | CourtHateCrimeFlagRecorded
   | CaseListed
   | DefendantSentToCrownCourt
   | PleaEntered
@@ -162,6 +182,7 @@ export type CourtsEvent =
 export type CourtsEventType = CourtsEvent['type'];
 export const COURTS_EVENT_TYPES: readonly CourtsEventType[] = [
   'CaseReceivedFromCps',
+  'HateCrimeFlagRecorded',
   'CaseListed',
   'DefendantSentToCrownCourt',
   'PleaEntered',

@@ -1,4 +1,4 @@
-import type { HateCrimeFlag } from './hate-crime';
+import type { FlagHolding, HateCrimeFlag } from './hate-crime';
 import type { Offence, SpecialMeasure } from './police.events';
 
 /** Events published by the CPS on the CPS topic. */
@@ -77,6 +77,24 @@ export type CpsHateCrimeFlagRemoved = {
   };
 };
 
+/**
+ * The flag as CPS case management holds it, when it differs from what the CPS case holds: a flag
+ * with the given strands, no flag (nobody re-keyed it), or not a hate crime with or without a
+ * reason. Without a flag and without a reason, the audit counts the flag as lost.
+ */
+export type CpsHateCrimeFlagRecorded = {
+  readonly type: 'HateCrimeFlagRecorded';
+  readonly data: {
+    readonly caseId: string;
+    readonly holds: FlagHolding;
+    /** Present exactly when `holds` is `flagged`. */
+    readonly hateCrime?: HateCrimeFlag;
+    /** Only with `not_hate_crime`. */
+    readonly reason?: string;
+    readonly recordedAt: string;
+  };
+};
+
 export type SpecialMeasuresAppliedFor = {
   readonly type: 'SpecialMeasuresAppliedFor';
   readonly data: {
@@ -117,6 +135,7 @@ export type CpsEvent =
   | HateCrimeFlagConfirmed
   | CpsHateCrimeFlagApplied
   | CpsHateCrimeFlagRemoved
+  | CpsHateCrimeFlagRecorded
   | PreChargeDecisionMade
   | SpecialMeasuresAppliedFor
   | ProsecutionCompleted;
@@ -126,6 +145,7 @@ export const CPS_EVENT_TYPES: readonly CpsEventType[] = [
   'HateCrimeFlagConfirmed',
   'HateCrimeFlagApplied',
   'HateCrimeFlagRemoved',
+  'HateCrimeFlagRecorded',
   'PreChargeDecisionMade',
   'SpecialMeasuresAppliedFor',
   'ProsecutionCompleted',

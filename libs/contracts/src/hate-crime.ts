@@ -44,3 +44,31 @@ export function sameStrands(a: readonly HateCrimeStrand[], b: readonly HateCrime
   const right = normaliseStrands(b);
   return left.length === right.length && left.every((strand, i) => strand === right[i]);
 }
+
+/**
+ * What an agency's own system holds of the flag: a flag with its strands, no flag at all (it was
+ * never keyed in, or was dropped), or a statement that the case is not a hate crime (with or
+ * without a reason). It is the agency's fact even when it is wrong; the flag audit judges it.
+ */
+export const FLAG_HOLDINGS = ['flagged', 'no_flag', 'not_hate_crime'] as const;
+export type FlagHolding = (typeof FLAG_HOLDINGS)[number];
+
+export interface FlagRecord {
+  readonly holds: FlagHolding;
+  /** Present exactly when `holds` is `flagged`. */
+  readonly hateCrime?: HateCrimeFlag;
+  /** Only with `not_hate_crime`: why the agency says so. Without it, the audit counts a lost flag. */
+  readonly reason?: string;
+}
+
+/** The flag a record holds, if any. */
+export function flagOfRecord(record: FlagRecord): HateCrimeFlag | undefined {
+  return record.holds === 'flagged' ? record.hateCrime : undefined;
+}
+
+/** Two flags are the same when their strands, perceivers and religion targeted group are, whatever the order. */
+export function sameFlag(a: HateCrimeFlag | undefined, b: HateCrimeFlag | undefined): boolean {
+  if (!a || !b) return a === b;
+  const samePerceivers = a.perceivedBy.length === b.perceivedBy.length && a.perceivedBy.every((p) => b.perceivedBy.includes(p));
+  return sameStrands(a.strands, b.strands) && samePerceivers && a.religionTargetedGroup === b.religionTargetedGroup;
+}

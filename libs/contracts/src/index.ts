@@ -1,4 +1,5 @@
 export * from './hate-crime';
+export * from './flag-audit';
 export * from './urn';
 export * from './envelope';
 export * from './police.events';

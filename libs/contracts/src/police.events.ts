@@ -1,4 +1,4 @@
-import type { HateCrimeFlag, HateCrimeStrand } from './hate-crime';
+import type { FlagHolding, HateCrimeFlag, HateCrimeStrand } from './hate-crime';
 
 /** Events published by police services on the police topic. Published shapes are never edited: add a version. */
 
@@ -85,6 +85,24 @@ export type HateCrimeFlagRemoved = {
   };
 };
 
+/**
+ * The flag as the force's own system holds it, when that differs from what the pipeline holds and
+ * no reasoned command says why: a legacy extract, or a removal with no reason. A record without a
+ * flag and without a reason is a flag lost, as the audit counts it.
+ */
+export type HateCrimeFlagRecorded = {
+  readonly type: 'HateCrimeFlagRecorded';
+  readonly data: {
+    readonly caseId: string;
+    readonly holds: FlagHolding;
+    /** Present exactly when `holds` is `flagged`. */
+    readonly hateCrime?: HateCrimeFlag;
+    /** Only with `not_hate_crime`. */
+    readonly reason?: string;
+    readonly recordedAt: string;
+  };
+};
+
 export const RISK_LEVELS = ['standard', 'medium', 'high'] as const;
 export type RiskLevel = (typeof RISK_LEVELS)[number];
 
@@ -153,6 +171,7 @@ export type PoliceEvent =
   | HateCrimeFlagApplied
   | HateCrimeFlagChanged
   | HateCrimeFlagRemoved
+  | HateCrimeFlagRecorded
   | VictimNeedsAssessed
   | PoliceOutcomeAssigned;
 export type PoliceEventType = PoliceEvent['type'];
@@ -163,6 +182,7 @@ export const POLICE_EVENT_TYPES: readonly PoliceEventType[] = [
   'HateCrimeFlagApplied',
   'HateCrimeFlagChanged',
   'HateCrimeFlagRemoved',
+  'HateCrimeFlagRecorded',
   'VictimNeedsAssessed',
   'PoliceOutcomeAssigned',
 ];

@@ -65,6 +65,20 @@ function object(required: string[], properties: Record<string, Schema>): Schema 
   return { type: 'object', required, additionalProperties: false, properties };
 }
 
+/** An agency's record of the flag: the flag exactly when it holds one, a reason only when it says not a hate crime. */
+function flagRecorded(extra: Record<string, Schema>, required: string[] = []): Schema {
+  const base = { caseId: uuid, ...extra, recordedAt: isoTime };
+  const keys = ['caseId', ...required, 'holds', 'recordedAt'];
+  return {
+    type: 'object',
+    oneOf: [
+      object([...keys, 'hateCrime'], { ...base, holds: { const: 'flagged' }, hateCrime: hateCrimeFlag }),
+      object(keys, { ...base, holds: { const: 'no_flag' } }),
+      object(keys, { ...base, holds: { const: 'not_hate_crime' }, reason }),
+    ],
+  };
+}
+
 export const EVENT_DATA_SCHEMAS: Record<string, Record<number, Schema>> = {
   'police.CrimeRecorded': {
     1: object(['caseId', 'crimeReference', 'forceCode', 'recordedAt', 'offences'], {
@@ -201,6 +215,9 @@ export const EVENT_DATA_SCHEMAS: Record<string, Record<number, Schema>> = {
   'police.HateCrimeFlagRemoved': {
     1: object(['caseId', 'removedAt', 'reason'], { caseId: uuid, removedAt: isoTime, reason }),
   },
+  'police.HateCrimeFlagRecorded': { 1: flagRecorded({}) },
+  'cps.HateCrimeFlagRecorded': { 1: flagRecorded({}) },
+  'courts.HateCrimeFlagRecorded': { 1: flagRecorded({ defendantId: uuid }, ['defendantId']) },
   'police.VictimNeedsAssessed': {
     1: object(['caseId', 'victimId', 'assessedAt', 'riskLevel', 'needs', 'enhancedService', 'specialMeasuresWanted'], {
       caseId: uuid,

@@ -1,5 +1,5 @@
-import type { HateCrimeFlag, Offence } from '@hc/contracts';
-import { DomainError } from './decider';
+import { sameFlag, type FlagRecord, type HateCrimeFlag, type Offence } from '@hc/contracts';
+import { DomainError, type Warning } from './decider';
 
 /** Rules about the flag that hold at every agency. */
 export function checkFlag(flag: HateCrimeFlag): void {
@@ -14,14 +14,55 @@ export function checkFlag(flag: HateCrimeFlag): void {
   }
 }
 
-/** Crime and Disorder Act 1998 ss.29-32 offences are racially or religiously aggravated by definition (s.28). */
-export function checkAggravatedOffences(offences: readonly Offence[], flag: HateCrimeFlag | undefined): void {
+/**
+ * Crime and Disorder Act 1998 ss.29-32 offences are racially or religiously aggravated by definition
+ * (s.28). A flag whose strands are neither race nor religion contradicts such an offence, and is
+ * refused. No flag at all is the omission the product exists to show: recorded, with a warning.
+ */
+export function checkAggravatedOffences(offences: readonly Offence[], flag: HateCrimeFlag | undefined): Warning[] {
   const aggravated = offences.find((offence) => offence.aggravatedUnder);
-  if (!aggravated) return;
-  if (!flag || !flag.strands.some((strand) => strand === 'race' || strand === 'religion')) {
+  if (!aggravated) return [];
+  if (!flag) {
+    return [
+      {
+        code: 'aggravated_offence_unflagged',
+        finding: null,
+        boundary: null,
+        message: `offence ${aggravated.offenceId} is racially or religiously aggravated (${aggravated.aggravatedUnder}) but the case holds no hate crime flag; it is recorded, and counts as a hate crime only where an agency flags it`,
+        remedy: 'apply the hate crime flag with the race or religion strand, as the offence requires',
+      },
+    ];
+  }
+  if (!flag.strands.some((strand) => strand === 'race' || strand === 'religion')) {
     throw new DomainError(
       'aggravated_offence_needs_race_or_religion_strand',
       `offence ${aggravated.offenceId} is racially or religiously aggravated (${aggravated.aggravatedUnder}) but the hate crime flag has neither the race nor the religion strand`,
     );
   }
+  return [];
+}
+
+/**
+ * An agency's record of the flag, checked and made plain: the flag exactly when it holds one, a
+ * reason only with `not_hate_crime` (a blank reason is no reason).
+ */
+export function checkFlagRecord(record: FlagRecord): FlagRecord {
+  const reason = record.reason?.trim() ? record.reason : undefined;
+  if (reason && record.holds !== 'not_hate_crime') {
+    throw new DomainError('reason_only_when_not_hate_crime', `a reason goes with holds not_hate_crime (why the case is not a hate crime), not with holds ${record.holds}`);
+  }
+  if (record.holds === 'flagged') {
+    if (!record.hateCrime) throw new DomainError('flag_record_needs_flag', 'holds flagged needs hateCrime: the strands and who perceived the hostility');
+    checkFlag(record.hateCrime);
+    return { holds: 'flagged', hateCrime: record.hateCrime };
+  }
+  if (record.hateCrime) {
+    throw new DomainError('flag_record_holds_no_flag', `holds ${record.holds} means the record has no flag, so it cannot carry hateCrime; send holds flagged`);
+  }
+  return { holds: record.holds, ...(reason ? { reason } : {}) };
+}
+
+/** Two records of the flag say the same. */
+export function sameFlagRecord(a: FlagRecord, b: FlagRecord): boolean {
+  return a.holds === b.holds && sameFlag(a.hateCrime, b.hateCrime) && (a.reason ?? null) === (b.reason ?? null);
 }

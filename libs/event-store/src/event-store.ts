@@ -1,7 +1,7 @@
 import { randomUUID } from 'node:crypto';
 import type { DataSource, EntityManager } from 'typeorm';
 import { agencySource, eventTypeName, LATEST_SCHEMA_VERSION, upcast, type Agency, type EventEnvelope } from '@hc/contracts';
-import { DomainError, type Decider, type DomainEvent } from '@hc/domain';
+import { DomainError, type Decider, type DomainEvent, type Warning } from '@hc/domain';
 
 export interface StoredEvent {
   readonly position: string;
@@ -38,7 +38,12 @@ export interface CommandResult {
   readonly appended: readonly StoredEvent[];
   /** True when the command was a redelivery of a message or a request already acted on. */
   readonly duplicate: boolean;
-  /** The answer to give: the stored one for a repeated idempotency key, else the caller's with the version. */
+  /** Facts accepted although they should not have happened, each naming the audit finding it raises. */
+  readonly warnings: readonly Warning[];
+  /**
+   * The answer to give: the stored one for a repeated idempotency key, else the caller's with the
+   * version, the types of the events recorded and the warnings.
+   */
   readonly response: Readonly<Record<string, unknown>>;
 }
 
@@ -120,7 +125,8 @@ export class EventStore {
         'conflict',
       );
     }
-    return { streamId: row.stream_id, version: Number(row.response.version), appended: [], duplicate: true, response: row.response };
+    const warnings = (row.response.warnings ?? []) as Warning[];
+    return { streamId: row.stream_id, version: Number(row.response.version), appended: [], duplicate: true, warnings, response: row.response };
   }
 
   /**
@@ -137,16 +143,16 @@ export class EventStore {
     for (let attempt = 1; ; attempt++) {
       if (context.inboxMessageId && (await this.hasProcessed(context.inboxMessageId))) {
         const stream = await this.readStream(streamId);
-        return { streamId, version: stream.length, appended: [], duplicate: true, response: { version: stream.length } };
+        return { streamId, version: stream.length, appended: [], duplicate: true, warnings: [], response: answer(stream.length, [], []) };
       }
       if (context.idempotency) {
         const answered = await this.answered(context.idempotency);
         if (answered) return answered;
       }
       const { stream, state } = await this.load(streamId, decider);
-      const events = decider.decide(command, state);
+      const { events, warnings } = decider.decide(command, state);
       try {
-        return await this.append(streamId, stream.length, events, context, stream[0]?.envelope.correlationid);
+        return await this.append(streamId, stream.length, events, context, stream[0]?.envelope.correlationid, warnings);
       } catch (error) {
         if (error instanceof IdempotencyRace) continue;
         if (error instanceof ConcurrencyError && attempt < MAX_ATTEMPTS) continue;
@@ -161,6 +167,7 @@ export class EventStore {
     events: readonly DomainEvent[],
     context: CommandContext,
     streamCorrelationId?: string,
+    warnings: readonly Warning[] = [],
   ): Promise<CommandResult> {
     const correlationId = context.correlationId ?? streamCorrelationId ?? streamId;
     const envelopes = events.map(
@@ -186,11 +193,11 @@ export class EventStore {
           [context.inboxMessageId],
         );
         if (inserted.length === 0) {
-          return { streamId, version: expectedVersion, appended: [], duplicate: true, response: { version: expectedVersion } };
+          return { streamId, version: expectedVersion, appended: [], duplicate: true, warnings: [], response: answer(expectedVersion, [], []) };
         }
       }
       const version = expectedVersion + envelopes.length;
-      const response = { ...context.idempotency?.response, version };
+      const response = { ...context.idempotency?.response, ...answer(version, events, warnings) };
       if (context.idempotency) {
         const stored: unknown[] = await manager.query(
           `INSERT INTO "${this.schema}".idempotency_keys (idempotency_key, fingerprint, stream_id, response)
@@ -213,11 +220,16 @@ export class EventStore {
           throw error;
         }
       }
-      return { streamId, version, appended, duplicate: false, response };
+      return { streamId, version, appended, duplicate: false, warnings, response };
     });
     if (result.appended.length > 0) this.appendListeners.forEach((listener) => listener());
     return result;
   }
+}
+
+/** What every command answers besides the caller's own fields: the version, what was recorded, the warnings. */
+function answer(version: number, events: readonly DomainEvent[], warnings: readonly Warning[]) {
+  return { version, events: events.map((event) => event.type), warnings };
 }
 
 /** `{ type, data }` of the domain from an envelope of this store (type name without its prefix). */

@@ -9,3 +9,5 @@ export * from './idempotency';
 export * from './bulk-commands';
 export * from './request-error.filter';
 export * from './access-control';
+export * from './flag.dto';
+export * from './command-answer';

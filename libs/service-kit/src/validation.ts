@@ -1,4 +1,5 @@
 import { BadRequestException, ValidationPipe, type ValidationError } from '@nestjs/common';
+import { buildMessage, ValidateBy, type ValidationOptions } from 'class-validator';
 
 export interface FieldError {
   /** Path of the field in the request body, e.g. `hateCrime.strands.1`. */
@@ -31,4 +32,30 @@ export function createValidationPipe(): ValidationPipe {
       });
     },
   });
+}
+
+/**
+ * RFC 3339 date-time with a zone (`Z` or an offset), the form the event schemas accept, with an
+ * offset PostgreSQL can store (at most 15:59): what is accepted here can be stored downstream.
+ */
+const INSTANT = /^\d{4}-(0[1-9]|1[0-2])-(0[1-9]|[12]\d|3[01])T([01]\d|2[0-3]):[0-5]\d:[0-5]\d(\.\d{1,9})?(Z|[+-](0\d|1[0-5]):[0-5]\d)$/i;
+
+export function isInstant(value: unknown): boolean {
+  if (typeof value !== 'string' || !INSTANT.test(value)) return false;
+  const [year, month, day] = value.slice(0, 10).split('-').map(Number) as [number, number, number];
+  // A day the month does not have (2023-02-29) is refused, not rolled over into the next month.
+  return new Date(Date.UTC(year, month - 1, day)).getUTCDate() === day;
+}
+
+export function IsInstant(options?: ValidationOptions): PropertyDecorator {
+  return ValidateBy(
+    {
+      name: 'isInstant',
+      validator: {
+        validate: isInstant,
+        defaultMessage: buildMessage((prefix) => `${prefix}$property must be an RFC 3339 date-time with a zone, e.g. 2024-05-23T02:00:00Z`, options),
+      },
+    },
+    options,
+  );
 }

@@ -10,6 +10,7 @@ import { StatusController } from './inspection/status.controller';
 import { ProjectionSchema1763770000000 } from './migrations/1763770000000-projection-schema';
 import { AnalyticsViews1763770000001 } from './migrations/1763770000001-analytics-views';
 import { ReadModelV21763770000002 } from './migrations/1763770000002-read-model-v2';
+import { StatisticsEverySlice1763770000003 } from './migrations/1763770000003-statistics-every-slice';
 import { StatisticsController } from './statistics/statistics.controller';
 import { ReadModelVerification } from './read-model/verification';
 import { StatisticsService } from './statistics/statistics.service';
@@ -18,6 +19,7 @@ export const PROJECTION_MIGRATIONS = [
   ProjectionSchema1763770000000,
   AnalyticsViews1763770000001,
   ReadModelV21763770000002,
+  StatisticsEverySlice1763770000003,
   accessControlMigration('projection', 1763800000000),
 ];
 

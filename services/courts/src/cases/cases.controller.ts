@@ -1,4 +1,4 @@
-import { Body, Controller, Get, HttpCode, Logger, Param, ParseUUIDPipe, Post } from '@nestjs/common';
+import { Body, Controller, Get, HttpCode, HttpStatus, Logger, Param, ParseUUIDPipe, Post, Put } from '@nestjs/common';
 import {
   ApiBadRequestResponse,
   ApiBody,
@@ -11,7 +11,7 @@ import {
   ApiTags,
   ApiUnprocessableEntityResponse,
 } from '@nestjs/swagger';
-import { BulkResult, Idempotency, Roles, runBulk, type IdempotencyRequest, IDEMPOTENCY_KEY_HEADER } from '@hc/service-kit';
+import { BulkResult, CommandAnswer, Idempotency, RecordFlagDto, Roles, runBulk, type IdempotencyRequest, IDEMPOTENCY_KEY_HEADER } from '@hc/service-kit';
 import { CasesService, type CaseView, type CommandResponse } from './cases.service';
 import { AcquittalDto, ConvictionDto, CrownCourtDto, ListingDto, PleaDto, SentenceDto, VictimInformedDto } from './dto/court-result.dto';
 
@@ -44,8 +44,32 @@ export class CasesController {
     return runBulk(typeof ndjson === 'string' ? ndjson : '', this.cases.bulkCommands(), this.logger);
   }
 
+  @Put(`${DEFENDANT_PATH}/flag-record`)
+  @HttpCode(HttpStatus.CREATED)
+  @ApiCreatedResponse({
+    type: CommandAnswer,
+    description:
+      "The flag as the court's own system holds it for this defendant: HateCrimeFlagRecorded when it differs from what the case holds (the flag the CPS " +
+      'charged with, until now), nothing (events: []) when it is the same. Warnings: flag_not_held (no flag and no reason where the CPS charged with one: ' +
+      'lost between the CPS and the court), strands_differ_from_cps.',
+  })
+  @ApiBadRequestResponse({ description: BAD_INPUT })
+  @ApiNotFoundResponse({ description: NOT_BEFORE_COURT })
+  @ApiUnprocessableEntityResponse({
+    description:
+      'flag_record_needs_flag, flag_record_holds_no_flag, reason_only_when_not_hate_crime, flag_needs_strand, flag_needs_perceiver, religion_group_without_religion_strand',
+  })
+  recordFlag(
+    @Param('caseId', new ParseUUIDPipe()) caseId: string,
+    @Param('defendantId', new ParseUUIDPipe()) defendantId: string,
+    @Body() body: RecordFlagDto,
+    @Idempotency() idempotency?: IdempotencyRequest,
+  ): Promise<CommandResponse> {
+    return this.cases.recordFlag({ caseId, defendantId }, body, idempotency);
+  }
+
   @Post(`${DEFENDANT_PATH}/listing`)
-  @ApiCreatedResponse({ description: "The first hearing was listed at a magistrates' court." })
+  @ApiCreatedResponse({ type: CommandAnswer, description: "The first hearing was listed at a magistrates' court." })
   @ApiBadRequestResponse({ description: BAD_INPUT })
   @ApiNotFoundResponse({ description: NOT_BEFORE_COURT })
   @ApiConflictResponse({ description: 'already_listed' })
@@ -59,7 +83,7 @@ export class CasesController {
   }
 
   @Post(`${DEFENDANT_PATH}/crown-court`)
-  @ApiCreatedResponse({ description: 'The defendant was sent to the Crown Court for trial, or committed there for sentence after a conviction.' })
+  @ApiCreatedResponse({ type: CommandAnswer, description: 'The defendant was sent to the Crown Court for trial, or committed there for sentence after a conviction.' })
   @ApiBadRequestResponse({ description: BAD_INPUT })
   @ApiNotFoundResponse({ description: NOT_BEFORE_COURT })
   @ApiUnprocessableEntityResponse({ description: "not_listed: list the case at the magistrates' court first" })
@@ -74,7 +98,7 @@ export class CasesController {
   }
 
   @Post(`${DEFENDANT_PATH}/plea`)
-  @ApiCreatedResponse({ description: 'The plea was entered; a later plea (e.g. a change to guilty) replaces it.' })
+  @ApiCreatedResponse({ type: CommandAnswer, description: 'The plea was entered; a later plea (e.g. a change to guilty) replaces it.' })
   @ApiBadRequestResponse({ description: BAD_INPUT })
   @ApiNotFoundResponse({ description: NOT_BEFORE_COURT })
   @ApiUnprocessableEntityResponse({ description: "wrong_court: courtType must be magistrates' unless the defendant was sent to the Crown Court" })
@@ -89,7 +113,7 @@ export class CasesController {
   }
 
   @Post(`${DEFENDANT_PATH}/conviction`)
-  @ApiCreatedResponse({ description: 'The conviction was recorded; the CPS records the completed prosecution from it.' })
+  @ApiCreatedResponse({ type: CommandAnswer, description: 'The conviction was recorded; the CPS records the completed prosecution from it.' })
   @ApiBadRequestResponse({ description: BAD_INPUT })
   @ApiNotFoundResponse({ description: NOT_BEFORE_COURT })
   @ApiUnprocessableEntityResponse({ description: 'wrong_court; no_guilty_plea: the defendant pleaded not guilty and never changed the plea' })
@@ -104,7 +128,7 @@ export class CasesController {
   }
 
   @Post(`${DEFENDANT_PATH}/acquittal`)
-  @ApiCreatedResponse({ description: 'The acquittal (or dismissal) was recorded; the CPS records the completed prosecution from it.' })
+  @ApiCreatedResponse({ type: CommandAnswer, description: 'The acquittal (or dismissal) was recorded; the CPS records the completed prosecution from it.' })
   @ApiBadRequestResponse({ description: BAD_INPUT })
   @ApiNotFoundResponse({ description: NOT_BEFORE_COURT })
   @ApiUnprocessableEntityResponse({ description: 'wrong_court' })
@@ -119,13 +143,18 @@ export class CasesController {
   }
 
   @Post(`${DEFENDANT_PATH}/sentence`)
-  @ApiCreatedResponse({ description: 'The sentence of every charged offence, with its uplift decision, was recorded.' })
+  @ApiCreatedResponse({
+    type: CommandAnswer,
+    description:
+      'The sentence of each offence, with its uplift decision, was recorded as the court gave it. Warnings: no_uplift_decision (a flagged defendant ' +
+      'sentenced with no uplift decision: the audit finding of that name), offence_without_uplift_decision, uplift_in_unflagged_case (the finding ' +
+      'first_applied_downstream), offence_not_sentenced, uplift_needs_strand, uplift_not_applied_needs_reason.',
+  })
   @ApiBadRequestResponse({ description: BAD_INPUT })
   @ApiNotFoundResponse({ description: NOT_BEFORE_COURT })
   @ApiUnprocessableEntityResponse({
     description:
-      'no_sentence_before_conviction, wrong_court, unknown_offence, offence_sentenced_twice, offence_not_sentenced, ' +
-      'flagged_case_needs_uplift_decision, uplift_only_in_flagged_case, uplift_needs_strand, uplift_not_applied_needs_reason, ' +
+      'no_sentence_before_conviction, wrong_court, unknown_offence, offence_sentenced_twice, ' +
       'provision_not_in_force (SA2020_s66 from convictions on 2020-12-01, CJA2003_s145/s146 before), provision_does_not_cover_strand',
   })
   @ApiConflictResponse({ description: 'already_sentenced, already_acquitted' })
@@ -139,10 +168,16 @@ export class CasesController {
   }
 
   @Post(`${DEFENDANT_PATH}/victim-informed`)
-  @ApiCreatedResponse({ description: "The victim was told the outcome (Victims' Code), and whether the sentence was uplifted for hostility." })
+  @ApiCreatedResponse({
+    type: CommandAnswer,
+    description:
+      "The victim was told the outcome (Victims' Code), and with upliftExplained of the court's uplift decision, applied or declined; that clears the finding victim_not_told_of_uplift.",
+  })
   @ApiBadRequestResponse({ description: BAD_INPUT })
   @ApiNotFoundResponse({ description: NOT_BEFORE_COURT })
-  @ApiUnprocessableEntityResponse({ description: 'no_outcome_yet; no_uplift_to_explain: upliftExplained only after a sentence with an uplift applied' })
+  @ApiUnprocessableEntityResponse({
+    description: 'no_outcome_yet; no_uplift_to_explain: upliftExplained only after a sentence with an uplift decision, applied or declined',
+  })
   informVictim(
     @Param('caseId', new ParseUUIDPipe()) caseId: string,
     @Param('defendantId', new ParseUUIDPipe()) defendantId: string,

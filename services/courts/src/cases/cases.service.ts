@@ -2,7 +2,7 @@ import { Injectable } from '@nestjs/common';
 import { randomUUID } from 'node:crypto';
 import { DomainError } from '@hc/domain';
 import { EventStore, type CommandResult, type StoredEvent } from '@hc/event-store';
-import { AccessLog, type BulkCommandTable, type IdempotencyRequest } from '@hc/service-kit';
+import { AccessLog, flagRecordOf, RecordFlagDto, type BulkCommandTable, type IdempotencyRequest } from '@hc/service-kit';
 import { courtCaseDecider, type CourtCase, type CourtCommand, type ReceiveCaseFromCps } from '../domain/court-case.decider';
 import {
   AcquittalDto,
@@ -58,6 +58,11 @@ export class CasesService {
       inboxMessageId: upstream.inboxMessageId,
       ...(upstream.correlationId ? { correlationId: upstream.correlationId } : {}),
     });
+  }
+
+  /** The flag as the court's system holds it for the defendant; nothing is recorded when the case already holds the same. */
+  recordFlag(params: DefendantParams, body: RecordFlagDto, idempotency?: IdempotencyRequest): Promise<CommandResponse> {
+    return this.execute({ type: 'RecordHateCrimeFlag', ...params, record: flagRecordOf(body), recordedAt: body.recordedAt ?? now() }, idempotency);
   }
 
   listCase(params: DefendantParams, body: ListingDto, idempotency?: IdempotencyRequest): Promise<CommandResponse> {
@@ -128,6 +133,7 @@ export class CasesService {
         run({ caseId: params.caseId!, defendantId: params.defendantId! }, dto, idempotency),
     });
     return {
+      RecordHateCrimeFlag: defendantCommand(RecordFlagDto, (params, body, idempotency) => this.recordFlag(params, body, idempotency)),
       ListCase: defendantCommand(ListingDto, (params, body, idempotency) => this.listCase(params, body, idempotency)),
       SendToCrownCourt: defendantCommand(CrownCourtDto, (params, body, idempotency) => this.sendToCrownCourt(params, body, idempotency)),
       EnterPlea: defendantCommand(PleaDto, (params, body, idempotency) => this.enterPlea(params, body, idempotency)),
@@ -152,7 +158,8 @@ export class CasesService {
       causationId: randomUUID(),
       ...(idempotency ? { idempotency: { ...idempotency, response } } : {}),
     });
-    return (idempotency ? result.response : { ...response, version: result.version }) as CommandResponse;
+    // A repeated idempotency key answers what was stored the first time, over the fresh answer.
+    return { ...response, ...result.response } as CommandResponse;
   }
 }
 

@@ -4,6 +4,7 @@ import {
   upcast,
   type DefendantSentencedV1,
   type EventEnvelope,
+  type FlagRecord,
   type HateCrimeFlag,
   type Offence,
   type OffenceSentence,
@@ -16,6 +17,7 @@ import {
   type AcquitDefendant,
   type CaseListed,
   type CaseReceivedFromCps,
+  type CourtHateCrimeFlagRecorded,
   type ConvictDefendant,
   type CourtsEvent,
   type DefendantAcquitted,
@@ -27,6 +29,7 @@ import {
   type ListCase,
   type PleaEntered,
   type ReceiveCaseFromCps,
+  type RecordHateCrimeFlag,
   type SendToCrownCourt,
   type SentenceDefendant,
   type VictimInformedOfOutcome,
@@ -212,6 +215,15 @@ function sentencedOffences(offences: readonly OffenceSentence[], defendantId = f
   return { type: 'DefendantSentenced', data: { caseId, defendantId, sentencedAt: '2024-07-29T14:00:00Z', courtType, offences } };
 }
 
+// ---- the court's record of the flag -----------------------------------------------------------
+function recordFlag(record: FlagRecord, defendantId = firstDefendant): RecordHateCrimeFlag {
+  return { type: 'RecordHateCrimeFlag', caseId, defendantId, record, recordedAt: '2024-06-20T02:00:00Z' };
+}
+
+function flagRecorded(record: FlagRecord, defendantId = firstDefendant): CourtHateCrimeFlagRecorded {
+  return { type: 'HateCrimeFlagRecorded', data: { caseId, defendantId, ...record, recordedAt: '2024-06-20T02:00:00Z' } };
+}
+
 // ---- victim -----------------------------------------------------------------------------------
 function informVictim(upliftExplained: boolean, defendantId = firstDefendant): InformVictimOfOutcome {
   return { type: 'InformVictimOfOutcome', caseId, defendantId, victimId, informedAt: '2024-07-30T09:00:00Z', upliftExplained };
@@ -222,6 +234,38 @@ function victimInformed(upliftExplained: boolean): VictimInformedOfOutcome {
 }
 
 describe('court case decider', () => {
+  describe("recording the flag as the court's system holds it", () => {
+    it('records nothing when the record says what the case holds', () => {
+      given(caseReceived()).when(recordFlag({ holds: 'flagged', hateCrime: raceAndReligion })).then([]);
+    });
+
+    it('records a court record without the flag the CPS charged with: lost between the CPS and the court, warned of', () => {
+      const warnings = given(caseReceived()).when(recordFlag({ holds: 'no_flag' })).thenWarns([flagRecorded({ holds: 'no_flag' })], ['flag_not_held']);
+      expect(warnings[0]).toMatchObject({ finding: 'lost', boundary: 'cps_to_court' });
+    });
+
+    it('records other strands than the charge, warned of, and "not a hate crime" with a reason without a warning', () => {
+      const raceOnly: HateCrimeFlag = { strands: ['race'], perceivedBy: ['victim'] };
+      given(caseReceived())
+        .when(recordFlag({ holds: 'flagged', hateCrime: raceOnly }))
+        .thenWarns([flagRecorded({ holds: 'flagged', hateCrime: raceOnly })], ['strands_differ_from_cps']);
+      given(caseReceived())
+        .when(recordFlag({ holds: 'not_hate_crime', reason: 'The court found no hostility' }))
+        .then([flagRecorded({ holds: 'not_hate_crime', reason: 'The court found no hostility' })]);
+    });
+
+    it('records a flag on a defendant the CPS charged unflagged, and refuses one for a defendant not before the court', () => {
+      given(unflaggedCaseReceived()).when(recordFlag({ holds: 'flagged', hateCrime: raceAndReligion })).then([flagRecorded({ holds: 'flagged', hateCrime: raceAndReligion })]);
+      given(caseReceived()).when(recordFlag({ holds: 'no_flag' }, secondDefendant)).thenFails('defendant_not_before_court', 'not_found');
+    });
+
+    it('holds the court record as the flag of the defendant', () => {
+      const state = stateAfter(courtCaseDecider, [caseReceived(), flagRecorded({ holds: 'no_flag' })]);
+      expect(state.defendants[firstDefendant]).not.toHaveProperty('hateCrime');
+      expect(state.defendants[firstDefendant]).toMatchObject({ chargeFlag: raceAndReligion, flagRecord: { holds: 'no_flag' } });
+    });
+  });
+
   describe('receiving a charged defendant from the CPS', () => {
     it('opens the court case with the flag and strands carried unchanged from the CPS charge', () => {
       given().when(receiveCase()).then([caseReceived()]);
@@ -475,38 +519,43 @@ describe('court case decider', () => {
         .thenFails('offence_sentenced_twice', 'rule_broken');
     });
 
-    it('refuses a sentence that leaves a charged offence out', () => {
+    it('records a sentence that leaves a charged offence out, with a warning', () => {
       given(twoOffencesReceived(), convicted())
         .when(sentenceOffences([offenceSentence('off-2', upliftApplied)]))
-        .thenFails('offence_not_sentenced', 'rule_broken');
+        .thenWarns([sentencedOffences([offenceSentence('off-2', upliftApplied)])], ['offence_not_sentenced']);
     });
 
-    it('refuses an uplift decision in a case that carries no hate crime flag', () => {
-      given(unflaggedCaseReceived(), convicted())
+    it('records an uplift decision in a case that carries no hate crime flag: first applied at sentence, warned of', () => {
+      const warnings = given(unflaggedCaseReceived(), convicted())
         .when(sentence(upliftApplied, firstDefendant, 'off-3'))
-        .thenFails('uplift_only_in_flagged_case', 'rule_broken');
+        .thenWarns([sentenced(upliftApplied, firstDefendant, 'off-3')], ['uplift_in_unflagged_case']);
+      expect(warnings[0]).toMatchObject({ finding: 'first_applied_downstream', boundary: 'conviction_to_sentence' });
     });
 
-    it('refuses to sentence a flagged case without recording whether the uplift was applied', () => {
-      given(caseReceived(), convicted()).when(sentence()).thenFails('flagged_case_needs_uplift_decision', 'rule_broken');
+    it('records the sentence of a flagged case with no uplift decision, warning of the finding it raises', () => {
+      const warnings = given(caseReceived(), convicted()).when(sentence()).thenWarns([sentenced()], ['no_uplift_decision']);
+      expect(warnings[0]).toMatchObject({ finding: 'no_uplift_decision', boundary: 'conviction_to_sentence' });
     });
 
-    it('refuses a flagged case where one of the offences has no uplift decision', () => {
-      given(twoOffencesReceived(), convicted())
-        .when(sentenceOffences([offenceSentence('off-2', upliftApplied), offenceSentence('off-3')]))
-        .thenFails('flagged_case_needs_uplift_decision', 'rule_broken');
+    it('records a flagged case where one of the offences has no uplift decision, with a warning', () => {
+      const offences = [offenceSentence('off-2', upliftApplied), offenceSentence('off-3')];
+      given(twoOffencesReceived(), convicted()).when(sentenceOffences(offences)).thenWarns([sentencedOffences(offences)], ['offence_without_uplift_decision']);
     });
 
-    it('refuses an applied uplift that names no strand of hostility', () => {
-      given(caseReceived(), convicted())
-        .when(sentence({ ...upliftApplied, strandsRecognised: [] }))
-        .thenFails('uplift_needs_strand', 'rule_broken');
+    it('records a sentence once the court record holds the flag it was not sent, and expects its uplift decision', () => {
+      given(unflaggedCaseReceived(), convicted(), flagRecorded({ holds: 'flagged', hateCrime: raceAndReligion }))
+        .when(sentence(undefined, firstDefendant, 'off-3'))
+        .thenWarns([sentenced(undefined, firstDefendant, 'off-3')], ['no_uplift_decision']);
     });
 
-    it('refuses an uplift that was not applied without a reason', () => {
-      given(caseReceived(), convicted())
-        .when(sentence({ applied: false, provision: 'SA2020_s66', statedInOpenCourt: false, strandsRecognised: [] }))
-        .thenFails('uplift_not_applied_needs_reason', 'rule_broken');
+    it('records an applied uplift that names no strand of hostility, with a warning', () => {
+      const uplift = { ...upliftApplied, strandsRecognised: [] };
+      given(caseReceived(), convicted()).when(sentence(uplift)).thenWarns([sentenced(uplift)], ['uplift_needs_strand']);
+    });
+
+    it('records an uplift that was not applied without a reason, with a warning', () => {
+      const uplift: UpliftDecision = { applied: false, provision: 'SA2020_s66', statedInOpenCourt: false, strandsRecognised: [] };
+      given(caseReceived(), convicted()).when(sentence(uplift)).thenWarns([sentenced(uplift)], ['uplift_not_applied_needs_reason']);
     });
 
     describe('the statutory provision', () => {
@@ -585,8 +634,13 @@ describe('court case decider', () => {
       given(caseReceived(), convicted()).when(informVictim(true)).thenFails('no_uplift_to_explain', 'rule_broken');
     });
 
-    it('refuses an uplift explained when the court did not apply one', () => {
-      given(caseReceived(), convicted(), sentenced(upliftNotApplied)).when(informVictim(true)).thenFails('no_uplift_to_explain', 'rule_broken');
+    it('records that the victim was told the court declined the uplift', () => {
+      given(caseReceived(), convicted(), sentenced(upliftNotApplied)).when(informVictim(true)).then([victimInformed(true)]);
+    });
+
+    it('refuses an uplift explained when the sentence holds no uplift decision, or before sentence', () => {
+      given(unflaggedCaseReceived(), convicted(), sentenced(undefined, firstDefendant, 'off-3')).when(informVictim(true)).thenFails('no_uplift_to_explain', 'rule_broken');
+      given(caseReceived(), convicted()).when(informVictim(true)).thenFails('no_uplift_to_explain', 'rule_broken');
     });
   });
 
@@ -599,7 +653,15 @@ describe('court case decider', () => {
       expect(stateAfter(courtCaseDecider, [caseReceived()])).toStrictEqual({
         urn: '01/AB/12345/24',
         hateCrime: raceAndReligion,
-        defendants: { [firstDefendant]: { chargeEventId, charges: [raciallyAggravatedHarassment], hateCrime: raceAndReligion } },
+        defendants: {
+          [firstDefendant]: {
+            chargeEventId,
+            charges: [raciallyAggravatedHarassment],
+            chargeFlag: raceAndReligion,
+            hateCrime: raceAndReligion,
+            flagRecord: { holds: 'flagged', hateCrime: raceAndReligion },
+          },
+        },
       });
     });
 
@@ -624,12 +686,14 @@ describe('court case decider', () => {
       expect(state.defendants[firstDefendant]).toStrictEqual({
         chargeEventId,
         charges: [raciallyAggravatedHarassment],
+        chargeFlag: raceAndReligion,
         hateCrime: raceAndReligion,
+        flagRecord: { holds: 'flagged', hateCrime: raceAndReligion },
         listed: { courtCode: 'B01LY00', hearingDate: '2024-06-17' },
         sentToCrownCourt: { crownCourtCode: 'T20247001' },
         plea: 'guilty',
         convicted: { basis: 'guilty_plea', courtType: 'crown', convictedAt: '2024-07-01T10:30:00Z' },
-        sentenced: { upliftApplied: true },
+        sentenced: { upliftDecided: true, upliftApplied: true },
       });
     });
 
@@ -645,7 +709,7 @@ describe('court case decider', () => {
 
     it('holds that no uplift was applied when every offence was sentenced without one', () => {
       const state = stateAfter(courtCaseDecider, [caseReceived(), convicted(), sentenced(upliftNotApplied)]);
-      expect(state.defendants[firstDefendant]!.sentenced).toStrictEqual({ upliftApplied: false });
+      expect(state.defendants[firstDefendant]!.sentenced).toStrictEqual({ upliftDecided: true, upliftApplied: false });
     });
 
     it('ignores events about a defendant who is not before the court', () => {
@@ -686,7 +750,7 @@ describe('court case decider', () => {
       expect(upcastEvent).toStrictEqual(sentencedOffences([{ offenceId: 'all', sentence: SENTENCE, uplift: upliftApplied }]));
 
       const state = stateAfter(courtCaseDecider, [caseReceived(), convicted(), upcastEvent]);
-      expect(state.defendants[firstDefendant]!.sentenced).toStrictEqual({ upliftApplied: true });
+      expect(state.defendants[firstDefendant]!.sentenced).toStrictEqual({ upliftDecided: true, upliftApplied: true });
       given(caseReceived(), convicted(), upcastEvent).when(sentence(upliftApplied)).thenFails('already_sentenced', 'conflict');
       given(caseReceived(), convicted(), upcastEvent).when(informVictim(true)).then([victimInformed(true)]);
     });

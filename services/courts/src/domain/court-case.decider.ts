@@ -1,15 +1,19 @@
 import {
+  flagOfRecord,
   normaliseStrands,
+  sameStrands,
   type AcquittalBasis,
   type CaseListed,
   type CaseReceivedFromCps,
   type ConvictionBasis,
+  type CourtHateCrimeFlagRecorded,
   type CourtsEvent,
   type CourtType,
   type DefendantAcquitted,
   type DefendantConvicted,
   type DefendantSentenced,
   type DefendantSentToCrownCourt,
+  type FlagRecord,
   type HateCrimeFlag,
   type HateCrimeStrand,
   type Offence,
@@ -20,12 +24,22 @@ import {
   type UpliftProvision,
   type VictimInformedOfOutcome,
 } from '@hc/contracts';
-import { assertNever, DomainError, type Decider } from '@hc/domain';
+import {
+  assertNever,
+  checkFlagRecord,
+  decided,
+  DomainError,
+  sameFlagRecord,
+  type Decider,
+  type Decision,
+  type Warning,
+} from '@hc/domain';
 
 // ---- events ---------------------------------------------------------------------------------
 export type {
   CaseListed,
   CaseReceivedFromCps,
+  CourtHateCrimeFlagRecorded,
   CourtsEvent,
   DefendantAcquitted,
   DefendantConvicted,
@@ -39,15 +53,18 @@ export type {
 export interface CourtDefendant {
   readonly chargeEventId: string;
   readonly charges: readonly Offence[];
-  /** The flag on this defendant's charge, as the CPS held it when it charged. */
+  /** The flag on this defendant's charge, as the CPS held it when it charged: what the court's record is judged against. */
+  readonly chargeFlag?: HateCrimeFlag;
+  /** The flag as the court holds it for this defendant now: the charge's, unless the court's own record says otherwise. */
   readonly hateCrime?: HateCrimeFlag;
+  readonly flagRecord: FlagRecord;
   readonly listed?: { readonly courtCode: string; readonly hearingDate: string };
   readonly sentToCrownCourt?: { readonly crownCourtCode: string };
   /** The last plea entered: a defendant may change a not guilty plea to guilty. */
   readonly plea?: Plea;
   readonly convicted?: { readonly basis: ConvictionBasis; readonly courtType: CourtType; readonly convictedAt: string };
   readonly acquitted?: { readonly basis: AcquittalBasis; readonly courtType: CourtType };
-  readonly sentenced?: { readonly upliftApplied: boolean };
+  readonly sentenced?: { readonly upliftDecided: boolean; readonly upliftApplied: boolean };
 }
 
 export interface CourtCase {
@@ -75,10 +92,18 @@ export function evolve(state: CourtCase, event: CourtsEvent): CourtCase {
           [event.data.defendantId]: {
             chargeEventId: event.data.chargeEventId,
             charges: event.data.charges,
-            ...(event.data.hateCrime ? { hateCrime: event.data.hateCrime } : {}),
+            ...(event.data.hateCrime ? { chargeFlag: event.data.hateCrime, hateCrime: event.data.hateCrime } : {}),
+            flagRecord: event.data.hateCrime ? { holds: 'flagged', hateCrime: event.data.hateCrime } : { holds: 'no_flag' },
           },
         },
       };
+    case 'HateCrimeFlagRecorded': {
+      const { caseId: _caseId, defendantId, recordedAt: _at, ...record } = event.data;
+      return updateDefendant(state, defendantId, ({ hateCrime: _previous, ...defendant }) => {
+        const hateCrime = flagOfRecord(record);
+        return { ...defendant, ...(hateCrime ? { hateCrime } : {}), flagRecord: record };
+      });
+    }
     case 'CaseListed':
       return updateDefendant(state, event.data.defendantId, (defendant) => ({
         ...defendant,
@@ -104,7 +129,10 @@ export function evolve(state: CourtCase, event: CourtsEvent): CourtCase {
     case 'DefendantSentenced':
       return updateDefendant(state, event.data.defendantId, (defendant) => ({
         ...defendant,
-        sentenced: { upliftApplied: event.data.offences.some((offence) => offence.uplift?.applied === true) },
+        sentenced: {
+          upliftDecided: event.data.offences.some((offence) => offence.uplift !== undefined),
+          upliftApplied: event.data.offences.some((offence) => offence.uplift?.applied === true),
+        },
       }));
     case 'VictimInformedOfOutcome':
       return state;
@@ -133,6 +161,15 @@ export type ReceiveCaseFromCps = {
     readonly hateCrime?: HateCrimeFlag;
     readonly cpsArea: string;
   };
+};
+
+/** The flag as the court's system holds it for one defendant: recorded when it differs from what the case holds. */
+export type RecordHateCrimeFlag = {
+  readonly type: 'RecordHateCrimeFlag';
+  readonly caseId: string;
+  readonly defendantId: string;
+  readonly record: FlagRecord;
+  readonly recordedAt: string;
 };
 
 /** The first hearing, always at a magistrates' court. */
@@ -203,6 +240,7 @@ export type InformVictimOfOutcome = {
 
 export type CourtCommand =
   | ReceiveCaseFromCps
+  | RecordHateCrimeFlag
   | ListCase
   | SendToCrownCourt
   | EnterPlea
@@ -212,10 +250,12 @@ export type CourtCommand =
   | InformVictimOfOutcome;
 
 // ---- decide ---------------------------------------------------------------------------------
-export function decide(command: CourtCommand, state: CourtCase): CourtsEvent[] {
+export function decide(command: CourtCommand, state: CourtCase): Decision<CourtsEvent> {
   switch (command.type) {
     case 'ReceiveCaseFromCps':
       return receiveCaseFromCps(command, state);
+    case 'RecordHateCrimeFlag':
+      return recordHateCrimeFlag(command, state);
     case 'ListCase':
       return listCase(command, state);
     case 'SendToCrownCourt':
@@ -235,17 +275,17 @@ export function decide(command: CourtCommand, state: CourtCase): CourtsEvent[] {
   }
 }
 
-function receiveCaseFromCps(command: ReceiveCaseFromCps, state: CourtCase): CourtsEvent[] {
+function receiveCaseFromCps(command: ReceiveCaseFromCps, state: CourtCase): Decision<CourtsEvent> {
   const { charge } = command;
   const existing = state.defendants[charge.defendantId];
   if (existing) {
-    if (existing.chargeEventId === command.chargeEventId) return [];
+    if (existing.chargeEventId === command.chargeEventId) return decided([]);
     throw new DomainError('defendant_already_before_court', `defendant ${charge.defendantId} is already before the court on case ${charge.caseId}`, 'conflict');
   }
   if (state.urn && state.urn !== charge.urn) {
     throw new DomainError('urn_changed', `case ${charge.caseId} is held under URN ${state.urn}, not ${charge.urn}`, 'conflict');
   }
-  return [
+  return decided([
     {
       type: 'CaseReceivedFromCps',
       data: {
@@ -259,10 +299,41 @@ function receiveCaseFromCps(command: ReceiveCaseFromCps, state: CourtCase): Cour
         cpsArea: charge.cpsArea,
       },
     },
-  ];
+  ]);
 }
 
-function listCase(command: ListCase, state: CourtCase): CourtsEvent[] {
+/** The court's system holds this record of the defendant's flag: recorded when it differs from what the case holds. */
+function recordHateCrimeFlag(command: RecordHateCrimeFlag, state: CourtCase): Decision<CourtsEvent> {
+  const defendant = requireDefendant(state, command.caseId, command.defendantId);
+  const record = checkFlagRecord(command.record);
+  if (sameFlagRecord(defendant.flagRecord, record)) return decided([]);
+  const flag = flagOfRecord(record);
+  const upstream = defendant.chargeFlag;
+  const warnings: Warning[] = [];
+  if (upstream && !flag && !record.reason) {
+    warnings.push({
+      code: 'flag_not_held',
+      finding: 'lost',
+      boundary: 'cps_to_court',
+      message: `the CPS charged defendant ${command.defendantId} on case ${command.caseId} flagged (${upstream.strands.join(', ')}) and the court record now holds no flag and no reason: the audit counts the flag as lost between the CPS and the court, and the uplift cannot be expected at sentence`,
+      remedy: 'if the case is a hate crime, record the flag (holds flagged); if the court holds it is not, send holds not_hate_crime with the reason',
+    });
+  } else if (upstream && flag && !sameStrands(upstream.strands, flag.strands)) {
+    warnings.push({
+      code: 'strands_differ_from_cps',
+      finding: 'strands_changed',
+      boundary: 'cps_to_court',
+      message: `the court holds defendant ${command.defendantId} flagged ${flag.strands.join(', ')}; the CPS charged with the flag ${upstream.strands.join(', ')}`,
+      remedy: 'nothing if the court changed the strands on purpose; otherwise record the strands of the charge',
+    });
+  }
+  return decided(
+    [{ type: 'HateCrimeFlagRecorded', data: { caseId: command.caseId, defendantId: command.defendantId, ...record, recordedAt: command.recordedAt } }],
+    warnings,
+  );
+}
+
+function listCase(command: ListCase, state: CourtCase): Decision<CourtsEvent> {
   const defendant = requireDefendant(state, command.caseId, command.defendantId);
   if (defendant.listed) {
     throw new DomainError(
@@ -272,10 +343,10 @@ function listCase(command: ListCase, state: CourtCase): CourtsEvent[] {
     );
   }
   const { type: _type, ...data } = command;
-  return [{ type: 'CaseListed', data: { ...data, courtType: 'magistrates' } }];
+  return decided([{ type: 'CaseListed', data: { ...data, courtType: 'magistrates' } }]);
 }
 
-function sendToCrownCourt(command: SendToCrownCourt, state: CourtCase): CourtsEvent[] {
+function sendToCrownCourt(command: SendToCrownCourt, state: CourtCase): Decision<CourtsEvent> {
   const defendant = requireDefendant(state, command.caseId, command.defendantId);
   if (!defendant.listed) {
     throw new DomainError(
@@ -295,10 +366,10 @@ function sendToCrownCourt(command: SendToCrownCourt, state: CourtCase): CourtsEv
     throw new DomainError('already_sentenced', `defendant ${command.defendantId} was already sentenced on case ${command.caseId}`, 'conflict');
   }
   const { type: _type, ...data } = command;
-  return [{ type: 'DefendantSentToCrownCourt', data }];
+  return decided([{ type: 'DefendantSentToCrownCourt', data }]);
 }
 
-function enterPlea(command: EnterPlea, state: CourtCase): CourtsEvent[] {
+function enterPlea(command: EnterPlea, state: CourtCase): Decision<CourtsEvent> {
   const defendant = requireDefendant(state, command.caseId, command.defendantId);
   refuseAfterAcquittal(defendant, command, 'asked to plead');
   if (defendant.convicted) {
@@ -306,10 +377,10 @@ function enterPlea(command: EnterPlea, state: CourtCase): CourtsEvent[] {
   }
   requireCourt(defendant, command, command.courtType);
   const { type: _type, ...data } = command;
-  return [{ type: 'PleaEntered', data }];
+  return decided([{ type: 'PleaEntered', data }]);
 }
 
-function convictDefendant(command: ConvictDefendant, state: CourtCase): CourtsEvent[] {
+function convictDefendant(command: ConvictDefendant, state: CourtCase): Decision<CourtsEvent> {
   const defendant = requireDefendant(state, command.caseId, command.defendantId);
   refuseAfterAcquittal(defendant, command, 'convicted');
   if (defendant.convicted) {
@@ -325,10 +396,10 @@ function convictDefendant(command: ConvictDefendant, state: CourtCase): CourtsEv
     );
   }
   const { type: _type, ...data } = command;
-  return [{ type: 'DefendantConvicted', data }];
+  return decided([{ type: 'DefendantConvicted', data }]);
 }
 
-function acquitDefendant(command: AcquitDefendant, state: CourtCase): CourtsEvent[] {
+function acquitDefendant(command: AcquitDefendant, state: CourtCase): Decision<CourtsEvent> {
   const defendant = requireDefendant(state, command.caseId, command.defendantId);
   if (defendant.convicted) {
     throw new DomainError('already_convicted', `defendant ${command.defendantId} was already convicted on case ${command.caseId}, so cannot be acquitted`, 'conflict');
@@ -336,7 +407,7 @@ function acquitDefendant(command: AcquitDefendant, state: CourtCase): CourtsEven
   refuseAfterAcquittal(defendant, command, 'acquitted again');
   requireCourt(defendant, command, command.courtType);
   const { type: _type, ...data } = command;
-  return [{ type: 'DefendantAcquitted', data }];
+  return decided([{ type: 'DefendantAcquitted', data }]);
 }
 
 const PROVISION_STRANDS: Record<UpliftProvision, readonly HateCrimeStrand[]> = {
@@ -349,7 +420,7 @@ const PROVISION_STRANDS: Record<UpliftProvision, readonly HateCrimeStrand[]> = {
 export const SENTENCING_CODE_IN_FORCE = '2020-12-01';
 const SENTENCING_CODE_FROM = Date.parse(`${SENTENCING_CODE_IN_FORCE}T00:00:00Z`);
 
-function sentenceDefendant(command: SentenceDefendant, state: CourtCase): CourtsEvent[] {
+function sentenceDefendant(command: SentenceDefendant, state: CourtCase): Decision<CourtsEvent> {
   const defendant = requireDefendant(state, command.caseId, command.defendantId);
   refuseAfterAcquittal(defendant, command, 'sentenced');
   if (!defendant.convicted) {
@@ -359,26 +430,13 @@ function sentenceDefendant(command: SentenceDefendant, state: CourtCase): Courts
     throw new DomainError('already_sentenced', `defendant ${command.defendantId} was already sentenced on case ${command.caseId}`, 'conflict');
   }
   requireCourt(defendant, command, command.courtType);
-  checkOffencesSentenced(command, defendant);
-
-  const flagged = defendant.hateCrime !== undefined;
+  const warnings = checkOffencesSentenced(command, defendant);
   for (const offence of command.offences) {
-    if (!flagged && offence.uplift) {
-      throw new DomainError(
-        'uplift_only_in_flagged_case',
-        `case ${command.caseId} carries no hate crime flag for defendant ${command.defendantId}, so offence ${offence.offenceId} can have no uplift decision`,
-      );
-    }
-    if (flagged && !offence.uplift) {
-      throw new DomainError(
-        'flagged_case_needs_uplift_decision',
-        `case ${command.caseId} is flagged as a hate crime: record for offence ${offence.offenceId} whether the sentence uplift was applied`,
-      );
-    }
-    if (offence.uplift) checkUplift(offence.uplift, defendant.convicted.convictedAt, offence.offenceId);
+    if (offence.uplift) warnings.push(...checkUplift(offence.uplift, defendant.convicted.convictedAt, offence.offenceId));
   }
+  warnings.push(...upliftDecisionWarnings(command, defendant));
 
-  return [
+  return decided([
     {
       type: 'DefendantSentenced',
       data: {
@@ -393,11 +451,58 @@ function sentenceDefendant(command: SentenceDefendant, state: CourtCase): Courts
         })),
       },
     },
-  ];
+  ], warnings);
 }
 
-/** Every charged offence gets exactly one sentence, and nothing else does. */
-function checkOffencesSentenced(command: SentenceDefendant, defendant: CourtDefendant): void {
+/**
+ * A flagged defendant's sentence should record the uplift decision on every offence, and an
+ * unflagged one's should record none; either way the court's record is what is kept.
+ */
+function upliftDecisionWarnings(command: SentenceDefendant, defendant: CourtDefendant): Warning[] {
+  const undecided = command.offences.filter((offence) => !offence.uplift).map((offence) => offence.offenceId);
+  const decidedOffences = command.offences.filter((offence) => offence.uplift).map((offence) => offence.offenceId);
+  const who = `defendant ${command.defendantId} on case ${command.caseId}`;
+  if (defendant.hateCrime && decidedOffences.length === 0) {
+    return [
+      {
+        code: 'no_uplift_decision',
+        finding: 'no_uplift_decision',
+        boundary: 'conviction_to_sentence',
+        message: `${who} is flagged as a hate crime (${defendant.hateCrime.strands.join(', ')}) and was sentenced with no uplift decision on any offence; the sentence is recorded`,
+        remedy: "record in the court's system whether the uplift was applied on each offence and stated in open court (Sentencing Act 2020 s.66); a sentence once recorded is not re-recorded, so the finding stays on this case",
+      },
+    ];
+  }
+  if (defendant.hateCrime && undecided.length > 0) {
+    return [
+      {
+        code: 'offence_without_uplift_decision',
+        finding: null,
+        boundary: null,
+        message: `${who} is flagged as a hate crime but offence(s) ${undecided.join(', ')} have no uplift decision`,
+        remedy: 'record the uplift decision on every offence of a flagged case',
+      },
+    ];
+  }
+  if (!defendant.hateCrime && decidedOffences.length > 0) {
+    return [
+      {
+        code: 'uplift_in_unflagged_case',
+        finding: 'first_applied_downstream',
+        boundary: 'conviction_to_sentence',
+        message: `${who} carries no hate crime flag at court, but the sentence records an uplift decision on offence(s) ${decidedOffences.join(', ')}`,
+        remedy: "record the hate crime flag on the court case (PUT /cases/{caseId}/defendants/{defendantId}/flag) if the court treated it as a hate crime",
+      },
+    ];
+  }
+  return [];
+}
+
+/**
+ * A sentence names only charged offences, each once. A charged offence left without a sentence
+ * (withdrawn, left on the file) is what the court recorded: kept, with a warning.
+ */
+function checkOffencesSentenced(command: SentenceDefendant, defendant: CourtDefendant): Warning[] {
   const charged = new Set(defendant.charges.map((charge) => charge.offenceId));
   const seen = new Set<string>();
   for (const { offenceId } of command.offences) {
@@ -413,20 +518,41 @@ function checkOffencesSentenced(command: SentenceDefendant, defendant: CourtDefe
     seen.add(offenceId);
   }
   const missing = [...charged].filter((offenceId) => !seen.has(offenceId));
-  if (missing.length > 0) {
-    throw new DomainError(
-      'offence_not_sentenced',
-      `every charged offence needs its sentence: ${missing.join(', ')} of defendant ${command.defendantId} ${missing.length === 1 ? 'is' : 'are'} missing`,
-    );
-  }
+  if (missing.length === 0) return [];
+  return [
+    {
+      code: 'offence_not_sentenced',
+      finding: null,
+      boundary: null,
+      message: `charged offence(s) ${missing.join(', ')} of defendant ${command.defendantId} have no sentence in this record`,
+      remedy: 'send a sentence for every charged offence the court sentenced; an offence withdrawn or left on the file needs nothing',
+    },
+  ];
 }
 
-function checkUplift(uplift: UpliftDecision, convictedAt: string, offenceId: string): void {
+/**
+ * An uplift decision contradicted by the law in force (the provision of another date, or one that
+ * does not cover the strand) is refused; one that leaves out what it should say is kept, with a warning.
+ */
+function checkUplift(uplift: UpliftDecision, convictedAt: string, offenceId: string): Warning[] {
+  const warnings: Warning[] = [];
   if (uplift.applied && uplift.strandsRecognised.length === 0) {
-    throw new DomainError('uplift_needs_strand', `the uplift applied to offence ${offenceId} must name the strands of hostility the court recognised`);
+    warnings.push({
+      code: 'uplift_needs_strand',
+      finding: null,
+      boundary: null,
+      message: `the uplift applied to offence ${offenceId} names no strand of hostility the court recognised`,
+      remedy: 'send strandsRecognised with the strands the court stated',
+    });
   }
   if (!uplift.applied && !uplift.reasonNotApplied) {
-    throw new DomainError('uplift_not_applied_needs_reason', `the uplift not applied to offence ${offenceId} needs reasonNotApplied`);
+    warnings.push({
+      code: 'uplift_not_applied_needs_reason',
+      finding: null,
+      boundary: null,
+      message: `the uplift was not applied to offence ${offenceId} and no reason is recorded`,
+      remedy: 'send reasonNotApplied as the court gave it',
+    });
   }
   const sentencingCode = Date.parse(convictedAt) >= SENTENCING_CODE_FROM;
   if (sentencingCode !== (uplift.provision === 'SA2020_s66')) {
@@ -442,9 +568,10 @@ function checkUplift(uplift: UpliftDecision, convictedAt: string, offenceId: str
   if (outside.length > 0) {
     throw new DomainError('provision_does_not_cover_strand', `${uplift.provision} does not cover ${outside.join(', ')} (offence ${offenceId})`);
   }
+  return warnings;
 }
 
-function informVictimOfOutcome(command: InformVictimOfOutcome, state: CourtCase): CourtsEvent[] {
+function informVictimOfOutcome(command: InformVictimOfOutcome, state: CourtCase): Decision<CourtsEvent> {
   const defendant = requireDefendant(state, command.caseId, command.defendantId);
   if (!defendant.convicted && !defendant.acquitted) {
     throw new DomainError(
@@ -452,14 +579,15 @@ function informVictimOfOutcome(command: InformVictimOfOutcome, state: CourtCase)
       `defendant ${command.defendantId} on case ${command.caseId} has been neither convicted nor acquitted, so there is no outcome to tell the victim`,
     );
   }
-  if (command.upliftExplained && !defendant.sentenced?.upliftApplied) {
+  // The victim may be told of an uplift decision whether the court applied the uplift or declined it; there must be one.
+  if (command.upliftExplained && !defendant.sentenced?.upliftDecided) {
     throw new DomainError(
       'no_uplift_to_explain',
-      `defendant ${command.defendantId} on case ${command.caseId} has not been sentenced with an uplift applied, so upliftExplained must be false`,
+      `defendant ${command.defendantId} on case ${command.caseId} has not been sentenced with an uplift decision (applied or declined), so upliftExplained must be false`,
     );
   }
   const { type: _type, ...data } = command;
-  return [{ type: 'VictimInformedOfOutcome', data }];
+  return decided([{ type: 'VictimInformedOfOutcome', data }]);
 }
 
 function requireDefendant(state: CourtCase, caseId: string, defendantId: string): CourtDefendant {

@@ -1,4 +1,4 @@
-import { Body, Controller, Delete, Get, HttpCode, Logger, Param, ParseUUIDPipe, Post } from '@nestjs/common';
+import { Body, Controller, Delete, Get, HttpCode, HttpStatus, Logger, Param, ParseUUIDPipe, Post, Put } from '@nestjs/common';
 import {
   ApiBadRequestResponse,
   ApiBody,
@@ -11,7 +11,7 @@ import {
   ApiTags,
   ApiUnprocessableEntityResponse,
 } from '@nestjs/swagger';
-import { BulkResult, Idempotency, Roles, runBulk, type IdempotencyRequest, IDEMPOTENCY_KEY_HEADER } from '@hc/service-kit';
+import { BulkResult, CommandAnswer, Idempotency, RecordFlagDto, Roles, runBulk, type IdempotencyRequest, IDEMPOTENCY_KEY_HEADER } from '@hc/service-kit';
 import { CasesService, type CaseView, type CommandResponse } from './cases.service';
 import { CompletionDto } from './dto/completion.dto';
 import { ApplyFlagDto, ConfirmFlagDto, RemoveFlagDto } from './dto/hate-crime-flag.dto';
@@ -47,7 +47,7 @@ export class CasesController {
   }
 
   @Post(':caseId/flag/confirmation')
-  @ApiCreatedResponse({ description: 'The CPS reviewed the flag and keeps it, with the strands given (a change) or as received.' })
+  @ApiCreatedResponse({ type: CommandAnswer, description: 'The CPS reviewed the flag and keeps it, with the strands given (a change) or as received.' })
   @ApiBadRequestResponse({ description: BAD_INPUT })
   @ApiNotFoundResponse({ description: NO_REFERRAL })
   @ApiUnprocessableEntityResponse({
@@ -64,7 +64,7 @@ export class CasesController {
   }
 
   @Post(':caseId/flag')
-  @ApiCreatedResponse({ description: 'The CPS first applied a flag the police had not; later charges carry it to court.' })
+  @ApiCreatedResponse({ type: CommandAnswer, description: 'The CPS first applied a flag the police had not; later charges carry it to court.' })
   @ApiBadRequestResponse({ description: BAD_INPUT })
   @ApiNotFoundResponse({ description: NO_REFERRAL })
   @ApiConflictResponse({ description: 'flag_already_applied (confirm it to change its strands)' })
@@ -77,14 +77,41 @@ export class CasesController {
     return this.cases.applyFlag(caseId, body, idempotency);
   }
 
-  @Delete(':caseId/flag')
-  @ApiBody({ type: RemoveFlagDto })
-  @ApiOkResponse({ description: 'The flag was removed with its reason; later charges go to court unflagged.' })
+  @Put(':caseId/flag-record')
+  @HttpCode(HttpStatus.CREATED)
+  @ApiCreatedResponse({
+    type: CommandAnswer,
+    description:
+      'The flag as CPS case management holds it: HateCrimeFlagRecorded when it differs from what the case holds, nothing (events: []) when it is the same. ' +
+      'Warnings: flag_not_held (no flag and no reason where the police referred one: lost between the police and the CPS), strands_differ_from_police, ' +
+      'aggravated_offence_unflagged.',
+  })
   @ApiBadRequestResponse({ description: BAD_INPUT })
   @ApiNotFoundResponse({ description: NO_REFERRAL })
   @ApiUnprocessableEntityResponse({
-    description: 'no_flag_to_remove, removal_needs_reason, aggravated_offence_needs_race_or_religion_strand (an aggravated offence is charged)',
+    description:
+      'flag_record_needs_flag, flag_record_holds_no_flag, reason_only_when_not_hate_crime, flag_needs_strand, flag_needs_perceiver, ' +
+      'religion_group_without_religion_strand, aggravated_offence_needs_race_or_religion_strand',
   })
+  recordFlag(
+    @Param('caseId', new ParseUUIDPipe()) caseId: string,
+    @Body() body: RecordFlagDto,
+    @Idempotency() idempotency?: IdempotencyRequest,
+  ): Promise<CommandResponse> {
+    return this.cases.recordFlag(caseId, body, idempotency);
+  }
+
+  @Delete(':caseId/flag')
+  @ApiBody({ type: RemoveFlagDto })
+  @ApiOkResponse({
+    type: CommandAnswer,
+    description:
+      'The flag was removed with its reason; later charges go to court unflagged. Without a reason (a legacy record): HateCrimeFlagRecorded ' +
+      '(not_hate_crime) with the warning flag_not_held, as the audit counts a lost flag.',
+  })
+  @ApiBadRequestResponse({ description: BAD_INPUT })
+  @ApiNotFoundResponse({ description: NO_REFERRAL })
+  @ApiUnprocessableEntityResponse({ description: 'no_flag_to_remove' })
   removeFlag(
     @Param('caseId', new ParseUUIDPipe()) caseId: string,
     @Body() body: RemoveFlagDto,
@@ -94,10 +121,10 @@ export class CasesController {
   }
 
   @Post(':caseId/defendants/:defendantId/pre-charge-decision')
-  @ApiCreatedResponse({ description: 'The decision was recorded; a charge sends the defendant to court with the flag the CPS holds now.' })
+  @ApiCreatedResponse({ type: CommandAnswer, description: 'The decision was recorded; a charge sends the defendant to court with the flag the CPS holds now.' })
   @ApiBadRequestResponse({ description: BAD_INPUT })
   @ApiNotFoundResponse({ description: `${NO_REFERRAL} (no charge before a referral); unknown_defendant` })
-  @ApiConflictResponse({ description: 'decision_already_made' })
+  @ApiConflictResponse({ description: 'decision_already_made (a charge follows only a decision not to charge, on review)' })
   @ApiUnprocessableEntityResponse({ description: 'charge_needs_offence, charges_only_with_charge_decision, aggravated_offence_needs_race_or_religion_strand' })
   makePreChargeDecision(
     @Param('caseId', new ParseUUIDPipe()) caseId: string,
@@ -109,7 +136,7 @@ export class CasesController {
   }
 
   @Post(':caseId/special-measures')
-  @ApiCreatedResponse({ description: 'The CPS applied to the court for special measures for the victim.' })
+  @ApiCreatedResponse({ type: CommandAnswer, description: 'The CPS applied to the court for special measures for the victim.' })
   @ApiBadRequestResponse({ description: BAD_INPUT })
   @ApiNotFoundResponse({ description: NO_REFERRAL })
   @ApiConflictResponse({ description: 'special_measures_already_applied_for (for this victim)' })
@@ -123,7 +150,7 @@ export class CasesController {
   }
 
   @Post(':caseId/defendants/:defendantId/completion')
-  @ApiCreatedResponse({ description: 'The CPS completed the prosecution of the defendant (discontinued or administratively finalised).' })
+  @ApiCreatedResponse({ type: CommandAnswer, description: 'The CPS completed the prosecution of the defendant (discontinued or administratively finalised).' })
   @ApiBadRequestResponse({ description: BAD_INPUT })
   @ApiNotFoundResponse({ description: `${NO_REFERRAL}; unknown_defendant` })
   @ApiConflictResponse({ description: 'prosecution_already_completed' })

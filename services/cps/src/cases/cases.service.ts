@@ -2,7 +2,7 @@ import { Injectable } from '@nestjs/common';
 import { randomUUID } from 'node:crypto';
 import { DomainError } from '@hc/domain';
 import { EventStore, type CommandResult, type StoredEvent } from '@hc/event-store';
-import { AccessLog, currentPrincipal, requireInScope, type BulkCommandTable, type IdempotencyRequest } from '@hc/service-kit';
+import { AccessLog, currentPrincipal, flagRecordOf, RecordFlagDto, requireInScope, type BulkCommandTable, type IdempotencyRequest } from '@hc/service-kit';
 import { cpsCaseDecider, type CpsCase, type CpsCommand } from '../domain/cps-case.decider';
 import { CompletionDto } from './dto/completion.dto';
 import { ApplyFlagDto, ConfirmFlagDto, RemoveFlagDto } from './dto/hate-crime-flag.dto';
@@ -65,7 +65,21 @@ export class CasesService {
 
   removeFlag(caseId: string, body: RemoveFlagDto, idempotency?: IdempotencyRequest): Promise<CommandResponse> {
     return this.execute(
-      { type: 'RemoveHateCrimeFlag', caseId, removedAt: body.removedAt ?? new Date().toISOString(), reason: body.reason },
+      {
+        type: 'RemoveHateCrimeFlag',
+        caseId,
+        removedAt: body.removedAt ?? new Date().toISOString(),
+        ...(body.reason !== undefined ? { reason: body.reason } : {}),
+      },
+      { caseId },
+      idempotency,
+    );
+  }
+
+  /** The flag as CPS case management holds it; nothing is recorded when the case already holds the same. */
+  recordFlag(caseId: string, body: RecordFlagDto, idempotency?: IdempotencyRequest): Promise<CommandResponse> {
+    return this.execute(
+      { type: 'RecordHateCrimeFlag', caseId, record: flagRecordOf(body), recordedAt: body.recordedAt ?? new Date().toISOString() },
       { caseId },
       idempotency,
     );
@@ -149,6 +163,11 @@ export class CasesService {
         body: RemoveFlagDto,
         params: ['caseId'],
         run: (params, body, idempotency) => this.removeFlag(params.caseId!, body, idempotency),
+      },
+      RecordHateCrimeFlag: {
+        body: RecordFlagDto,
+        params: ['caseId'],
+        run: (params, body, idempotency) => this.recordFlag(params.caseId!, body, idempotency),
       },
       MakePreChargeDecision: {
         body: PreChargeDecisionDto,

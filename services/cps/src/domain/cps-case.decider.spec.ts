@@ -1,4 +1,4 @@
-import type { CaseReferredToCps, HateCrimeFlag, Offence } from '@hc/contracts';
+import type { CaseReferredToCps, FlagRecord, HateCrimeFlag, Offence } from '@hc/contracts';
 import { givenWhenThen, stateAfter } from '@hc/testing';
 import {
   cpsCaseDecider,
@@ -8,12 +8,14 @@ import {
   type CompleteProsecution,
   type ConfirmHateCrimeFlag,
   type CpsHateCrimeFlagApplied,
+  type CpsHateCrimeFlagRecorded,
   type CpsHateCrimeFlagRemoved,
   type HateCrimeFlagConfirmed,
   type MakePreChargeDecision,
   type PreChargeDecisionMade,
   type ProsecutionCompleted,
   type ReceiveCaseFromPolice,
+  type RecordHateCrimeFlag,
   type RemoveHateCrimeFlag,
   type SpecialMeasuresAppliedFor,
 } from './cps-case.decider';
@@ -159,6 +161,14 @@ function flagRemoved(): CpsHateCrimeFlagRemoved {
   return { type: 'HateCrimeFlagRemoved', data: { caseId, removedAt: '2024-05-22T09:00:00Z', reason: 'Wrongly flagged: the dispute was about a debt' } };
 }
 
+function recordFlag(record: FlagRecord): RecordHateCrimeFlag {
+  return { type: 'RecordHateCrimeFlag', caseId, record, recordedAt: '2024-05-23T02:00:00Z' };
+}
+
+function flagRecorded(record: FlagRecord, recordedAt = '2024-05-23T02:00:00Z'): CpsHateCrimeFlagRecorded {
+  return { type: 'HateCrimeFlagRecorded', data: { caseId, ...record, recordedAt } };
+}
+
 function applyForMeasures(overrides: Partial<ApplyForSpecialMeasures> = {}): ApplyForSpecialMeasures {
   return { type: 'ApplyForSpecialMeasures', caseId, victimId, measures: ['screens', 'live_link'], appliedAt: '2024-06-10T09:00:00Z', ...overrides };
 }
@@ -257,9 +267,21 @@ describe('CPS case decider', () => {
         .thenFails('unknown_defendant', 'not_found');
     });
 
-    it('refuses a second decision for the same defendant', () => {
+    it('records a charge after a decision not to charge was reviewed (the Victims\' Right to Review)', () => {
       given(caseReceived(), decisionMade(firstDefendant, { decision: 'no_further_action_public_interest', charges: [] }))
         .when(decideFor(firstDefendant))
+        .then([decisionMade(firstDefendant)]);
+    });
+
+    it('refuses a second decision not to charge for the same defendant', () => {
+      given(caseReceived(), decisionMade(firstDefendant, { decision: 'no_further_action_public_interest', charges: [] }))
+        .when(decideFor(firstDefendant, { decision: 'no_further_action_evidential', charges: [] }))
+        .thenFails('decision_already_made', 'conflict');
+    });
+
+    it('refuses any decision after a charge', () => {
+      given(caseReceived(), decisionMade(firstDefendant))
+        .when(decideFor(firstDefendant, { decision: 'no_further_action_evidential', charges: [] }))
         .thenFails('decision_already_made', 'conflict');
     });
 
@@ -282,10 +304,19 @@ describe('CPS case decider', () => {
         .thenFails('aggravated_offence_needs_race_or_religion_strand', 'rule_broken');
     });
 
-    it('refuses a racially or religiously aggravated charge in a case that is not flagged', () => {
+    it('records a racially or religiously aggravated charge in a case that is not flagged, with a warning', () => {
+      const { hateCrime: _flag, ...data } = decisionMade(firstDefendant).data;
       given(unflaggedCaseReceived())
         .when(decideFor(firstDefendant))
-        .thenFails('aggravated_offence_needs_race_or_religion_strand', 'rule_broken');
+        .thenWarns([{ type: 'PreChargeDecisionMade', data }], ['aggravated_offence_unflagged']);
+    });
+
+    it('warns that a charge goes to court without the flag the police referred, when the CPS record holds none', () => {
+      const { hateCrime: _flag, ...data } = decisionMade(firstDefendant, { charges: [harassment] }).data;
+      const warnings = given(caseReceived(), flagRecorded({ holds: 'no_flag' }))
+        .when(decideFor(firstDefendant, { charges: [harassment] }))
+        .thenWarns([{ type: 'PreChargeDecisionMade', data }], ['charged_without_flag']);
+      expect(warnings[0]).toMatchObject({ finding: 'lost', boundary: 'police_to_cps' });
     });
 
     it('carries to the court the strands the CPS confirmed, not the ones the police sent', () => {
@@ -307,10 +338,11 @@ describe('CPS case decider', () => {
         .then([{ type: 'PreChargeDecisionMade', data }]);
     });
 
-    it('refuses a racially or religiously aggravated charge once the CPS removed the flag', () => {
+    it('records a racially or religiously aggravated charge once the CPS removed the flag, with a warning', () => {
+      const { hateCrime: _flag, ...data } = decisionMade(firstDefendant).data;
       given(caseReceived(), flagRemoved())
         .when(decideFor(firstDefendant))
-        .thenFails('aggravated_offence_needs_race_or_religion_strand', 'rule_broken');
+        .thenWarns([{ type: 'PreChargeDecisionMade', data }], ['aggravated_offence_unflagged']);
     });
 
     it('refuses a racially or religiously aggravated charge once the CPS confirmed the flag without race or religion', () => {
@@ -325,12 +357,13 @@ describe('CPS case decider', () => {
       given(caseReceived()).when(confirmFlag()).then([flagConfirmed(raceAndReligion)]);
     });
 
-    it('confirms the flag with other strands, which is how the CPS changes them', () => {
-      given(caseReceived()).when(confirmFlag({ hateCrime: raceOnly })).then([flagConfirmed(raceOnly)]);
+    it('confirms the flag with other strands, which is how the CPS changes them, warning that the strands changed', () => {
+      const warnings = given(caseReceived()).when(confirmFlag({ hateCrime: raceOnly })).thenWarns([flagConfirmed(raceOnly)], ['strands_differ_from_police']);
+      expect(warnings[0]).toMatchObject({ finding: 'strands_changed', boundary: 'police_to_cps' });
     });
 
     it('confirms again a flag it confirmed before, keeping the last confirmed strands', () => {
-      given(caseReceived(), flagConfirmed(raceOnly)).when(confirmFlag()).then([flagConfirmed(raceOnly)]);
+      given(caseReceived(), flagConfirmed(raceOnly)).when(confirmFlag()).thenWarns([flagConfirmed(raceOnly)], ['strands_differ_from_police']);
     });
 
     it('confirms a flag the CPS itself applied', () => {
@@ -375,8 +408,8 @@ describe('CPS case decider', () => {
       given(unflaggedCaseReceived()).when(applyFlag()).then([flagApplied()]);
     });
 
-    it('applies a flag again after the CPS removed the police flag', () => {
-      given(caseReceived(), flagRemoved()).when(applyFlag()).then([flagApplied()]);
+    it('applies a flag again after the CPS removed the police flag, warning when its strands are not the police\'s', () => {
+      given(caseReceived(), flagRemoved()).when(applyFlag()).thenWarns([flagApplied()], ['strands_differ_from_police']);
     });
 
     it('refuses to apply a flag on a case the police never referred', () => {
@@ -437,14 +470,15 @@ describe('CPS case decider', () => {
       given(caseReceived(), flagRemoved()).when(removeFlag()).thenFails('no_flag_to_remove', 'rule_broken');
     });
 
-    it.each(['', ' \t\n '])('refuses a removal with the blank reason %j', (reason) => {
-      given(caseReceived()).when(removeFlag({ reason })).thenFails('removal_needs_reason', 'rule_broken');
+    it.each(['', ' \t\n ', undefined])('records a removal with the blank reason %j as not a hate crime, unexplained: a lost flag', (reason) => {
+      const warnings = given(caseReceived())
+        .when(removeFlag({ reason }))
+        .thenWarns([flagRecorded({ holds: 'not_hate_crime' }, removeFlag().removedAt)], ['flag_not_held']);
+      expect(warnings[0]).toMatchObject({ finding: 'lost', boundary: 'police_to_cps' });
     });
 
-    it('refuses to remove the flag while a racially or religiously aggravated offence is charged', () => {
-      given(caseReceived(), decisionMade(firstDefendant))
-        .when(removeFlag())
-        .thenFails('aggravated_offence_needs_race_or_religion_strand', 'rule_broken');
+    it('removes the flag while a racially or religiously aggravated offence is charged, with a warning', () => {
+      given(caseReceived(), decisionMade(firstDefendant)).when(removeFlag()).thenWarns([flagRemoved()], ['aggravated_offence_unflagged']);
     });
   });
 
@@ -558,6 +592,55 @@ describe('CPS case decider', () => {
     });
   });
 
+  describe('recording the flag as CPS case management holds it', () => {
+    it('records nothing when the record says what the case holds', () => {
+      given(caseReceived()).when(recordFlag({ holds: 'flagged', hateCrime: raceAndReligion })).then([]);
+      given(unflaggedCaseReceived()).when(recordFlag({ holds: 'no_flag' })).then([]);
+    });
+
+    it('records a record without the flag the police referred: a lost flag, warned of', () => {
+      const warnings = given(caseReceived()).when(recordFlag({ holds: 'no_flag' })).thenWarns([flagRecorded({ holds: 'no_flag' })], ['flag_not_held']);
+      expect(warnings[0]).toMatchObject({ finding: 'lost', boundary: 'police_to_cps' });
+    });
+
+    it('records "not a hate crime" without a reason as a lost flag, and with one as a decision', () => {
+      given(caseReceived()).when(recordFlag({ holds: 'not_hate_crime' })).thenWarns([flagRecorded({ holds: 'not_hate_crime' })], ['flag_not_held']);
+      given(caseReceived())
+        .when(recordFlag({ holds: 'not_hate_crime', reason: 'No hostility: a neighbour dispute' }))
+        .then([flagRecorded({ holds: 'not_hate_crime', reason: 'No hostility: a neighbour dispute' })]);
+    });
+
+    it('records other strands than the police referred, warned of', () => {
+      given(caseReceived())
+        .when(recordFlag({ holds: 'flagged', hateCrime: raceOnly }))
+        .thenWarns([flagRecorded({ holds: 'flagged', hateCrime: raceOnly })], ['strands_differ_from_police']);
+    });
+
+    it('records a flag on a case the police did not flag, and records it again once the record changes back', () => {
+      given(unflaggedCaseReceived())
+        .when(recordFlag({ holds: 'flagged', hateCrime: disabilityOnly }))
+        .then([flagRecorded({ holds: 'flagged', hateCrime: disabilityOnly })]);
+      given(caseReceived(), flagRecorded({ holds: 'no_flag' }))
+        .when(recordFlag({ holds: 'flagged', hateCrime: raceAndReligion }))
+        .then([flagRecorded({ holds: 'flagged', hateCrime: raceAndReligion })]);
+    });
+
+    it('refuses a record that contradicts itself', () => {
+      given(caseReceived()).when(recordFlag({ holds: 'flagged' })).thenFails('flag_record_needs_flag', 'rule_broken');
+      given(caseReceived()).when(recordFlag({ holds: 'no_flag', hateCrime: raceOnly })).thenFails('flag_record_holds_no_flag', 'rule_broken');
+      given(caseReceived()).when(recordFlag({ holds: 'no_flag', reason: 'x' })).thenFails('reason_only_when_not_hate_crime', 'rule_broken');
+      given().when(recordFlag({ holds: 'no_flag' })).thenFails('no_referral', 'not_found');
+    });
+
+    it('holds the record: the flag it holds, or none with the reason', () => {
+      expect(stateAfter(cpsCaseDecider, [caseReceived(), flagRecorded({ holds: 'not_hate_crime', reason: 'No hostility' })])).toMatchObject({
+        flagRecord: { holds: 'not_hate_crime', reason: 'No hostility' },
+        flagReview: { outcome: 'recorded', reason: 'No hostility' },
+      });
+      expect(stateAfter(cpsCaseDecider, [caseReceived(), flagRecorded({ holds: 'no_flag' })])).not.toHaveProperty('hateCrime');
+    });
+  });
+
   describe('evolve', () => {
     it('starts with no case', () => {
       expect(stateAfter(cpsCaseDecider, [])).toEqual({ status: 'none' });
@@ -571,6 +654,8 @@ describe('CPS case decider', () => {
         cpsArea: 'London North',
         referralEventId,
         hateCrime: raceAndReligion,
+        referredFlag: raceAndReligion,
+        flagRecord: { holds: 'flagged', hateCrime: raceAndReligion },
         offences: [raciallyAggravatedHarassment],
         decisions: { [firstDefendant]: null, [secondDefendant]: null },
         charges: {},

@@ -1,10 +1,14 @@
 import {
   CONVICTION_OUTCOMES,
+  flagOfRecord,
   FORCES,
+  sameStrands,
   type CaseReceivedFromPolice,
   type CpsEvent,
   type CpsHateCrimeFlagApplied,
+  type CpsHateCrimeFlagRecorded,
   type CpsHateCrimeFlagRemoved,
+  type FlagRecord,
   type HateCrimeFlag,
   type HateCrimeFlagConfirmed,
   type Offence,
@@ -15,13 +19,25 @@ import {
   type SpecialMeasure,
   type SpecialMeasuresAppliedFor,
 } from '@hc/contracts';
-import { assertNever, checkAggravatedOffences, checkFlag, DomainError, type Decider } from '@hc/domain';
+import {
+  assertNever,
+  checkAggravatedOffences,
+  checkFlag,
+  checkFlagRecord,
+  decided,
+  DomainError,
+  sameFlagRecord,
+  type Decider,
+  type Decision,
+  type Warning,
+} from '@hc/domain';
 
 // ---- events ---------------------------------------------------------------------------------
 export type {
   CaseReceivedFromPolice,
   CpsEvent,
   CpsHateCrimeFlagApplied,
+  CpsHateCrimeFlagRecorded,
   CpsHateCrimeFlagRemoved,
   HateCrimeFlagConfirmed,
   PreChargeDecisionMade,
@@ -36,9 +52,9 @@ export type {
 export const COURT_OUTCOMES: readonly ProsecutionOutcome[] = [...CONVICTION_OUTCOMES, 'dismissed', 'acquitted'];
 
 // ---- state ----------------------------------------------------------------------------------
-/** The CPS's last word on the flag it received: kept (maybe with other strands), first applied, or removed. */
+/** The CPS's last word on the flag it received: kept (maybe with other strands), first applied, removed, or as its system holds it. */
 export interface FlagReview {
-  readonly outcome: 'confirmed' | 'applied' | 'removed';
+  readonly outcome: 'confirmed' | 'applied' | 'removed' | 'recorded';
   readonly at: string;
   readonly reason?: string;
 }
@@ -59,6 +75,10 @@ export type CpsCase =
       readonly referralEventId: string;
       /** The flag as the CPS holds it now; absent when the case is not (or no longer) flagged. */
       readonly hateCrime?: HateCrimeFlag;
+      /** The flag the police referral carried: what the CPS record is judged against. */
+      readonly referredFlag?: HateCrimeFlag;
+      /** What CPS case management says of the flag now, with the reason of a removal. */
+      readonly flagRecord: FlagRecord;
       readonly flagReview?: FlagReview;
       readonly offences: readonly Offence[];
       readonly decisions: Readonly<Record<string, PreChargeDecision | null>>;
@@ -83,7 +103,8 @@ export function evolve(state: CpsCase, event: CpsEvent): CpsCase {
       urn: event.data.urn,
       cpsArea: event.data.cpsArea,
       referralEventId: event.data.referralEventId,
-      ...(event.data.hateCrime ? { hateCrime: event.data.hateCrime } : {}),
+      ...(event.data.hateCrime ? { hateCrime: event.data.hateCrime, referredFlag: event.data.hateCrime } : {}),
+      flagRecord: event.data.hateCrime ? { holds: 'flagged', hateCrime: event.data.hateCrime } : { holds: 'no_flag' },
       offences: event.data.offences,
       decisions: Object.fromEntries(event.data.defendantIds.map((id) => [id, null])),
       charges: {},
@@ -94,16 +115,22 @@ export function evolve(state: CpsCase, event: CpsEvent): CpsCase {
   if (state.status === 'none') return state;
   switch (event.type) {
     case 'HateCrimeFlagConfirmed':
-      return { ...state, hateCrime: event.data.hateCrime, flagReview: { outcome: 'confirmed', at: event.data.confirmedAt } };
+      return withFlagRecord(state, { holds: 'flagged', hateCrime: event.data.hateCrime }, { outcome: 'confirmed', at: event.data.confirmedAt });
     case 'HateCrimeFlagApplied':
-      return {
-        ...state,
-        hateCrime: event.data.hateCrime,
-        flagReview: { outcome: 'applied', at: event.data.appliedAt, reason: event.data.reason },
-      };
-    case 'HateCrimeFlagRemoved': {
-      const { hateCrime: _removed, ...unflagged } = state;
-      return { ...unflagged, flagReview: { outcome: 'removed', at: event.data.removedAt, reason: event.data.reason } };
+      return withFlagRecord(
+        state,
+        { holds: 'flagged', hateCrime: event.data.hateCrime },
+        { outcome: 'applied', at: event.data.appliedAt, reason: event.data.reason },
+      );
+    case 'HateCrimeFlagRemoved':
+      return withFlagRecord(
+        state,
+        { holds: 'not_hate_crime', reason: event.data.reason },
+        { outcome: 'removed', at: event.data.removedAt, reason: event.data.reason },
+      );
+    case 'HateCrimeFlagRecorded': {
+      const { caseId: _caseId, recordedAt, ...record } = event.data;
+      return withFlagRecord(state, record, { outcome: 'recorded', at: recordedAt, ...(record.reason ? { reason: record.reason } : {}) });
     }
     case 'PreChargeDecisionMade':
       return {
@@ -129,6 +156,12 @@ export function evolve(state: CpsCase, event: CpsEvent): CpsCase {
     default:
       return assertNever(event, 'CPS event');
   }
+}
+
+function withFlagRecord(state: ReceivedCase, record: FlagRecord, flagReview: FlagReview): ReceivedCase {
+  const { hateCrime: _previous, ...rest } = state;
+  const hateCrime = flagOfRecord(record);
+  return { ...rest, ...(hateCrime ? { hateCrime } : {}), flagRecord: record, flagReview };
 }
 
 // ---- commands -------------------------------------------------------------------------------
@@ -164,11 +197,20 @@ export type ApplyHateCrimeFlag = {
   readonly reason: string;
 };
 
+/** Without a reason (a legacy record), the removal is recorded as the CPS record saying not a hate crime, unexplained. */
 export type RemoveHateCrimeFlag = {
   readonly type: 'RemoveHateCrimeFlag';
   readonly caseId: string;
   readonly removedAt: string;
-  readonly reason: string;
+  readonly reason?: string;
+};
+
+/** The flag as CPS case management holds it: recorded when it differs from what the case holds. */
+export type RecordHateCrimeFlag = {
+  readonly type: 'RecordHateCrimeFlag';
+  readonly caseId: string;
+  readonly record: FlagRecord;
+  readonly recordedAt: string;
 };
 
 export type MakePreChargeDecision = {
@@ -206,12 +248,13 @@ export type CpsCommand =
   | ConfirmHateCrimeFlag
   | ApplyHateCrimeFlag
   | RemoveHateCrimeFlag
+  | RecordHateCrimeFlag
   | MakePreChargeDecision
   | ApplyForSpecialMeasures
   | CompleteProsecution;
 
 // ---- decide ---------------------------------------------------------------------------------
-export function decide(command: CpsCommand, state: CpsCase): CpsEvent[] {
+export function decide(command: CpsCommand, state: CpsCase): Decision<CpsEvent> {
   switch (command.type) {
     case 'ReceiveCaseFromPolice':
       return receiveCaseFromPolice(command, state);
@@ -221,6 +264,8 @@ export function decide(command: CpsCommand, state: CpsCase): CpsEvent[] {
       return applyHateCrimeFlag(command, state);
     case 'RemoveHateCrimeFlag':
       return removeHateCrimeFlag(command, state);
+    case 'RecordHateCrimeFlag':
+      return recordHateCrimeFlag(command, state);
     case 'MakePreChargeDecision':
       return makePreChargeDecision(command, state);
     case 'ApplyForSpecialMeasures':
@@ -232,15 +277,15 @@ export function decide(command: CpsCommand, state: CpsCase): CpsEvent[] {
   }
 }
 
-function receiveCaseFromPolice(command: ReceiveCaseFromPolice, state: CpsCase): CpsEvent[] {
+function receiveCaseFromPolice(command: ReceiveCaseFromPolice, state: CpsCase): Decision<CpsEvent> {
   const { referral } = command;
   if (state.status === 'received') {
-    if (state.referralEventId === command.referralEventId) return [];
+    if (state.referralEventId === command.referralEventId) return decided([]);
     throw new DomainError('case_already_received', `the CPS already holds case ${referral.caseId} under URN ${state.urn}`, 'conflict');
   }
   const force = FORCES.get(referral.forceCode);
   if (!force) throw new DomainError('unknown_force', `force code ${referral.forceCode} has no CPS area`);
-  return [
+  return decided([
     {
       type: 'CaseReceivedFromPolice',
       data: {
@@ -256,10 +301,10 @@ function receiveCaseFromPolice(command: ReceiveCaseFromPolice, state: CpsCase): 
         victimNeedsReceived: referral.victimNeedsPassedOn,
       },
     },
-  ];
+  ]);
 }
 
-function confirmHateCrimeFlag(command: ConfirmHateCrimeFlag, state: CpsCase): CpsEvent[] {
+function confirmHateCrimeFlag(command: ConfirmHateCrimeFlag, state: CpsCase): Decision<CpsEvent> {
   const received = requireReceived(state, command.caseId);
   if (!received.hateCrime) {
     throw new DomainError('no_flag_to_confirm', `case ${command.caseId} is not flagged as a hate crime; apply a flag instead of confirming one`);
@@ -267,10 +312,13 @@ function confirmHateCrimeFlag(command: ConfirmHateCrimeFlag, state: CpsCase): Cp
   const hateCrime = command.hateCrime ?? received.hateCrime;
   checkFlag(hateCrime);
   checkAggravatedOffences(chargedOffences(received), hateCrime);
-  return [{ type: 'HateCrimeFlagConfirmed', data: { caseId: command.caseId, hateCrime, confirmedAt: command.confirmedAt } }];
+  return decided(
+    [{ type: 'HateCrimeFlagConfirmed', data: { caseId: command.caseId, hateCrime, confirmedAt: command.confirmedAt } }],
+    againstReferral(received, hateCrime, undefined),
+  );
 }
 
-function applyHateCrimeFlag(command: ApplyHateCrimeFlag, state: CpsCase): CpsEvent[] {
+function applyHateCrimeFlag(command: ApplyHateCrimeFlag, state: CpsCase): Decision<CpsEvent> {
   const received = requireReceived(state, command.caseId);
   if (received.hateCrime) {
     throw new DomainError(
@@ -283,28 +331,72 @@ function applyHateCrimeFlag(command: ApplyHateCrimeFlag, state: CpsCase): CpsEve
     throw new DomainError('application_needs_reason', 'say why the CPS applies a hate crime flag the police did not (e.g. hostility disclosed in the victim statement)');
   }
   checkFlag(command.hateCrime);
+  checkAggravatedOffences(chargedOffences(received), command.hateCrime);
   const { type: _type, ...data } = command;
-  return [{ type: 'HateCrimeFlagApplied', data }];
+  return decided([{ type: 'HateCrimeFlagApplied', data }], againstReferral(received, command.hateCrime, undefined));
 }
 
-function removeHateCrimeFlag(command: RemoveHateCrimeFlag, state: CpsCase): CpsEvent[] {
+/** With a reason, a removal; without one (a legacy record), the record of a flag dropped. */
+function removeHateCrimeFlag(command: RemoveHateCrimeFlag, state: CpsCase): Decision<CpsEvent> {
   const received = requireReceived(state, command.caseId);
   if (!received.hateCrime) {
     throw new DomainError('no_flag_to_remove', `case ${command.caseId} is not flagged as a hate crime, so there is no flag to remove`);
   }
-  if (command.reason.trim() === '') {
-    throw new DomainError('removal_needs_reason', 'removing a hate crime flag needs a reason, so that the removal is never counted as a lost flag');
-  }
-  checkAggravatedOffences(chargedOffences(received), undefined);
-  const { type: _type, ...data } = command;
-  return [{ type: 'HateCrimeFlagRemoved', data }];
+  const reason = command.reason?.trim() ? command.reason : undefined;
+  const warnings = [...againstReferral(received, undefined, reason), ...checkAggravatedOffences(chargedOffences(received), undefined)];
+  if (reason) return decided([{ type: 'HateCrimeFlagRemoved', data: { caseId: command.caseId, removedAt: command.removedAt, reason } }], warnings);
+  return decided([{ type: 'HateCrimeFlagRecorded', data: { caseId: command.caseId, holds: 'not_hate_crime', recordedAt: command.removedAt } }], warnings);
 }
 
-function makePreChargeDecision(command: MakePreChargeDecision, state: CpsCase): CpsEvent[] {
+/** CPS case management holds this record of the flag: recorded when it differs from what the case holds. */
+function recordHateCrimeFlag(command: RecordHateCrimeFlag, state: CpsCase): Decision<CpsEvent> {
+  const received = requireReceived(state, command.caseId);
+  const record = checkFlagRecord(command.record);
+  if (sameFlagRecord(received.flagRecord, record)) return decided([]);
+  const flag = flagOfRecord(record);
+  const warnings = [...againstReferral(received, flag, record.reason), ...checkAggravatedOffences(chargedOffences(received), flag)];
+  return decided([{ type: 'HateCrimeFlagRecorded', data: { caseId: command.caseId, ...record, recordedAt: command.recordedAt } }], warnings);
+}
+
+/**
+ * What the flag audit will say of the CPS holding `flag` (none: undefined) against the flag the
+ * police referral carried: lost without a reason, or other strands. A gain and a reasoned
+ * removal are findings too, but nothing went wrong, so they are not warned of.
+ */
+function againstReferral(received: ReceivedCase, flag: HateCrimeFlag | undefined, reason: string | undefined): Warning[] {
+  const upstream = received.referredFlag;
+  if (!upstream) return [];
+  if (!flag && !reason) {
+    return [
+      {
+        code: 'flag_not_held',
+        finding: 'lost',
+        boundary: 'police_to_cps',
+        message: `the police referred case ${received.caseId} flagged (${upstream.strands.join(', ')}) and the CPS record now holds no flag and no reason: the audit counts the flag as lost between the police and the CPS`,
+        remedy: 'if the case is a hate crime, record the flag (PUT /cases/{caseId}/flag with holds flagged); if it is not, remove the flag with the reason (DELETE /cases/{caseId}/flag)',
+      },
+    ];
+  }
+  if (flag && !sameStrands(flag.strands, upstream.strands)) {
+    return [
+      {
+        code: 'strands_differ_from_police',
+        finding: 'strands_changed',
+        boundary: 'police_to_cps',
+        message: `the CPS holds case ${received.caseId} flagged ${flag.strands.join(', ')}; the police referred it flagged ${upstream.strands.join(', ')}`,
+        remedy: 'nothing if the CPS review changed the strands on purpose; otherwise record the strands the police referred',
+      },
+    ];
+  }
+  return [];
+}
+
+function makePreChargeDecision(command: MakePreChargeDecision, state: CpsCase): Decision<CpsEvent> {
   const received = requireReceived(state, command.caseId);
   requireDefendant(received, command.defendantId);
   const previous = received.decisions[command.defendantId];
-  if (previous) {
+  // A decision not to charge may be reviewed and become a charge (the Victims' Right to Review); nothing else follows a decision.
+  if (previous && (previous === 'charge' || command.decision !== 'charge')) {
     throw new DomainError('decision_already_made', `a pre-charge decision (${previous}) was already made for defendant ${command.defendantId}`, 'conflict');
   }
   if (command.decision === 'charge' && command.charges.length === 0) {
@@ -313,25 +405,37 @@ function makePreChargeDecision(command: MakePreChargeDecision, state: CpsCase): 
   if (command.decision !== 'charge' && command.charges.length > 0) {
     throw new DomainError('charges_only_with_charge_decision', `charges cannot be given with a ${command.decision} decision`);
   }
-  checkAggravatedOffences(command.charges, received.hateCrime);
-  return [
-    {
-      type: 'PreChargeDecisionMade',
-      data: {
-        caseId: command.caseId,
-        urn: received.urn,
-        defendantId: command.defendantId,
-        decision: command.decision,
-        decidedAt: command.decidedAt,
-        charges: command.charges,
-        ...(received.hateCrime ? { hateCrime: received.hateCrime } : {}),
-        cpsArea: received.cpsArea,
+  const warnings = checkAggravatedOffences(command.charges, received.hateCrime);
+  if (command.decision === 'charge' && !received.hateCrime && received.referredFlag && !received.flagRecord.reason) {
+    warnings.push({
+      code: 'charged_without_flag',
+      finding: 'lost',
+      boundary: 'police_to_cps',
+      message: `defendant ${command.defendantId} is charged and sent to court without the flag the police referred (${received.referredFlag.strands.join(', ')}); the court will not know the case is a hate crime`,
+      remedy: 'record the flag on the CPS case before charging (PUT /cases/{caseId}/flag with holds flagged), or remove it with a reason if the case is not a hate crime',
+    });
+  }
+  return decided(
+    [
+      {
+        type: 'PreChargeDecisionMade',
+        data: {
+          caseId: command.caseId,
+          urn: received.urn,
+          defendantId: command.defendantId,
+          decision: command.decision,
+          decidedAt: command.decidedAt,
+          charges: command.charges,
+          ...(received.hateCrime ? { hateCrime: received.hateCrime } : {}),
+          cpsArea: received.cpsArea,
+        },
       },
-    },
-  ];
+    ],
+    warnings,
+  );
 }
 
-function applyForSpecialMeasures(command: ApplyForSpecialMeasures, state: CpsCase): CpsEvent[] {
+function applyForSpecialMeasures(command: ApplyForSpecialMeasures, state: CpsCase): Decision<CpsEvent> {
   const received = requireReceived(state, command.caseId);
   if (!Object.values(received.decisions).includes('charge')) {
     throw new DomainError('special_measures_need_charge', `special measures are applied for at court, so only once a defendant on case ${command.caseId} is charged`);
@@ -348,10 +452,10 @@ function applyForSpecialMeasures(command: ApplyForSpecialMeasures, state: CpsCas
     );
   }
   const { type: _type, ...data } = command;
-  return [{ type: 'SpecialMeasuresAppliedFor', data }];
+  return decided([{ type: 'SpecialMeasuresAppliedFor', data }]);
 }
 
-function completeProsecution(command: CompleteProsecution, state: CpsCase): CpsEvent[] {
+function completeProsecution(command: CompleteProsecution, state: CpsCase): Decision<CpsEvent> {
   if (COURT_OUTCOMES.includes(command.outcome) && !command.courtEventId) {
     throw new DomainError(
       'outcome_comes_from_court',
@@ -362,7 +466,7 @@ function completeProsecution(command: CompleteProsecution, state: CpsCase): CpsE
   requireDefendant(received, command.defendantId);
   const completed = received.prosecutions[command.defendantId];
   if (completed) {
-    if (command.courtEventId && completed.courtEventId === command.courtEventId && completed.outcome === command.outcome) return [];
+    if (command.courtEventId && completed.courtEventId === command.courtEventId && completed.outcome === command.outcome) return decided([]);
     throw new DomainError(
       'prosecution_already_completed',
       `the prosecution of defendant ${command.defendantId} was already completed (${completed.outcome} on ${completed.completedAt})`,
@@ -372,7 +476,7 @@ function completeProsecution(command: CompleteProsecution, state: CpsCase): CpsE
   if (received.decisions[command.defendantId] !== 'charge') {
     throw new DomainError('not_charged', `defendant ${command.defendantId} was not charged, so there is no prosecution to complete`);
   }
-  return [
+  return decided([
     {
       type: 'ProsecutionCompleted',
       data: {
@@ -383,7 +487,7 @@ function completeProsecution(command: CompleteProsecution, state: CpsCase): CpsE
         ...(command.courtEventId ? { courtEventId: command.courtEventId } : {}),
       },
     },
-  ];
+  ]);
 }
 
 function requireReceived(state: CpsCase, caseId: string): ReceivedCase {

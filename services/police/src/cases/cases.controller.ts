@@ -12,7 +12,7 @@ import {
   ApiTags,
   ApiUnprocessableEntityResponse,
 } from '@nestjs/swagger';
-import { BulkResult, Idempotency, Roles, runBulk, type IdempotencyRequest, IDEMPOTENCY_KEY_HEADER } from '@hc/service-kit';
+import { BulkResult, CommandAnswer, Idempotency, RecordFlagDto, Roles, runBulk, type IdempotencyRequest, IDEMPOTENCY_KEY_HEADER } from '@hc/service-kit';
 import { CasesService, type CaseView, type CommandResponse } from './cases.service';
 import { ApplyHateCrimeFlagDto, ChangeHateCrimeFlagDto, RemoveHateCrimeFlagDto } from './dto/hate-crime-flag.dto';
 import { AssignPoliceOutcomeDto } from './dto/police-outcome.dto';
@@ -44,12 +44,12 @@ export class CasesController {
 
   @Post()
   @Command()
-  @ApiCreatedResponse({ description: 'The crime was recorded; the case id is derived from force and crime reference.' })
+  @ApiCreatedResponse({ type: CommandAnswer, description: 'The crime was recorded; the case id is derived from force and crime reference.' })
   @ApiConflictResponse({ description: 'case_already_recorded (this force already recorded this crime reference), idempotency_key_reused' })
   @ApiUnprocessableEntityResponse({
     description:
       'unknown_force, flag_needs_strand, flag_needs_perceiver, religion_group_without_religion_strand, ' +
-      'aggravated_offence_needs_race_or_religion_strand (a CDA 1998 ss.29-32 offence needs the race or religion strand)',
+      'aggravated_offence_needs_race_or_religion_strand (a CDA 1998 ss.29-32 offence with a flag of neither race nor religion; without a flag it is recorded with the warning aggravated_offence_unflagged)',
   })
   recordCrime(@Body() body: RecordCrimeDto, @Idempotency() idempotency?: IdempotencyRequest): Promise<CommandResponse> {
     return this.cases.recordCrime(body, idempotency);
@@ -72,7 +72,7 @@ export class CasesController {
 
   @Post(':caseId/suspects')
   @Command()
-  @ApiCreatedResponse({ description: 'The suspect was identified; answers with the pseudonymous suspect id.' })
+  @ApiCreatedResponse({ type: CommandAnswer, description: 'The suspect was identified; answers with the pseudonymous suspect id.' })
   @ApiNotFoundResponse({ description: 'case_not_found' })
   @ApiConflictResponse({ description: 'suspect_already_identified, idempotency_key_reused' })
   identifySuspect(
@@ -85,7 +85,12 @@ export class CasesController {
 
   @Post(':caseId/referral')
   @Command()
-  @ApiCreatedResponse({ description: 'The case was referred to the CPS with its flag and strands; the CPS opens its case from this event.' })
+  @ApiCreatedResponse({
+    type: CommandAnswer,
+    description:
+      'The case was referred to the CPS with its flag and strands; the CPS opens its case from this event. Warnings: victim_needs_not_passed_on ' +
+      "(victims' needs were assessed and victimNeedsPassedOn is false), flag_dropped_before_referral (the force's record dropped the flag without a reason).",
+  })
   @ApiNotFoundResponse({ description: 'case_not_found' })
   @ApiUnprocessableEntityResponse({ description: 'referral_needs_suspect, malformed_urn or urn_force_mismatch' })
   @ApiConflictResponse({ description: 'case_already_referred, idempotency_key_reused' })
@@ -100,7 +105,7 @@ export class CasesController {
   @Post(':caseId/flag')
   @Command()
   @ApiOperation({ summary: 'Apply the hate crime flag to a crime recorded without one (e.g. hostility disclosed later)' })
-  @ApiCreatedResponse({ description: 'HateCrimeFlagApplied was recorded; a later referral carries this flag.' })
+  @ApiCreatedResponse({ type: CommandAnswer, description: 'HateCrimeFlagApplied was recorded; a later referral carries this flag.' })
   @ApiNotFoundResponse({ description: 'case_not_found' })
   @ApiConflictResponse({ description: 'flag_already_applied (the case is flagged already; change the flag with PUT instead), idempotency_key_reused' })
   @ApiUnprocessableEntityResponse({
@@ -118,7 +123,7 @@ export class CasesController {
   @Command()
   @HttpCode(HttpStatus.CREATED)
   @ApiOperation({ summary: "Change the flag's strands, perceivers or religion targeted group; send the whole flag as it should stand" })
-  @ApiCreatedResponse({ description: 'HateCrimeFlagChanged was recorded with the strands before the change.' })
+  @ApiCreatedResponse({ type: CommandAnswer, description: 'HateCrimeFlagChanged was recorded with the strands before the change.' })
   @ApiNotFoundResponse({ description: 'case_not_found' })
   @ApiConflictResponse({ description: 'no_flag_to_change (apply one with POST), flag_unchanged (the flag sent is the one the case carries), idempotency_key_reused' })
   @ApiUnprocessableEntityResponse({
@@ -137,14 +142,16 @@ export class CasesController {
   @Delete(':caseId/flag')
   @Command()
   @HttpCode(HttpStatus.CREATED)
-  @ApiOperation({ summary: 'Remove the hate crime flag; the JSON body gives the reason, which is mandatory' })
-  @ApiCreatedResponse({ description: 'HateCrimeFlagRemoved was recorded with its reason (201, like every command: an event was recorded).' })
+  @ApiOperation({ summary: 'Remove the hate crime flag; the JSON body gives the reason (without one, the flag is recorded as dropped: a loss)' })
+  @ApiCreatedResponse({
+    type: CommandAnswer,
+    description:
+      'HateCrimeFlagRemoved was recorded with its reason (201, like every command: an event was recorded). Without a reason, HateCrimeFlagRecorded ' +
+      '(not_hate_crime) with the warning removal_without_reason: the audit counts the flag as lost at the referral. ' +
+      'A CDA 1998 ss.29-32 offence left unflagged adds the warning aggravated_offence_unflagged.',
+  })
   @ApiNotFoundResponse({ description: 'case_not_found' })
   @ApiConflictResponse({ description: 'no_flag_to_remove, idempotency_key_reused' })
-  @ApiUnprocessableEntityResponse({
-    description:
-      'removal_needs_reason (blank reason), aggravated_offence_needs_race_or_religion_strand (a CDA 1998 ss.29-32 offence cannot be unflagged)',
-  })
   removeFlag(
     @Param('caseId', new ParseUUIDPipe()) caseId: string,
     @Body() body: RemoveHateCrimeFlagDto,
@@ -153,13 +160,42 @@ export class CasesController {
     return this.cases.removeFlag(caseId, body, idempotency);
   }
 
+  @Put(':caseId/flag-record')
+  @Command()
+  @HttpCode(HttpStatus.CREATED)
+  @ApiOperation({ summary: "The flag as the force's own system holds it: flagged with strands, no flag, or not a hate crime (with or without a reason)" })
+  @ApiCreatedResponse({
+    type: CommandAnswer,
+    description:
+      'HateCrimeFlagRecorded when the record differs from what the case holds, nothing (events: []) when it is the same. A flag dropped without a reason ' +
+      'answers the warning flag_dropped_without_reason: the audit counts it as lost at the referral.',
+  })
+  @ApiNotFoundResponse({ description: 'case_not_found' })
+  @ApiConflictResponse({ description: 'idempotency_key_reused' })
+  @ApiUnprocessableEntityResponse({
+    description:
+      'flag_record_needs_flag (holds flagged without hateCrime), flag_record_holds_no_flag (hateCrime with another holds), reason_only_when_not_hate_crime, ' +
+      'flag_needs_strand, flag_needs_perceiver, religion_group_without_religion_strand, aggravated_offence_needs_race_or_religion_strand',
+  })
+  recordFlag(
+    @Param('caseId', new ParseUUIDPipe()) caseId: string,
+    @Body() body: RecordFlagDto,
+    @Idempotency() idempotency?: IdempotencyRequest,
+  ): Promise<CommandResponse> {
+    return this.cases.recordFlag(caseId, body, idempotency);
+  }
+
   @Post(':caseId/victim-needs')
   @Command()
   @ApiOperation({ summary: "Record a Victims' Code needs assessment for a pseudonymous victim" })
-  @ApiCreatedResponse({ description: 'VictimNeedsAssessed was recorded; answers with the pseudonymous victim id (generated when not sent).' })
+  @ApiCreatedResponse({
+    type: CommandAnswer,
+    description:
+      'VictimNeedsAssessed was recorded; answers with the pseudonymous victim id (generated when not sent). A flagged case assessed without the ' +
+      "enhanced service answers the warning hate_crime_victim_without_enhanced_service (the Victims' Code entitles the victim to it).",
+  })
   @ApiNotFoundResponse({ description: 'case_not_found' })
   @ApiConflictResponse({ description: 'idempotency_key_reused' })
-  @ApiUnprocessableEntityResponse({ description: 'hate_crime_victim_needs_enhanced_service: the case is flagged, so enhancedService must be true' })
   assessVictimNeeds(
     @Param('caseId', new ParseUUIDPipe()) caseId: string,
     @Body() body: AssessVictimNeedsDto,
@@ -171,7 +207,7 @@ export class CasesController {
   @Post(':caseId/outcome')
   @Command()
   @ApiOperation({ summary: 'Assign the Home Office outcome type; an outcome is final' })
-  @ApiCreatedResponse({ description: 'PoliceOutcomeAssigned was recorded.' })
+  @ApiCreatedResponse({ type: CommandAnswer, description: 'PoliceOutcomeAssigned was recorded.' })
   @ApiNotFoundResponse({ description: 'case_not_found' })
   @ApiConflictResponse({ description: 'outcome_already_assigned, idempotency_key_reused' })
   @ApiUnprocessableEntityResponse({

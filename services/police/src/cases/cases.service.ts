@@ -1,14 +1,13 @@
 import { Injectable } from '@nestjs/common';
 import { randomUUID } from 'node:crypto';
-import type { HateCrimeFlag } from '@hc/contracts';
 import { DomainError } from '@hc/domain';
 import { EventStore, type StoredEvent } from '@hc/event-store';
-import { AccessLog, currentPrincipal, requireInScope, type BulkCommandTable, type IdempotencyRequest } from '@hc/service-kit';
+import { AccessLog, currentPrincipal, flagOf, flagRecordOf, RecordFlagDto, requireInScope, type BulkCommandTable, type IdempotencyRequest } from '@hc/service-kit';
 import { policeCaseDecider, type PoliceCase, type PoliceCommand } from '../domain/police-case.decider';
 import { policeCaseId } from './case-id';
 import { ApplyHateCrimeFlagDto, ChangeHateCrimeFlagDto, RemoveHateCrimeFlagDto } from './dto/hate-crime-flag.dto';
 import { AssignPoliceOutcomeDto } from './dto/police-outcome.dto';
-import { HateCrimeFlagDto, IdentifySuspectDto, RecordCrimeDto, ReferCaseDto } from './dto/record-crime.dto';
+import { IdentifySuspectDto, RecordCrimeDto, ReferCaseDto } from './dto/record-crime.dto';
 import { AssessVictimNeedsDto } from './dto/victim-needs.dto';
 
 export interface CaseView {
@@ -101,7 +100,21 @@ export class CasesService {
 
   removeFlag(caseId: string, body: RemoveHateCrimeFlagDto, idempotency?: IdempotencyRequest): Promise<CommandResponse> {
     return this.execute(
-      { type: 'RemoveHateCrimeFlag', caseId, removedAt: body.removedAt ?? new Date().toISOString(), reason: body.reason },
+      {
+        type: 'RemoveHateCrimeFlag',
+        caseId,
+        removedAt: body.removedAt ?? new Date().toISOString(),
+        ...(body.reason !== undefined ? { reason: body.reason } : {}),
+      },
+      { caseId },
+      idempotency,
+    );
+  }
+
+  /** The flag as the force's system holds it (an extract); nothing is recorded when the case already holds the same. */
+  recordFlag(caseId: string, body: RecordFlagDto, idempotency?: IdempotencyRequest): Promise<CommandResponse> {
+    return this.execute(
+      { type: 'RecordHateCrimeFlag', caseId, record: flagRecordOf(body), recordedAt: body.recordedAt ?? new Date().toISOString() },
       { caseId },
       idempotency,
     );
@@ -162,6 +175,11 @@ export class CasesService {
         params: ['caseId'],
         run: (params, body, idempotency) => this.removeFlag(params.caseId!, body, idempotency),
       },
+      RecordHateCrimeFlag: {
+        body: RecordFlagDto,
+        params: ['caseId'],
+        run: (params, body, idempotency) => this.recordFlag(params.caseId!, body, idempotency),
+      },
       AssessVictimNeeds: {
         body: AssessVictimNeedsDto,
         params: ['caseId'],
@@ -209,13 +227,4 @@ export class CasesService {
 /** The force of a case: in its first event, the crime's recording. */
 function forceOf(stream: readonly StoredEvent[]): string | undefined {
   return (stream[0]?.envelope.data as { forceCode?: string } | undefined)?.forceCode;
-}
-
-/** A plain flag for the decider and the event, without the DTO's class (and without absent fields). */
-function flagOf(dto: HateCrimeFlagDto): HateCrimeFlag {
-  return {
-    strands: [...dto.strands],
-    perceivedBy: [...dto.perceivedBy],
-    ...(dto.religionTargetedGroup ? { religionTargetedGroup: dto.religionTargetedGroup } : {}),
-  };
 }

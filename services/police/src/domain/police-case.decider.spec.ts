@@ -253,10 +253,11 @@ describe('police case decider', () => {
       given().when(recordCrime({ hateCrime: flag })).then([crimeRecorded({ hateCrime: flag })]);
     });
 
-    it('refuses a racially or religiously aggravated offence on a crime that is not flagged', () => {
+    it('records a racially or religiously aggravated offence on a crime that is not flagged, with a warning', () => {
+      const { hateCrime: _flag, ...unflagged } = crimeRecorded().data;
       given()
         .when(recordCrime({ hateCrime: undefined }))
-        .thenFails('aggravated_offence_needs_race_or_religion_strand', 'rule_broken');
+        .thenWarns([{ type: 'CrimeRecorded', data: { ...unflagged, hateCrime: undefined } }], ['aggravated_offence_unflagged']);
     });
 
     it('refuses a racially or religiously aggravated offence when the flag has neither race nor religion', () => {
@@ -507,12 +508,28 @@ describe('police case decider', () => {
       given(unflaggedCrimeRecorded, flagApplied(), flagRemoved).when(removeFlag()).thenFails('no_flag_to_remove', 'conflict');
     });
 
-    it.each(['', ' ', '\n\t '])('refuses the blank reason %p, so that a removal is never mistaken for a loss', (reason) => {
-      given(crimeRecorded({ offences: [harassment] })).when(removeFlag({ reason })).thenFails('removal_needs_reason', 'rule_broken');
+    it.each(['', ' ', '\n\t ', undefined])('records a removal with the blank reason %p as the flag dropped, lost at the referral to come', (reason) => {
+      const warnings = given(crimeRecorded({ offences: [harassment] }))
+        .when(removeFlag({ reason }))
+        .thenWarns(
+          [{ type: 'HateCrimeFlagRecorded', data: { caseId, holds: 'not_hate_crime', recordedAt: removeFlag().removedAt } }],
+          ['removal_without_reason'],
+        );
+      expect(warnings[0]).toMatchObject({ finding: 'lost', boundary: 'police_to_cps' });
     });
 
-    it('refuses to unflag a racially or religiously aggravated offence', () => {
-      given(crimeRecorded()).when(removeFlag()).thenFails('aggravated_offence_needs_race_or_religion_strand', 'rule_broken');
+    it('warns of no audit finding for a flag dropped after the referral carried it', () => {
+      const warnings = given(crimeRecorded({ offences: [harassment] }), suspectIdentified(firstSuspect), caseReferred())
+        .when(removeFlag({ reason: undefined }))
+        .thenWarns(
+          [{ type: 'HateCrimeFlagRecorded', data: { caseId, holds: 'not_hate_crime', recordedAt: removeFlag().removedAt } }],
+          ['removal_without_reason'],
+        );
+      expect(warnings[0]).toMatchObject({ finding: null, boundary: null });
+    });
+
+    it('unflags a racially or religiously aggravated offence, with a warning', () => {
+      given(crimeRecorded()).when(removeFlag()).thenWarns([flagRemoved], ['aggravated_offence_unflagged']);
     });
   });
 
@@ -537,14 +554,16 @@ describe('police case decider', () => {
       given().when(assessVictim()).thenFails('case_not_found', 'not_found');
     });
 
-    it('refuses to deny a hate crime victim the enhanced service', () => {
-      given(crimeRecorded()).when(assessVictim({ enhancedService: false })).thenFails('hate_crime_victim_needs_enhanced_service', 'rule_broken');
+    it('records a hate crime victim assessed without the enhanced service, with a warning', () => {
+      given(crimeRecorded())
+        .when(assessVictim({ enhancedService: false }))
+        .thenWarns([victimNeedsAssessed({ enhancedService: false })], ['hate_crime_victim_without_enhanced_service']);
     });
 
-    it('refuses to deny the enhanced service once a flag was applied later', () => {
+    it('warns of the enhanced service once a flag was applied later', () => {
       given(unflaggedCrimeRecorded, flagApplied())
         .when(assessVictim({ enhancedService: false }))
-        .thenFails('hate_crime_victim_needs_enhanced_service', 'rule_broken');
+        .thenWarns([victimNeedsAssessed({ enhancedService: false })], ['hate_crime_victim_without_enhanced_service']);
     });
 
     it('no longer requires the enhanced service once the flag was removed', () => {
@@ -647,6 +666,7 @@ describe('police case decider', () => {
         forceCode: '01',
         offences: [raciallyAggravatedHarassment],
         hateCrime: antiMuslimRaceAndReligion,
+        flagRecord: { holds: 'flagged', hateCrime: antiMuslimRaceAndReligion },
         suspectIds: [],
         victimIds: [],
       });

@@ -1,13 +1,16 @@
 import {
+  flagOfRecord,
   FORCES,
   parseUrn,
   POLICE_OUTCOME_CODES,
-  sameStrands,
+  sameFlag,
   type CaseReferredToCps,
   type CrimeRecorded,
   type HateCrimeFlag,
   type HateCrimeFlagApplied,
+  type FlagRecord,
   type HateCrimeFlagChanged,
+  type HateCrimeFlagRecorded,
   type HateCrimeFlagRemoved,
   type Offence,
   type PoliceEvent,
@@ -19,7 +22,7 @@ import {
   type VictimNeed,
   type VictimNeedsAssessed,
 } from '@hc/contracts';
-import { assertNever, checkAggravatedOffences, checkFlag, DomainError, type Decider } from '@hc/domain';
+import { assertNever, checkAggravatedOffences, checkFlag, checkFlagRecord, decided, DomainError, sameFlagRecord, type Decider, type Decision, type Warning } from '@hc/domain';
 
 // ---- events ---------------------------------------------------------------------------------
 export type {
@@ -27,6 +30,7 @@ export type {
   CrimeRecorded,
   HateCrimeFlagApplied,
   HateCrimeFlagChanged,
+  HateCrimeFlagRecorded,
   HateCrimeFlagRemoved,
   PoliceEvent,
   PoliceOutcomeAssigned,
@@ -44,6 +48,10 @@ export type PoliceCase =
       readonly offences: readonly Offence[];
       /** The flag as it stands now: recorded, then applied, changed or removed. */
       readonly hateCrime?: HateCrimeFlag;
+      /** What the force's record says of the flag now, with the reason of a removal. */
+      readonly flagRecord: FlagRecord;
+      /** The flag the record dropped without a reason, while it stays dropped: still a hate crime for the audit. */
+      readonly flagDroppedFrom?: HateCrimeFlag;
       readonly suspectIds: readonly string[];
       /** Victims whose needs were assessed, in the order of their first assessment. */
       readonly victimIds: readonly string[];
@@ -66,6 +74,7 @@ export function evolve(state: PoliceCase, event: PoliceEvent): PoliceCase {
         forceCode: event.data.forceCode,
         offences: event.data.offences,
         hateCrime: event.data.hateCrime,
+        flagRecord: event.data.hateCrime ? { holds: 'flagged', hateCrime: event.data.hateCrime } : { holds: 'no_flag' },
         suspectIds: [],
         victimIds: [],
       };
@@ -78,11 +87,14 @@ export function evolve(state: PoliceCase, event: PoliceEvent): PoliceCase {
     case 'HateCrimeFlagApplied':
     case 'HateCrimeFlagChanged':
       if (state.status === 'none') return state;
-      return { ...state, hateCrime: event.data.hateCrime };
-    case 'HateCrimeFlagRemoved': {
+      return withFlagRecord(state, { holds: 'flagged', hateCrime: event.data.hateCrime });
+    case 'HateCrimeFlagRemoved':
       if (state.status === 'none') return state;
-      const { hateCrime: _removed, ...unflagged } = state;
-      return unflagged;
+      return withFlagRecord(state, { holds: 'not_hate_crime', reason: event.data.reason });
+    case 'HateCrimeFlagRecorded': {
+      if (state.status === 'none') return state;
+      const { caseId: _caseId, recordedAt: _at, ...record } = event.data;
+      return withFlagRecord(state, record);
     }
     case 'VictimNeedsAssessed':
       if (state.status === 'none') return state;
@@ -94,6 +106,14 @@ export function evolve(state: PoliceCase, event: PoliceEvent): PoliceCase {
     default:
       return assertNever(event, 'police event');
   }
+}
+
+/** The case after its record of the flag changed; a flag dropped without a reason is remembered. */
+function withFlagRecord(state: RecordedCase, record: FlagRecord): RecordedCase {
+  const { hateCrime: previous, flagDroppedFrom, ...rest } = state;
+  const hateCrime = flagOfRecord(record);
+  const dropped = hateCrime || record.reason ? undefined : (previous ?? flagDroppedFrom);
+  return { ...rest, ...(hateCrime ? { hateCrime } : {}), flagRecord: record, ...(dropped ? { flagDroppedFrom: dropped } : {}) };
 }
 
 // ---- commands -------------------------------------------------------------------------------
@@ -138,11 +158,20 @@ export type ChangeHateCrimeFlag = {
   readonly reason: string;
 };
 
+/** Without a reason (a legacy record), the removal is recorded as the force's record holding no flag. */
 export type RemoveHateCrimeFlag = {
   readonly type: 'RemoveHateCrimeFlag';
   readonly caseId: string;
   readonly removedAt: string;
-  readonly reason: string;
+  readonly reason?: string;
+};
+
+/** The flag as the force's system holds it (from an extract): recorded when it differs from the case's. */
+export type RecordHateCrimeFlag = {
+  readonly type: 'RecordHateCrimeFlag';
+  readonly caseId: string;
+  readonly record: FlagRecord;
+  readonly recordedAt: string;
 };
 
 export type AssessVictimNeeds = {
@@ -170,6 +199,7 @@ export type PoliceCommand =
   | ApplyHateCrimeFlag
   | ChangeHateCrimeFlag
   | RemoveHateCrimeFlag
+  | RecordHateCrimeFlag
   | AssessVictimNeeds
   | AssignPoliceOutcome;
 
@@ -179,7 +209,7 @@ const CHARGE_OR_SUMMONS: PoliceOutcomeCode = 1;
 const NO_SUSPECT_IDENTIFIED: PoliceOutcomeCode = 18;
 
 // ---- decide ---------------------------------------------------------------------------------
-export function decide(command: PoliceCommand, state: PoliceCase): PoliceEvent[] {
+export function decide(command: PoliceCommand, state: PoliceCase): Decision<PoliceEvent> {
   switch (command.type) {
     case 'RecordCrime':
       return recordCrime(command, state);
@@ -193,6 +223,8 @@ export function decide(command: PoliceCommand, state: PoliceCase): PoliceEvent[]
       return changeHateCrimeFlag(command, state);
     case 'RemoveHateCrimeFlag':
       return removeHateCrimeFlag(command, state);
+    case 'RecordHateCrimeFlag':
+      return recordHateCrimeFlag(command, state);
     case 'AssessVictimNeeds':
       return assessVictimNeeds(command, state);
     case 'AssignPoliceOutcome':
@@ -202,7 +234,7 @@ export function decide(command: PoliceCommand, state: PoliceCase): PoliceEvent[]
   }
 }
 
-function recordCrime(command: RecordCrime, state: PoliceCase): PoliceEvent[] {
+function recordCrime(command: RecordCrime, state: PoliceCase): Decision<PoliceEvent> {
   if (state.status !== 'none') {
     throw new DomainError('case_already_recorded', `case ${command.caseId} has already been recorded`, 'conflict');
   }
@@ -210,21 +242,21 @@ function recordCrime(command: RecordCrime, state: PoliceCase): PoliceEvent[] {
     throw new DomainError('unknown_force', `force code ${command.forceCode} is not a police force of England and Wales`);
   }
   if (command.hateCrime) checkFlag(command.hateCrime);
-  checkAggravatedOffences(command.offences, command.hateCrime);
+  const warnings = checkAggravatedOffences(command.offences, command.hateCrime);
   const { type: _type, ...data } = command;
-  return [{ type: 'CrimeRecorded', data }];
+  return decided([{ type: 'CrimeRecorded', data }], warnings);
 }
 
-function identifySuspect(command: IdentifySuspect, state: PoliceCase): PoliceEvent[] {
+function identifySuspect(command: IdentifySuspect, state: PoliceCase): Decision<PoliceEvent> {
   const recorded = requireRecorded(state, command.caseId);
   if (recorded.suspectIds.includes(command.suspectId)) {
     throw new DomainError('suspect_already_identified', `suspect ${command.suspectId} is already on case ${command.caseId}`, 'conflict');
   }
   const { type: _type, ...data } = command;
-  return [{ type: 'SuspectIdentified', data }];
+  return decided([{ type: 'SuspectIdentified', data }]);
 }
 
-function referCaseToCps(command: ReferCaseToCps, state: PoliceCase): PoliceEvent[] {
+function referCaseToCps(command: ReferCaseToCps, state: PoliceCase): Decision<PoliceEvent> {
   const recorded = requireRecorded(state, command.caseId);
   if (recorded.status === 'referred') {
     throw new DomainError('case_already_referred', `case ${command.caseId} was already referred to the CPS under URN ${recorded.urn}`, 'conflict');
@@ -239,24 +271,46 @@ function referCaseToCps(command: ReferCaseToCps, state: PoliceCase): PoliceEvent
   if (urn.forceCode !== recorded.forceCode) {
     throw new DomainError('urn_force_mismatch', `URN ${command.urn} starts with force ${urn.forceCode} but the case belongs to force ${recorded.forceCode}`);
   }
-  return [
-    {
-      type: 'CaseReferredToCps',
-      data: {
-        caseId: command.caseId,
-        urn: command.urn,
-        forceCode: recorded.forceCode,
-        referredAt: command.referredAt,
-        suspectIds: recorded.suspectIds,
-        offences: recorded.offences,
-        ...(recorded.hateCrime ? { hateCrime: recorded.hateCrime } : {}),
-        victimNeedsPassedOn: command.victimNeedsPassedOn,
+  const warnings: Warning[] = [];
+  if (!command.victimNeedsPassedOn && recorded.victimIds.length > 0 && (recorded.hateCrime || recorded.flagDroppedFrom)) {
+    warnings.push({
+      code: 'victim_needs_not_passed_on',
+      finding: 'victim_needs_not_passed_on',
+      boundary: 'police_to_cps',
+      message: `the police assessed the needs of ${recorded.victimIds.length} victim(s) on case ${command.caseId} but the referral does not pass them on to the CPS`,
+      remedy: 'pass the victims\' needs assessment to the CPS with the file; the finding stays on this referral',
+    });
+  }
+  if (recorded.flagDroppedFrom) {
+    warnings.push({
+      code: 'flag_dropped_before_referral',
+      finding: 'lost',
+      boundary: 'police_to_cps',
+      message: `case ${command.caseId} was flagged (${recorded.flagDroppedFrom.strands.join(', ')}) but the force's record dropped the flag without a reason, so the referral carries none`,
+      remedy: 'if the case is a hate crime, apply the flag again before referring (POST /cases/{caseId}/flag); if it is not, remove the flag with a reason',
+    });
+  }
+  return decided(
+    [
+      {
+        type: 'CaseReferredToCps',
+        data: {
+          caseId: command.caseId,
+          urn: command.urn,
+          forceCode: recorded.forceCode,
+          referredAt: command.referredAt,
+          suspectIds: recorded.suspectIds,
+          offences: recorded.offences,
+          ...(recorded.hateCrime ? { hateCrime: recorded.hateCrime } : {}),
+          victimNeedsPassedOn: command.victimNeedsPassedOn,
+        },
       },
-    },
-  ];
+    ],
+    warnings,
+  );
 }
 
-function applyHateCrimeFlag(command: ApplyHateCrimeFlag, state: PoliceCase): PoliceEvent[] {
+function applyHateCrimeFlag(command: ApplyHateCrimeFlag, state: PoliceCase): Decision<PoliceEvent> {
   const recorded = requireRecorded(state, command.caseId);
   if (recorded.hateCrime) {
     throw new DomainError(
@@ -269,10 +323,10 @@ function applyHateCrimeFlag(command: ApplyHateCrimeFlag, state: PoliceCase): Pol
   checkFlag(command.hateCrime);
   checkAggravatedOffences(recorded.offences, command.hateCrime);
   const { type: _type, ...data } = command;
-  return [{ type: 'HateCrimeFlagApplied', data }];
+  return decided([{ type: 'HateCrimeFlagApplied', data }]);
 }
 
-function changeHateCrimeFlag(command: ChangeHateCrimeFlag, state: PoliceCase): PoliceEvent[] {
+function changeHateCrimeFlag(command: ChangeHateCrimeFlag, state: PoliceCase): Decision<PoliceEvent> {
   const recorded = requireRecorded(state, command.caseId);
   const current = recorded.hateCrime;
   if (!current) {
@@ -284,7 +338,7 @@ function changeHateCrimeFlag(command: ChangeHateCrimeFlag, state: PoliceCase): P
     throw new DomainError('flag_unchanged', `the flag sent is the flag case ${command.caseId} already carries: nothing to change`, 'conflict');
   }
   checkAggravatedOffences(recorded.offences, command.hateCrime);
-  return [
+  return decided([
     {
       type: 'HateCrimeFlagChanged',
       data: {
@@ -295,33 +349,66 @@ function changeHateCrimeFlag(command: ChangeHateCrimeFlag, state: PoliceCase): P
         reason: command.reason,
       },
     },
-  ];
+  ]);
 }
 
-function removeHateCrimeFlag(command: RemoveHateCrimeFlag, state: PoliceCase): PoliceEvent[] {
+/** With a reason, a removal; without one (a legacy record), the record of a flag dropped. */
+function removeHateCrimeFlag(command: RemoveHateCrimeFlag, state: PoliceCase): Decision<PoliceEvent> {
   const recorded = requireRecorded(state, command.caseId);
   if (!recorded.hateCrime) {
     throw new DomainError('no_flag_to_remove', `case ${command.caseId} carries no hate crime flag to remove`, 'conflict');
   }
-  requireReason(command.reason, 'removal_needs_reason', 'removing a hate crime flag needs a reason, so that the removal is never counted as a flag lost');
-  checkAggravatedOffences(recorded.offences, undefined);
-  const { type: _type, ...data } = command;
-  return [{ type: 'HateCrimeFlagRemoved', data }];
+  const reason = command.reason?.trim() ? command.reason : undefined;
+  const warnings = checkAggravatedOffences(recorded.offences, undefined);
+  if (reason) return decided([{ type: 'HateCrimeFlagRemoved', data: { caseId: command.caseId, removedAt: command.removedAt, reason } }], warnings);
+  return decided(
+    [{ type: 'HateCrimeFlagRecorded', data: { caseId: command.caseId, holds: 'not_hate_crime', recordedAt: command.removedAt } }],
+    [droppedWarning(recorded, 'removal_without_reason'), ...warnings],
+  );
 }
 
-function assessVictimNeeds(command: AssessVictimNeeds, state: PoliceCase): PoliceEvent[] {
+/** The force's system holds this record of the flag: recorded when it differs from what the case holds. */
+function recordHateCrimeFlag(command: RecordHateCrimeFlag, state: PoliceCase): Decision<PoliceEvent> {
   const recorded = requireRecorded(state, command.caseId);
+  const record = checkFlagRecord(command.record);
+  if (sameFlagRecord(recorded.flagRecord, record)) return decided([]);
+  const flag = flagOfRecord(record);
+  const warnings = checkAggravatedOffences(recorded.offences, flag);
+  if (recorded.hateCrime && !flag && !record.reason) warnings.unshift(droppedWarning(recorded, 'flag_dropped_without_reason'));
+  return decided([{ type: 'HateCrimeFlagRecorded', data: { caseId: command.caseId, ...record, recordedAt: command.recordedAt } }], warnings);
+}
+
+/** A flag dropped without a reason: lost at the referral if it comes before one. */
+function droppedWarning(recorded: RecordedCase, code: string): Warning {
+  const referred = recorded.status === 'referred';
+  return {
+    code,
+    finding: referred ? null : 'lost',
+    boundary: referred ? null : 'police_to_cps',
+    message: referred
+      ? `the flag of case ${recorded.caseId} is recorded as dropped with no reason, after the referral carried it to the CPS`
+      : `the flag of case ${recorded.caseId} is recorded as dropped with no reason; when the case is referred, the audit counts the flag as lost between the police and the CPS`,
+    remedy: 'send the reason the case is not a hate crime (a removal with a reason is not a loss), or apply the flag again if it was dropped by mistake',
+  };
+}
+
+function assessVictimNeeds(command: AssessVictimNeeds, state: PoliceCase): Decision<PoliceEvent> {
+  const recorded = requireRecorded(state, command.caseId);
+  const warnings: Warning[] = [];
   if (recorded.hateCrime && !command.enhancedService) {
-    throw new DomainError(
-      'hate_crime_victim_needs_enhanced_service',
-      `case ${command.caseId} is flagged as a hate crime, so under the Victims' Code its victim is entitled to the enhanced service: send enhancedService true`,
-    );
+    warnings.push({
+      code: 'hate_crime_victim_without_enhanced_service',
+      finding: null,
+      boundary: null,
+      message: `case ${command.caseId} is flagged as a hate crime, so under the Victims' Code its victim is entitled to the enhanced service, but the assessment records the standard service; the victim is counted under the standard service's time limits`,
+      remedy: 'assess the victim again with enhancedService true (POST /cases/{caseId}/victims with the same victimId)',
+    });
   }
   const { type: _type, ...data } = command;
-  return [{ type: 'VictimNeedsAssessed', data }];
+  return decided([{ type: 'VictimNeedsAssessed', data }], warnings);
 }
 
-function assignPoliceOutcome(command: AssignPoliceOutcome, state: PoliceCase): PoliceEvent[] {
+function assignPoliceOutcome(command: AssignPoliceOutcome, state: PoliceCase): Decision<PoliceEvent> {
   const recorded = requireRecorded(state, command.caseId);
   if (recorded.outcomeCode !== undefined) {
     throw new DomainError(
@@ -343,7 +430,7 @@ function assignPoliceOutcome(command: AssignPoliceOutcome, state: PoliceCase): P
     );
   }
   const { type: _type, ...data } = command;
-  return [{ type: 'PoliceOutcomeAssigned', data }];
+  return decided([{ type: 'PoliceOutcomeAssigned', data }]);
 }
 
 function requireRecorded(state: PoliceCase, caseId: string): RecordedCase {
@@ -353,12 +440,6 @@ function requireRecorded(state: PoliceCase, caseId: string): RecordedCase {
 
 function requireReason(reason: string, code: string, message: string): void {
   if (reason.trim() === '') throw new DomainError(code, message);
-}
-
-/** Two flags are the same when their strands, perceivers and religion targeted group are, whatever the order. */
-function sameFlag(a: HateCrimeFlag, b: HateCrimeFlag): boolean {
-  const samePerceivers = a.perceivedBy.length === b.perceivedBy.length && a.perceivedBy.every((p) => b.perceivedBy.includes(p));
-  return sameStrands(a.strands, b.strands) && samePerceivers && a.religionTargetedGroup === b.religionTargetedGroup;
 }
 
 export const policeCaseDecider: Decider<PoliceCommand, PoliceEvent, PoliceCase> = { initialState, evolve, decide };

@@ -60,14 +60,21 @@ export interface PoliceFacts {
   perceivedBy: readonly string[];
   /** Reason of the last police removal, while the flag stays removed. */
   flagRemovedReason: string | null;
+  /** The flag the force's record dropped without a reason, while it stays dropped (the case is still a hate crime). */
+  flagDroppedFrom: FlagView | null;
   readonly suspects: Map<string, { identifiedAt: string }>;
   /** The first referral: the hand-over the police -> CPS boundary is judged at. */
   referral?: EventRef & {
     readonly urn: string;
     readonly forceCode: string;
     readonly suspectIds: readonly string[];
-    /** The police flag just before the referral, in the police stream. */
+    /**
+     * The police flag just before the referral, in the police stream; a flag the record dropped
+     * without a reason counts as still held, so that the referral without it shows as a loss.
+     */
     readonly flagBefore: FlagView;
+    /** The police record had dropped the flag without a reason before the referral. */
+    readonly droppedBefore: boolean;
     /** The flag the referral carried. */
     readonly flag: FlagView;
     readonly victimNeedsPassedOn: boolean;
@@ -116,6 +123,12 @@ export interface CpsFacts {
 
 export interface CourtDefendantFacts {
   received?: EventRef & { readonly flag: FlagView; readonly charges: readonly Offence[] };
+  /** The court's flag on this defendant now: the one the case was opened with, unless the court's own record says otherwise. */
+  flag: FlagView;
+  /** The court event that set the flag as it is now (the receipt, or the court's record). */
+  flagSetBy?: EventRef;
+  /** Set while the court's record says not a hate crime, with its reason. */
+  flagRemoved?: EventRef & { readonly reason: string };
   listed?: EventRef & { readonly courtCode: string };
   sentToCrown?: EventRef & { readonly courtCode: string };
   plea?: EventRef & { readonly plea: Plea };
@@ -191,6 +204,7 @@ function emptyFacts(caseId: string): Omit<CaseFacts, 'defendantIds' | 'eventCoun
       religionTargetedGroup: null,
       perceivedBy: [],
       flagRemovedReason: null,
+      flagDroppedFrom: null,
       suspects: new Map(),
       referredAt: new Map(),
       victims: new Map(),
@@ -261,6 +275,7 @@ function evolvePolice(police: PoliceFacts, event: PoliceEvent, ref: Ref, named: 
       police.religionTargetedGroup = data.hateCrime?.religionTargetedGroup ?? null;
       police.perceivedBy = data.hateCrime?.perceivedBy ?? [];
       police.flagRemovedReason = null;
+      police.flagDroppedFrom = null;
       return;
     }
     case 'HateCrimeFlagApplied':
@@ -270,12 +285,30 @@ function evolvePolice(police: PoliceFacts, event: PoliceEvent, ref: Ref, named: 
       police.religionTargetedGroup = data.hateCrime.religionTargetedGroup ?? null;
       police.perceivedBy = data.hateCrime.perceivedBy;
       police.flagRemovedReason = null;
+      police.flagDroppedFrom = null;
       return;
     }
     case 'HateCrimeFlagRemoved':
       police.flag = UNFLAGGED;
       police.flagRemovedReason = event.data.reason;
+      police.flagDroppedFrom = null;
       return;
+    case 'HateCrimeFlagRecorded': {
+      const { data } = event;
+      if (data.hateCrime) {
+        police.flag = flagView(data.hateCrime);
+        police.religionTargetedGroup = data.hateCrime.religionTargetedGroup ?? null;
+        police.perceivedBy = data.hateCrime.perceivedBy;
+        police.flagDroppedFrom = null;
+      } else {
+        // Dropped without a reason: remember the flag it had, as the case is still a hate crime.
+        if (!data.reason) police.flagDroppedFrom = police.flag.flagged ? police.flag : police.flagDroppedFrom;
+        else police.flagDroppedFrom = null;
+        police.flag = UNFLAGGED;
+      }
+      police.flagRemovedReason = data.reason ?? null;
+      return;
+    }
     case 'SuspectIdentified':
       named(event.data.suspectId);
       police.suspects.set(event.data.suspectId, { identifiedAt: event.data.identifiedAt });
@@ -291,7 +324,8 @@ function evolvePolice(police: PoliceFacts, event: PoliceEvent, ref: Ref, named: 
         urn: data.urn,
         forceCode: data.forceCode,
         suspectIds: data.suspectIds,
-        flagBefore: police.flag,
+        flagBefore: police.flag.flagged ? police.flag : (police.flagDroppedFrom ?? UNFLAGGED),
+        droppedBefore: !police.flag.flagged && police.flagDroppedFrom !== null,
         flag: flagView(data.hateCrime),
         victimNeedsPassedOn: data.victimNeedsPassedOn,
         assessmentsBefore: police.victims.size,
@@ -353,6 +387,13 @@ function evolveCps(cps: CpsFacts, event: CpsEvent, ref: Ref, named: (id: string)
       cps.flagSetBy = ref(event.data.removedAt);
       cps.flagRemoved = { ...ref(event.data.removedAt), reason: event.data.reason };
       return;
+    case 'HateCrimeFlagRecorded': {
+      const { data } = event;
+      cps.flag = flagView(data.hateCrime);
+      cps.flagSetBy = ref(data.recordedAt);
+      cps.flagRemoved = data.reason ? { ...ref(data.recordedAt), reason: data.reason } : undefined;
+      return;
+    }
     case 'PreChargeDecisionMade': {
       const { data } = event;
       named(data.defendantId);
@@ -384,7 +425,7 @@ function evolveCps(cps: CpsFacts, event: CpsEvent, ref: Ref, named: (id: string)
 function courtDefendant(courts: CourtsFacts, defendantId: string, named: (id: string) => void): CourtDefendantFacts {
   named(defendantId);
   let defendant = courts.defendants.get(defendantId);
-  if (!defendant) courts.defendants.set(defendantId, (defendant = { courtTypes: new Set() }));
+  if (!defendant) courts.defendants.set(defendantId, (defendant = { flag: UNFLAGGED, courtTypes: new Set() }));
   return defendant;
 }
 
@@ -394,8 +435,19 @@ function evolveCourts(courts: CourtsFacts, event: CourtsEvent, ref: Ref, named: 
       const { data } = event;
       const defendant = courtDefendant(courts, data.defendantId, named);
       defendant.received = { ...ref(data.receivedAt), flag: flagView(data.hateCrime), charges: data.charges };
+      // Until the court's own record (later in its stream) says otherwise.
+      defendant.flag = defendant.received.flag;
+      defendant.flagSetBy = ref(data.receivedAt);
       courts.urn ??= data.urn;
       courts.cpsArea ??= data.cpsArea;
+      return;
+    }
+    case 'HateCrimeFlagRecorded': {
+      const { data } = event;
+      const defendant = courtDefendant(courts, data.defendantId, named);
+      defendant.flag = flagView(data.hateCrime);
+      defendant.flagSetBy = ref(data.recordedAt);
+      defendant.flagRemoved = data.reason ? { ...ref(data.recordedAt), reason: data.reason } : undefined;
       return;
     }
     case 'CaseListed': {

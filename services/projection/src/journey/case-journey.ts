@@ -338,11 +338,18 @@ function journeyRows(facts: CaseFacts, audit: ReturnType<typeof auditCase>): Jou
   const urn = referral?.urn ?? cps.urn ?? courts.urn ?? null;
   const forceCode = recorded?.forceCode ?? referral?.forceCode ?? cps.received?.forceCode ?? (urn ? parseUrn(urn)?.forceCode : undefined) ?? null;
   const force = forceCode ? FORCES.get(forceCode) : undefined;
-  const courtFlags = [...courts.defendants.values()].map((court) => court.received?.flag).filter((flag) => flag?.flagged);
+  const courtFlags = [...courts.defendants.values()].map((court) => court.flag).filter((flag) => flag.flagged);
   const upliftStrands = [...courts.defendants.values()].flatMap((court) =>
     (court.sentenced?.offences ?? []).flatMap((offence) => (offence.uplift?.applied ? offence.uplift.strandsRecognised : [])),
   );
-  const strands = [police.flag.strands, referral?.flag.strands ?? [], cps.flag.strands, normaliseStrands(courtFlags.flatMap((flag) => flag!.strands)), normaliseStrands(upliftStrands)]
+  const strands = [
+    police.flag.strands,
+    police.flagDroppedFrom?.strands ?? [],
+    referral?.flag.strands ?? [],
+    cps.flag.strands,
+    normaliseStrands(courtFlags.flatMap((flag) => flag.strands)),
+    normaliseStrands(upliftStrands),
+  ]
     .find((candidate) => candidate.length > 0) ?? [];
   const courtTypes = [...courts.defendants.values()].map(defendantCourtType);
   const caseCourtType: CaseCourtType = courtTypes.includes('crown') ? 'crown' : courtTypes.includes('magistrates') ? 'magistrates' : 'none';
@@ -426,8 +433,8 @@ function journeyRows(facts: CaseFacts, audit: ReturnType<typeof auditCase>): Jou
       prosecution_outcome: completion?.outcome ?? null,
       prosecution_completed_at: completion?.at ?? null,
       court_received_at: court?.received?.at ?? null,
-      court_flagged: court?.received?.flag.flagged ?? null,
-      court_strands: court?.received?.flag.strands ?? [],
+      court_flagged: court?.received ? court.flag.flagged : null,
+      court_strands: court?.received ? court.flag.strands : [],
       listed_at: court?.listed?.at ?? null,
       sent_to_crown_court_at: court?.sentToCrown?.at ?? null,
       court_type: defendantCourtType(court),

@@ -39,16 +39,16 @@ export function buildTimeline(events: readonly EventEnvelope[], findings: readon
     const data = upcast(event).data as { hateCrime?: HateCrimeFlag; defendantId?: string; offences?: ReadonlyArray<{ uplift?: { applied: boolean; strandsRecognised: HateCrimeStrand[] } }> };
     const key = `${parsed.agency}.${parsed.name}`;
     if (parsed.agency === 'police') {
-      if (key === 'police.CrimeRecorded' || key === 'police.HateCrimeFlagApplied' || key === 'police.HateCrimeFlagChanged') police = flagView(data.hateCrime);
+      if (['police.CrimeRecorded', 'police.HateCrimeFlagApplied', 'police.HateCrimeFlagChanged', 'police.HateCrimeFlagRecorded'].includes(key)) police = flagView(data.hateCrime);
       if (key === 'police.HateCrimeFlagRemoved') police = UNFLAGGED;
       shown.set(event.id, key === 'police.CaseReferredToCps' ? flagView(data.hateCrime) : police);
     } else if (parsed.agency === 'cps') {
-      if (['cps.CaseReceivedFromPolice', 'cps.HateCrimeFlagConfirmed', 'cps.HateCrimeFlagApplied'].includes(key)) cps = flagView(data.hateCrime);
+      if (['cps.CaseReceivedFromPolice', 'cps.HateCrimeFlagConfirmed', 'cps.HateCrimeFlagApplied', 'cps.HateCrimeFlagRecorded'].includes(key)) cps = flagView(data.hateCrime);
       if (key === 'cps.HateCrimeFlagRemoved') cps = UNFLAGGED;
       shown.set(event.id, key === 'cps.PreChargeDecisionMade' ? flagView(data.hateCrime) : cps);
     } else {
       const defendantId = data.defendantId ?? '';
-      if (key === 'courts.CaseReceivedFromCps') court.set(defendantId, flagView(data.hateCrime));
+      if (key === 'courts.CaseReceivedFromCps' || key === 'courts.HateCrimeFlagRecorded') court.set(defendantId, flagView(data.hateCrime));
       shown.set(event.id, court.get(defendantId) ?? UNFLAGGED);
     }
   }

@@ -1,4 +1,4 @@
-import { normaliseStrands, sameStrands, type HateCrimeStrand } from '@hc/contracts';
+import { normaliseStrands, sameStrands, type Boundary, type FindingType, type HateCrimeStrand } from '@hc/contracts';
 import type { CaseFacts, EventRef, FlagView } from './case-facts';
 
 /**
@@ -11,19 +11,7 @@ import type { CaseFacts, EventRef, FlagView } from './case-facts';
  * flagged defendant convicted but not yet sentenced is pending, not a finding, because sentence
  * routinely follows conviction by weeks and a finding should mean someone did something wrong.
  */
-export const BOUNDARIES = ['police_to_cps', 'cps_to_court', 'conviction_to_sentence'] as const;
-export type Boundary = (typeof BOUNDARIES)[number];
-
-export const FINDING_TYPES = [
-  'lost',
-  'strands_changed',
-  'removed_with_reason',
-  'first_applied_downstream',
-  'no_uplift_decision',
-  'victim_needs_not_passed_on',
-  'victim_not_told_of_uplift',
-] as const;
-export type FindingType = (typeof FINDING_TYPES)[number];
+export { BOUNDARIES, FINDING_TYPES, type Boundary, type FindingType } from '@hc/contracts';
 
 /**
  * What became of the flag at a boundary, for retention statistics. `kept` and `strands_changed`
@@ -74,11 +62,15 @@ export interface CaseAudit {
   readonly findings: readonly FindingRow[];
 }
 
-/** A hate crime for the analytics: some agency holds a flag on it now, or the court decided an uplift. */
+/**
+ * A hate crime for the analytics: some agency holds a flag on it now (or dropped one without a
+ * reason, which is a loss, not a decision), or the court decided an uplift.
+ */
 export function isHateCrime(facts: CaseFacts): boolean {
-  if (facts.police.flag.flagged || facts.police.referral?.flag.flagged || facts.cps.flag.flagged) return true;
+  const { police, cps } = facts;
+  if (police.flag.flagged || police.flagDroppedFrom || police.referral?.flag.flagged || police.referral?.flagBefore.flagged || cps.flag.flagged) return true;
   for (const defendant of facts.courts.defendants.values()) {
-    if (defendant.received?.flag.flagged) return true;
+    if (defendant.received?.flag.flagged || defendant.flag.flagged) return true;
     if (defendant.sentenced?.offences.some((offence) => offence.uplift)) return true;
   }
   return false;
@@ -147,10 +139,12 @@ export function auditCase(facts: CaseFacts): CaseAudit {
         break;
       case 'lost': {
         const droppedByReferral = !referral.flag.flagged;
-        finding(null, 'police_to_cps', type, upstream, downstream, droppedByReferral ? referral : cps.received,
-          droppedByReferral
-            ? `the police held the flag (${strandsText(upstream)}) but the referral to the CPS carried none`
-            : `the referral carried the flag (${strandsText(referral.flag)}) but the CPS case holds none, with no recorded removal`);
+        finding(null, 'police_to_cps', type, upstream, downstream, droppedByReferral ? referral : cps.flagSetBy ?? cps.received,
+          referral.droppedBefore
+            ? `the police record dropped the flag (${strandsText(upstream)}) without a reason before the referral, which carried none`
+            : droppedByReferral
+              ? `the police held the flag (${strandsText(upstream)}) but the referral to the CPS carried none`
+              : `the referral carried the flag (${strandsText(referral.flag)}) but the CPS case holds none, with no recorded reason`);
         break;
       }
       case 'removed_with_reason':
@@ -190,26 +184,33 @@ export function auditCase(facts: CaseFacts): CaseAudit {
     let cpsToCourt: BoundaryResult | null = null;
     const charge = cps.charges.get(defendantId);
     if (charge && court?.received) {
+      // The CPS flag just before its charge, against the flag the court holds now (the one it was
+      // sent, unless the court's own record says otherwise).
       const upstream = charge.flagBefore;
-      const downstream = court.received.flag;
-      const { result, finding: type } = compare(upstream, downstream, false);
+      const downstream = court.flag;
+      const { result, finding: type } = compare(upstream, downstream, court.flagRemoved !== undefined);
       cpsToCourt = result;
       const atCharge = !sameFlag(charge.flag, upstream);
+      const where = atCharge ? charge : court.flagSetBy ?? court.received;
       switch (type) {
         case undefined:
           break;
         case 'lost':
-          finding(defendantId, 'cps_to_court', type, upstream, downstream, atCharge ? charge : court.received,
+          finding(defendantId, 'cps_to_court', type, upstream, downstream, where,
             atCharge
               ? `the CPS held the flag (${strandsText(upstream)}) but its charge carried none to the court`
-              : `the charge carried the flag (${strandsText(charge.flag)}) but the court opened its case without it`);
+              : `the charge carried the flag (${strandsText(charge.flag)}) but the court's record holds none, with no recorded reason`);
+          break;
+        case 'removed_with_reason':
+          finding(defendantId, 'cps_to_court', type, upstream, downstream, court.flagRemoved,
+            `the court's record says the case is not a hate crime: ${court.flagRemoved!.reason}`, court.flagRemoved!.reason);
           break;
         case 'strands_changed':
-          finding(defendantId, 'cps_to_court', type, upstream, downstream, atCharge ? charge : court.received,
+          finding(defendantId, 'cps_to_court', type, upstream, downstream, where,
             `CPS strands ${strandsText(upstream)}; court strands ${strandsText(downstream)}`);
           break;
         case 'first_applied_downstream':
-          finding(defendantId, 'cps_to_court', type, upstream, downstream, atCharge ? charge : court.received,
+          finding(defendantId, 'cps_to_court', type, upstream, downstream, where,
             `the CPS did not hold a flag when it charged; the court case carries one (${strandsText(downstream)})`);
           break;
         default:
@@ -220,7 +221,7 @@ export function auditCase(facts: CaseFacts): CaseAudit {
     // Conviction -> sentence: a flagged defendant's sentence must record the uplift decision.
     let convictionToSentence: BoundaryResult | null = null;
     if (court?.sentenced) {
-      const flag = court.received?.flag ?? { flagged: false, strands: [] };
+      const flag = court.flag;
       const decided = court.sentenced.offences.filter((offence) => offence.uplift);
       const recognised: FlagView = decided.length > 0
         ? { flagged: true, strands: normaliseStrands(decided.flatMap((offence) => offence.uplift!.strandsRecognised)) }

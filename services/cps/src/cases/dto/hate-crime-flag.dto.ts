@@ -1,28 +1,8 @@
 import { ApiProperty, ApiPropertyOptional } from '@nestjs/swagger';
 import { Type } from 'class-transformer';
-import { ArrayMinSize, ArrayUnique, IsArray, IsIn, IsISO8601, IsOptional, IsString, MaxLength, ValidateNested } from 'class-validator';
-import {
-  HATE_CRIME_STRANDS,
-  PERCEIVERS,
-  RELIGION_TARGETED_GROUPS,
-  type HateCrimeStrand,
-  type Perceiver,
-  type ReligionTargetedGroup,
-} from '@hc/contracts';
+import { IsISO8601, IsOptional, IsString, MaxLength, ValidateNested } from 'class-validator';
+import { HateCrimeFlagDto } from '@hc/service-kit';
 
-export class HateCrimeFlagDto {
-  @ApiProperty({ enum: HATE_CRIME_STRANDS, isArray: true, example: ['race', 'religion'] })
-  @IsArray() @ArrayMinSize(1) @ArrayUnique() @IsIn(HATE_CRIME_STRANDS, { each: true })
-  strands!: HateCrimeStrand[];
-
-  @ApiProperty({ enum: PERCEIVERS, isArray: true, example: ['victim'], description: 'Who perceived the hostility: the flag is perception-based' })
-  @IsArray() @ArrayMinSize(1) @ArrayUnique() @IsIn(PERCEIVERS, { each: true })
-  perceivedBy!: Perceiver[];
-
-  @ApiPropertyOptional({ enum: RELIGION_TARGETED_GROUPS, description: 'Only with the religion strand' })
-  @IsOptional() @IsIn(RELIGION_TARGETED_GROUPS)
-  religionTargetedGroup?: ReligionTargetedGroup;
-}
 
 export class ConfirmFlagDto {
   @ApiPropertyOptional({
@@ -52,9 +32,12 @@ export class ApplyFlagDto {
 }
 
 export class RemoveFlagDto {
-  @ApiProperty({ example: 'No evidence of hostility: the dispute was about a debt', description: 'Why the flag is removed; must not be blank, so a removal is never counted as a loss' })
-  @IsString() @MaxLength(1000)
-  reason!: string;
+  @ApiPropertyOptional({
+    example: 'No evidence of hostility: the dispute was about a debt',
+    description: 'Why the flag is removed. Without one (a legacy record), the removal is recorded as the CPS record holding no flag, which the audit counts as a lost flag; the answer warns of it',
+  })
+  @IsOptional() @IsString() @MaxLength(1000)
+  reason?: string;
 
   @ApiPropertyOptional({ example: '2024-05-22T10:00:00Z', description: 'Defaults to now' })
   @IsOptional() @IsISO8601({ strict: true })

@@ -35,9 +35,14 @@ export class ChangeHateCrimeFlagDto {
 }
 
 export class RemoveHateCrimeFlagDto {
-  @ApiProperty({ example: 'Victim withdrew the allegation of hostility; no other person perceived it', maxLength: 1000, description: REASON_DESCRIPTION })
-  @IsString() @MaxLength(1000)
-  reason!: string;
+  @ApiPropertyOptional({
+    example: 'Victim withdrew the allegation of hostility; no other person perceived it',
+    maxLength: 1000,
+    description:
+      'Why the flag is removed. Without one (a legacy record), the removal is recorded as the force\'s record dropping the flag, which the audit counts as a lost flag at the referral; the answer warns of it',
+  })
+  @IsOptional() @IsString() @MaxLength(1000)
+  reason?: string;
 
   @ApiPropertyOptional({ example: '2024-05-09T10:00:00Z', description: 'When the flag was removed; defaults to now' })
   @IsOptional() @IsISO8601({ strict: true })

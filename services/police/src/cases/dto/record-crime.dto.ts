@@ -2,7 +2,6 @@ import { ApiProperty, ApiPropertyOptional } from '@nestjs/swagger';
 import { Type } from 'class-transformer';
 import {
   ArrayMinSize,
-  ArrayUnique,
   IsArray,
   IsIn,
   IsISO8601,
@@ -15,16 +14,10 @@ import {
   ArrayMaxSize,
   IsBoolean,
 } from 'class-validator';
-import {
-  AGGRAVATED_OFFENCE_SECTIONS,
-  HATE_CRIME_STRANDS,
-  PERCEIVERS,
-  RELIGION_TARGETED_GROUPS,
-  type AggravatedOffenceSection,
-  type HateCrimeStrand,
-  type Perceiver,
-  type ReligionTargetedGroup,
-} from '@hc/contracts';
+import { AGGRAVATED_OFFENCE_SECTIONS, type AggravatedOffenceSection } from '@hc/contracts';
+import { HateCrimeFlagDto } from '@hc/service-kit';
+
+export { HateCrimeFlagDto };
 
 export class OffenceDto {
   @ApiProperty({ example: 'off-1', description: "The force's own id for the offence within the crime" })
@@ -42,20 +35,6 @@ export class OffenceDto {
   @ApiPropertyOptional({ enum: AGGRAVATED_OFFENCE_SECTIONS, description: 'Crime and Disorder Act 1998 section, for a racially or religiously aggravated offence' })
   @IsOptional() @IsIn(AGGRAVATED_OFFENCE_SECTIONS)
   aggravatedUnder?: AggravatedOffenceSection;
-}
-
-export class HateCrimeFlagDto {
-  @ApiProperty({ enum: HATE_CRIME_STRANDS, isArray: true, example: ['race'] })
-  @IsArray() @ArrayMinSize(1) @ArrayUnique() @IsIn(HATE_CRIME_STRANDS, { each: true })
-  strands!: HateCrimeStrand[];
-
-  @ApiProperty({ enum: PERCEIVERS, isArray: true, example: ['victim'], description: 'Who perceived the hostility: the flag is perception-based' })
-  @IsArray() @ArrayMinSize(1) @ArrayUnique() @IsIn(PERCEIVERS, { each: true })
-  perceivedBy!: Perceiver[];
-
-  @ApiPropertyOptional({ enum: RELIGION_TARGETED_GROUPS, description: 'Only with the religion strand' })
-  @IsOptional() @IsIn(RELIGION_TARGETED_GROUPS)
-  religionTargetedGroup?: ReligionTargetedGroup;
 }
 
 export class RecordCrimeDto {
