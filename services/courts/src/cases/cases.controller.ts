@@ -5,6 +5,7 @@ import {
   ApiConflictResponse,
   ApiConsumes,
   ApiCreatedResponse,
+  ApiExtraModels,
   ApiHeader,
   ApiNotFoundResponse,
   ApiOkResponse,
@@ -13,6 +14,7 @@ import {
 } from '@nestjs/swagger';
 import { BulkResult, CommandAnswer, Idempotency, RecordFlagDto, Roles, runBulk, type IdempotencyRequest, IDEMPOTENCY_KEY_HEADER } from '@hc/service-kit';
 import { CasesService, type CaseView, type CommandResponse } from './cases.service';
+import { CourtCaseSnapshotDto } from './dto/case-snapshot.dto';
 import { AcquittalDto, ConvictionDto, CrownCourtDto, ListingDto, PleaDto, SentenceDto, VictimInformedDto } from './dto/court-result.dto';
 
 const NOT_BEFORE_COURT = 'defendant_not_before_court: the CPS has not charged this defendant on this case';
@@ -31,12 +33,17 @@ export class CasesController {
   @Post('bulk')
   @HttpCode(200)
   @ApiConsumes('application/x-ndjson')
+  @ApiExtraModels(CourtCaseSnapshotDto)
   @ApiBody({
     description:
       'A court system extract: one command per line, e.g. ' +
       '{"command":"ConvictDefendant","params":{"caseId":"...","defendantId":"..."},"body":{"basis":"guilty_plea","courtType":"magistrates"},"idempotencyKey":"..."}. ' +
-      'Commands (each with params.caseId and params.defendantId, body as the REST endpoint): ListCase, SendToCrownCourt, EnterPlea, ' +
-      'ConvictDefendant, AcquitDefendant, SentenceDefendant, InformVictimOfOutcome. Lines run in order.',
+      'Commands (each with params.caseId and params.defendantId, body as the REST endpoint): RecordHateCrimeFlag (body as PUT flag-record), ListCase, ' +
+      'SendToCrownCourt, EnterPlea, ConvictDefendant, AcquitDefendant, SentenceDefendant, InformVictimOfOutcome; and CaseSnapshot (params.caseId only). ' +
+      'A CaseSnapshot line ({"command":"CaseSnapshot","params":{"caseId":"..."},"body":CourtCaseSnapshotDto}) is the case as the court system holds it tonight, ' +
+      'per defendant: the service records, as events, what differs from what the court case holds (the flag, listing, Crown Court, plea, verdict, sentence with ' +
+      'or without uplift decisions, victims told), and nothing when nothing changed, so an extract sent twice records nothing the second time; its answer ' +
+      'lists the events recorded and the warnings. Lines run in order.',
     schema: { type: 'string' },
   })
   @ApiOkResponse({ type: BulkResult, description: 'For every line: accepted with its answer, or rejected with the reason.' })

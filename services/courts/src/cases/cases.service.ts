@@ -3,7 +3,10 @@ import { randomUUID } from 'node:crypto';
 import { DomainError } from '@hc/domain';
 import { EventStore, type CommandResult, type StoredEvent } from '@hc/event-store';
 import { AccessLog, flagRecordOf, RecordFlagDto, type BulkCommandTable, type IdempotencyRequest } from '@hc/service-kit';
+import type { OffenceSentence } from '@hc/contracts';
 import { courtCaseDecider, type CourtCase, type CourtCommand, type ReceiveCaseFromCps } from '../domain/court-case.decider';
+import { courtSnapshotDecider, type CourtCaseSnapshot } from '../domain/court-case.snapshot';
+import { CourtCaseSnapshotDto } from './dto/case-snapshot.dto';
 import {
   AcquittalDto,
   ConvictionDto,
@@ -98,20 +101,7 @@ export class CasesService {
   }
 
   sentence(params: DefendantParams, body: SentenceDto, idempotency?: IdempotencyRequest): Promise<CommandResponse> {
-    return this.execute(
-      {
-        type: 'SentenceDefendant',
-        ...params,
-        courtType: body.courtType,
-        sentencedAt: body.sentencedAt ?? now(),
-        offences: body.offences.map((offence) => ({
-          offenceId: offence.offenceId,
-          sentence: offence.sentence,
-          ...(offence.uplift ? { uplift: upliftDecision(offence.uplift) } : {}),
-        })),
-      },
-      idempotency,
-    );
+    return this.execute({ type: 'SentenceDefendant', ...params, ...sentenceOf(body, now()) }, idempotency);
   }
 
   informVictim(params: DefendantParams, body: VictimInformedDto, idempotency?: IdempotencyRequest): Promise<CommandResponse> {
@@ -119,6 +109,36 @@ export class CasesService {
       { type: 'InformVictimOfOutcome', ...params, victimId: body.victimId, upliftExplained: body.upliftExplained, informedAt: body.informedAt ?? now() },
       idempotency,
     );
+  }
+
+  /** The case as the court's system holds it tonight: what differs from the court case is recorded, nothing else. */
+  async reconcileSnapshot(caseId: string, body: CourtCaseSnapshotDto, idempotency?: IdempotencyRequest): Promise<CommandResponse> {
+    const at = body.takenAt ?? now();
+    const snapshot: CourtCaseSnapshot = {
+      caseId,
+      defendants: body.defendants.map((line) => ({
+        defendantId: line.defendantId,
+        ...(line.flag ? { flag: flagRecordOf(line.flag) } : {}),
+        flagRecordedAt: at,
+        ...(line.listing ? { listing: { courtCode: line.listing.courtCode, hearingDate: line.listing.hearingDate, listedAt: line.listing.listedAt ?? at } } : {}),
+        ...(line.crownCourt ? { crownCourt: { crownCourtCode: line.crownCourt.crownCourtCode, sentAt: line.crownCourt.sentAt ?? at } } : {}),
+        ...(line.plea ? { plea: { plea: line.plea.plea, courtType: line.plea.courtType, enteredAt: line.plea.enteredAt ?? at } } : {}),
+        ...(line.conviction ? { conviction: { basis: line.conviction.basis, courtType: line.conviction.courtType, convictedAt: line.conviction.convictedAt ?? at } } : {}),
+        ...(line.acquittal ? { acquittal: { basis: line.acquittal.basis, courtType: line.acquittal.courtType, acquittedAt: line.acquittal.acquittedAt ?? at } } : {}),
+        ...(line.sentence ? { sentence: sentenceOf(line.sentence, at) } : {}),
+        victimsInformed: (line.victimsInformed ?? []).map((informed) => ({
+          victimId: informed.victimId,
+          upliftExplained: informed.upliftExplained,
+          informedAt: informed.informedAt ?? at,
+        })),
+      })),
+    };
+    const result = await this.store.handle(caseId, courtSnapshotDecider, { type: 'ReconcileCourtSnapshot', snapshot }, {
+      now: new Date(),
+      causationId: randomUUID(),
+      ...(idempotency ? { idempotency: { ...idempotency, response: { caseId } } } : {}),
+    });
+    return { caseId, ...result.response } as CommandResponse;
   }
 
   /** The commands a court system's extract may hold, by name; each needs params.caseId and params.defendantId. */
@@ -133,6 +153,12 @@ export class CasesService {
         run({ caseId: params.caseId!, defendantId: params.defendantId! }, dto, idempotency),
     });
     return {
+      CaseSnapshot: {
+        body: CourtCaseSnapshotDto,
+        params: ['caseId'],
+        run: (params: Record<string, string>, body: CourtCaseSnapshotDto, idempotency: IdempotencyRequest | undefined) =>
+          this.reconcileSnapshot(params.caseId!, body, idempotency),
+      },
       RecordHateCrimeFlag: defendantCommand(RecordFlagDto, (params, body, idempotency) => this.recordFlag(params, body, idempotency)),
       ListCase: defendantCommand(ListingDto, (params, body, idempotency) => this.listCase(params, body, idempotency)),
       SendToCrownCourt: defendantCommand(CrownCourtDto, (params, body, idempotency) => this.sendToCrownCourt(params, body, idempotency)),
@@ -161,6 +187,19 @@ export class CasesService {
     // A repeated idempotency key answers what was stored the first time, over the fresh answer.
     return { ...response, ...result.response } as CommandResponse;
   }
+}
+
+/** The sentence of each offence as the court sent it, at the given time when the body has none. */
+function sentenceOf(body: SentenceDto, at: string): { courtType: SentenceDto['courtType']; sentencedAt: string; offences: OffenceSentence[] } {
+  return {
+    courtType: body.courtType,
+    sentencedAt: body.sentencedAt ?? at,
+    offences: body.offences.map((offence) => ({
+      offenceId: offence.offenceId,
+      sentence: offence.sentence,
+      ...(offence.uplift ? { uplift: upliftDecision(offence.uplift) } : {}),
+    })),
+  };
 }
 
 /** Only the fields the agency sent: an absent reason stays absent in the event. */

@@ -694,6 +694,7 @@ describe('court case decider', () => {
         plea: 'guilty',
         convicted: { basis: 'guilty_plea', courtType: 'crown', convictedAt: '2024-07-01T10:30:00Z' },
         sentenced: { upliftDecided: true, upliftApplied: true },
+        victimsInformed: { [victimId]: { upliftExplained: true } },
       });
     });
 

@@ -65,6 +65,8 @@ export interface CourtDefendant {
   readonly convicted?: { readonly basis: ConvictionBasis; readonly courtType: CourtType; readonly convictedAt: string };
   readonly acquitted?: { readonly basis: AcquittalBasis; readonly courtType: CourtType };
   readonly sentenced?: { readonly upliftDecided: boolean; readonly upliftApplied: boolean };
+  /** Victims told of this defendant's outcome, and whether any telling explained the uplift decision. */
+  readonly victimsInformed?: Readonly<Record<string, { readonly upliftExplained: boolean }>>;
 }
 
 export interface CourtCase {
@@ -135,7 +137,10 @@ export function evolve(state: CourtCase, event: CourtsEvent): CourtCase {
         },
       }));
     case 'VictimInformedOfOutcome':
-      return state;
+      return updateDefendant(state, event.data.defendantId, (defendant) => {
+        const upliftExplained = event.data.upliftExplained || (defendant.victimsInformed?.[event.data.victimId]?.upliftExplained ?? false);
+        return { ...defendant, victimsInformed: { ...defendant.victimsInformed, [event.data.victimId]: { upliftExplained } } };
+      });
     default:
       return assertNever(event, 'courts event');
   }

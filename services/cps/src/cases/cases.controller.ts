@@ -5,6 +5,7 @@ import {
   ApiConflictResponse,
   ApiConsumes,
   ApiCreatedResponse,
+  ApiExtraModels,
   ApiHeader,
   ApiNotFoundResponse,
   ApiOkResponse,
@@ -13,6 +14,7 @@ import {
 } from '@nestjs/swagger';
 import { BulkResult, CommandAnswer, Idempotency, RecordFlagDto, Roles, runBulk, type IdempotencyRequest, IDEMPOTENCY_KEY_HEADER } from '@hc/service-kit';
 import { CasesService, type CaseView, type CommandResponse } from './cases.service';
+import { CpsCaseSnapshotDto } from './dto/case-snapshot.dto';
 import { CompletionDto } from './dto/completion.dto';
 import { ApplyFlagDto, ConfirmFlagDto, RemoveFlagDto } from './dto/hate-crime-flag.dto';
 import { PreChargeDecisionDto } from './dto/pre-charge-decision.dto';
@@ -33,12 +35,16 @@ export class CasesController {
   @Post('bulk')
   @HttpCode(200)
   @ApiConsumes('application/x-ndjson')
+  @ApiExtraModels(CpsCaseSnapshotDto)
   @ApiBody({
     description:
       'An extract from CPS case management: one command per line, e.g. ' +
       '{"command":"CompleteProsecution","params":{"caseId":"...","defendantId":"..."},"body":{"outcome":"discontinued"},"idempotencyKey":"..."}. ' +
-      'Commands: ConfirmHateCrimeFlag, ApplyHateCrimeFlag, RemoveHateCrimeFlag, ApplyForSpecialMeasures (params.caseId); ' +
-      'MakePreChargeDecision, CompleteProsecution (params.caseId, params.defendantId). Lines run in order.',
+      'Commands: CaseSnapshot, ConfirmHateCrimeFlag, ApplyHateCrimeFlag, RemoveHateCrimeFlag, RecordHateCrimeFlag (body as PUT flag-record), ' +
+      'ApplyForSpecialMeasures (params.caseId); MakePreChargeDecision, CompleteProsecution (params.caseId, params.defendantId). ' +
+      'A CaseSnapshot line ({"command":"CaseSnapshot","params":{"caseId":"..."},"body":CpsCaseSnapshotDto}) is the case as case management holds it tonight: ' +
+      'the service records, as events, what differs from what the CPS case holds (the flag, decisions, CPS-decided completions, special measures), and ' +
+      'nothing when nothing changed, so an extract sent twice records nothing the second time; its answer lists the events recorded and the warnings. Lines run in order.',
     schema: { type: 'string' },
   })
   @ApiOkResponse({ type: BulkResult, description: 'For every line: accepted with its answer, or rejected with the reason.' })

@@ -1,9 +1,11 @@
 import { Injectable } from '@nestjs/common';
 import { randomUUID } from 'node:crypto';
-import { DomainError } from '@hc/domain';
+import { DomainError, type Decider } from '@hc/domain';
 import { EventStore, type CommandResult, type StoredEvent } from '@hc/event-store';
 import { AccessLog, currentPrincipal, flagRecordOf, RecordFlagDto, requireInScope, type BulkCommandTable, type IdempotencyRequest } from '@hc/service-kit';
-import { cpsCaseDecider, type CpsCase, type CpsCommand } from '../domain/cps-case.decider';
+import { cpsCaseDecider, type CpsCase, type CpsCommand, type CpsEvent } from '../domain/cps-case.decider';
+import { cpsSnapshotDecider, type CpsCaseSnapshot } from '../domain/cps-case.snapshot';
+import { CpsCaseSnapshotDto } from './dto/case-snapshot.dto';
 import { CompletionDto } from './dto/completion.dto';
 import { ApplyFlagDto, ConfirmFlagDto, RemoveFlagDto } from './dto/hate-crime-flag.dto';
 import { PreChargeDecisionDto } from './dto/pre-charge-decision.dto';
@@ -146,9 +148,33 @@ export class CasesService {
     });
   }
 
+  /** The case as CPS case management holds it tonight: what differs from the CPS case is recorded, nothing else. */
+  reconcileSnapshot(caseId: string, body: CpsCaseSnapshotDto, idempotency?: IdempotencyRequest): Promise<CommandResponse> {
+    const at = body.takenAt ?? new Date().toISOString();
+    const snapshot: CpsCaseSnapshot = {
+      caseId,
+      flag: flagRecordOf(body.flag),
+      flagRecordedAt: at,
+      defendants: (body.defendants ?? []).map(({ defendantId, decision, completion }) => ({
+        defendantId,
+        ...(decision
+          ? { decision: { decision: decision.decision, decidedAt: decision.decidedAt ?? at, charges: (decision.charges ?? []).map((charge) => ({ ...charge })) } }
+          : {}),
+        ...(completion ? { completion: { outcome: completion.outcome, completedAt: completion.completedAt ?? at } } : {}),
+      })),
+      specialMeasures: (body.specialMeasures ?? []).map((item) => ({ victimId: item.victimId, measures: [...item.measures], appliedAt: item.appliedAt ?? at })),
+    };
+    return this.handle(caseId, cpsSnapshotDecider, { type: 'ReconcileCpsSnapshot', snapshot }, { caseId }, idempotency);
+  }
+
   /** The commands a CPS case management extract may hold, by name. */
   bulkCommands(): BulkCommandTable {
     return {
+      CaseSnapshot: {
+        body: CpsCaseSnapshotDto,
+        params: ['caseId'],
+        run: (params, body, idempotency) => this.reconcileSnapshot(params.caseId!, body, idempotency),
+      },
       ConfirmHateCrimeFlag: {
         body: ConfirmFlagDto,
         params: ['caseId'],
@@ -195,15 +221,25 @@ export class CasesService {
     return { caseId, version: stream.length, state, events: stream.map((stored) => stored.envelope) };
   }
 
-  private async execute(
+  private execute(
     command: Exclude<CpsCommand, { type: 'ReceiveCaseFromPolice' }>,
+    response: { caseId: string } & Record<string, unknown>,
+    idempotency: IdempotencyRequest | undefined,
+  ): Promise<CommandResponse> {
+    return this.handle(command.caseId, cpsCaseDecider, command, response, idempotency);
+  }
+
+  private async handle<TCommand>(
+    caseId: string,
+    decider: Decider<TCommand, CpsEvent, CpsCase>,
+    command: TCommand,
     response: { caseId: string } & Record<string, unknown>,
     idempotency: IdempotencyRequest | undefined,
   ): Promise<CommandResponse> {
     // An area's system acts only on its area's cases (a national key skips the read).
     const principal = currentPrincipal();
-    if (principal && principal.scope !== '*') requireInScope('CPS area', areaOf(await this.store.readStream(command.caseId)));
-    const result = await this.store.handle(command.caseId, cpsCaseDecider, command, {
+    if (principal && principal.scope !== '*') requireInScope('CPS area', areaOf(await this.store.readStream(caseId)));
+    const result = await this.store.handle(caseId, decider, command, {
       now: new Date(),
       causationId: randomUUID(),
       ...(idempotency ? { idempotency: { ...idempotency, response } } : {}),

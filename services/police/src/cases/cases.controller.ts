@@ -5,6 +5,7 @@ import {
   ApiConflictResponse,
   ApiConsumes,
   ApiCreatedResponse,
+  ApiExtraModels,
   ApiHeader,
   ApiNotFoundResponse,
   ApiOkResponse,
@@ -15,10 +16,23 @@ import {
 import { BulkResult, CommandAnswer, Idempotency, RecordFlagDto, Roles, runBulk, type IdempotencyRequest, IDEMPOTENCY_KEY_HEADER } from '@hc/service-kit';
 import { CasesService, type CaseView, type CommandResponse } from './cases.service';
 import { ApplyHateCrimeFlagDto, ChangeHateCrimeFlagDto, RemoveHateCrimeFlagDto } from './dto/hate-crime-flag.dto';
+import { PoliceCaseSnapshotDto } from './dto/case-snapshot.dto';
 import { AssignPoliceOutcomeDto } from './dto/police-outcome.dto';
 import { IdentifySuspectDto, RecordCrimeDto, ReferCaseDto } from './dto/record-crime.dto';
 import { AssessVictimNeedsDto } from './dto/victim-needs.dto';
 
+
+const SNAPSHOT_EXAMPLE = JSON.stringify({
+  command: 'CaseSnapshot',
+  body: {
+    crimeReference: 'GMP/06/000123/24', forceCode: '06', recordedAt: '2024-05-01T10:00:00Z',
+    offences: [{ offenceId: 'o1', code: '105A', description: 'Assault by beating' }],
+    flag: { holds: 'flagged', hateCrime: { strands: ['sexual_orientation'], perceivedBy: ['victim'] } },
+    suspects: [{ suspectId: '0b7e6a52-9c1f-4d3e-8a2b-5f6e7d8c9a01' }],
+    referral: { urn: '06/MC/12345/24', victimNeedsPassedOn: true },
+    takenAt: '2024-05-23T02:00:00Z',
+  },
+});
 
 /**
  * What every command endpoint shares: the Idempotency-Key header, and 400 naming each bad field.
@@ -58,12 +72,16 @@ export class CasesController {
   @Post('bulk')
   @HttpCode(200)
   @ApiConsumes('application/x-ndjson')
+  @ApiExtraModels(PoliceCaseSnapshotDto)
   @ApiBody({
     description:
       'A nightly extract: one command per line, e.g. {"command":"RecordCrime","params":{},"body":{...},"idempotencyKey":"..."}. ' +
-      'Commands: RecordCrime; with params.caseId: IdentifySuspect, ReferCaseToCps, ApplyHateCrimeFlag, ChangeHateCrimeFlag, ' +
-      'RemoveHateCrimeFlag, AssessVictimNeeds, AssignPoliceOutcome. Bodies are those of the REST endpoints. Lines run in order.',
-    schema: { type: 'string' },
+      'Commands: RecordCrime, CaseSnapshot; with params.caseId: IdentifySuspect, ReferCaseToCps, ApplyHateCrimeFlag, ChangeHateCrimeFlag, ' +
+      'RemoveHateCrimeFlag, RecordHateCrimeFlag (body as PUT flag-record), AssessVictimNeeds, AssignPoliceOutcome. Bodies are those of the REST endpoints. ' +
+      'A CaseSnapshot line ({"command":"CaseSnapshot","body":PoliceCaseSnapshotDto}) is the case as the force system holds it tonight: the service records, as ' +
+      'events, what differs from what it holds (the crime, the flag, new suspects, new or changed assessments, the referral, the outcome), and nothing ' +
+      'when nothing changed, so an extract sent twice records nothing the second time; its answer lists the events recorded and the warnings. Lines run in order.',
+    schema: { type: 'string', example: SNAPSHOT_EXAMPLE },
   })
   @ApiOkResponse({ type: BulkResult, description: 'For every line: accepted with its answer, or rejected with the reason.' })
   bulk(@Body() ndjson: string): Promise<BulkResult> {

@@ -1,11 +1,13 @@
 import { Injectable } from '@nestjs/common';
 import { randomUUID } from 'node:crypto';
-import { DomainError } from '@hc/domain';
+import { DomainError, type Decider } from '@hc/domain';
 import { EventStore, type StoredEvent } from '@hc/event-store';
 import { AccessLog, currentPrincipal, flagOf, flagRecordOf, RecordFlagDto, requireInScope, type BulkCommandTable, type IdempotencyRequest } from '@hc/service-kit';
-import { policeCaseDecider, type PoliceCase, type PoliceCommand } from '../domain/police-case.decider';
+import { policeCaseDecider, type PoliceCase, type PoliceCommand, type PoliceEvent } from '../domain/police-case.decider';
+import { policeSnapshotDecider, type PoliceCaseSnapshot } from '../domain/police-case.snapshot';
 import { policeCaseId } from './case-id';
 import { ApplyHateCrimeFlagDto, ChangeHateCrimeFlagDto, RemoveHateCrimeFlagDto } from './dto/hate-crime-flag.dto';
+import { PoliceCaseSnapshotDto } from './dto/case-snapshot.dto';
 import { AssignPoliceOutcomeDto } from './dto/police-outcome.dto';
 import { IdentifySuspectDto, RecordCrimeDto, ReferCaseDto } from './dto/record-crime.dto';
 import { AssessVictimNeedsDto } from './dto/victim-needs.dto';
@@ -146,10 +148,40 @@ export class CasesService {
     );
   }
 
+  /** The case as the force's system holds it tonight: what differs from what the police hold is recorded, nothing else. */
+  reconcileSnapshot(body: PoliceCaseSnapshotDto, idempotency?: IdempotencyRequest): Promise<CommandResponse> {
+    const caseId = policeCaseId(body.forceCode, body.crimeReference);
+    const at = body.takenAt ?? new Date().toISOString();
+    const snapshot: PoliceCaseSnapshot = {
+      caseId,
+      crimeReference: body.crimeReference,
+      forceCode: body.forceCode,
+      recordedAt: body.recordedAt ?? at,
+      offences: body.offences.map((offence) => ({ ...offence })),
+      flag: flagRecordOf(body.flag),
+      flagRecordedAt: at,
+      suspects: (body.suspects ?? []).map((suspect) => ({ suspectId: suspect.suspectId, identifiedAt: suspect.identifiedAt ?? at })),
+      victims: (body.victims ?? []).map((victim) => ({
+        victimId: victim.victimId,
+        assessedAt: victim.assessedAt ?? at,
+        riskLevel: victim.riskLevel,
+        needs: [...victim.needs],
+        enhancedService: victim.enhancedService,
+        specialMeasuresWanted: [...victim.specialMeasuresWanted],
+      })),
+      ...(body.referral
+        ? { referral: { urn: body.referral.urn, referredAt: body.referral.referredAt ?? at, victimNeedsPassedOn: body.referral.victimNeedsPassedOn } }
+        : {}),
+      ...(body.outcome ? { outcome: { outcomeCode: body.outcome.outcomeCode, assignedAt: body.outcome.assignedAt ?? at } } : {}),
+    };
+    return this.handle(caseId, body.forceCode, policeSnapshotDecider, { type: 'ReconcilePoliceSnapshot', snapshot }, { caseId }, idempotency);
+  }
+
   /** The commands a force's nightly extract may hold, by name. */
   bulkCommands(): BulkCommandTable {
     return {
       RecordCrime: { body: RecordCrimeDto, params: [], run: (_, body, idempotency) => this.recordCrime(body, idempotency) },
+      CaseSnapshot: { body: PoliceCaseSnapshotDto, params: [], run: (_, body, idempotency) => this.reconcileSnapshot(body, idempotency) },
       IdentifySuspect: {
         body: IdentifySuspectDto,
         params: ['caseId'],
@@ -201,13 +233,24 @@ export class CasesService {
     return { caseId, version: stream.length, state, events: stream.map((stored) => stored.envelope) };
   }
 
-  private async execute(
+  private execute(
     command: PoliceCommand,
     response: { caseId: string } & Record<string, unknown>,
     idempotency: IdempotencyRequest | undefined,
   ): Promise<CommandResponse> {
-    await this.checkForce(command);
-    const result = await this.store.handle(command.caseId, policeCaseDecider, command, {
+    return this.handle(command.caseId, command.type === 'RecordCrime' ? command.forceCode : undefined, policeCaseDecider, command, response, idempotency);
+  }
+
+  private async handle<TCommand>(
+    caseId: string,
+    forceOfNewCase: string | undefined,
+    decider: Decider<TCommand, PoliceEvent, PoliceCase>,
+    command: TCommand,
+    response: { caseId: string } & Record<string, unknown>,
+    idempotency: IdempotencyRequest | undefined,
+  ): Promise<CommandResponse> {
+    await this.checkForce(caseId, forceOfNewCase);
+    const result = await this.store.handle(caseId, decider, command, {
       now: new Date(),
       causationId: randomUUID(),
       ...(idempotency ? { idempotency: { ...idempotency, response } } : {}),
@@ -217,10 +260,10 @@ export class CasesService {
   }
 
   /** A force's system acts only for its own force: on crimes it records and on cases it holds. */
-  private async checkForce(command: PoliceCommand): Promise<void> {
+  private async checkForce(caseId: string, forceOfNewCase: string | undefined): Promise<void> {
     const principal = currentPrincipal();
     if (!principal || principal.scope === '*') return;
-    requireInScope('force', command.type === 'RecordCrime' ? command.forceCode : forceOf(await this.store.readStream(command.caseId)));
+    requireInScope('force', forceOfNewCase ?? forceOf(await this.store.readStream(caseId)));
   }
 }
 

@@ -669,6 +669,7 @@ describe('police case decider', () => {
         flagRecord: { holds: 'flagged', hateCrime: antiMuslimRaceAndReligion },
         suspectIds: [],
         victimIds: [],
+        assessments: {},
       });
     });
 

@@ -55,12 +55,16 @@ export type PoliceCase =
       readonly suspectIds: readonly string[];
       /** Victims whose needs were assessed, in the order of their first assessment. */
       readonly victimIds: readonly string[];
+      /** The last assessment of each victim. */
+      readonly assessments: Readonly<Record<string, VictimAssessment>>;
       readonly urn?: string;
       /** Home Office outcome type, once assigned; it is final. */
       readonly outcomeCode?: PoliceOutcomeCode;
     };
 
 type RecordedCase = Exclude<PoliceCase, { status: 'none' }>;
+
+export type VictimAssessment = Omit<VictimNeedsAssessed['data'], 'caseId' | 'victimId' | 'assessedAt'>;
 
 export const initialState = (): PoliceCase => ({ status: 'none' });
 
@@ -77,6 +81,7 @@ export function evolve(state: PoliceCase, event: PoliceEvent): PoliceCase {
         flagRecord: event.data.hateCrime ? { holds: 'flagged', hateCrime: event.data.hateCrime } : { holds: 'no_flag' },
         suspectIds: [],
         victimIds: [],
+        assessments: {},
       };
     case 'SuspectIdentified':
       if (state.status === 'none') return state;
@@ -96,10 +101,12 @@ export function evolve(state: PoliceCase, event: PoliceEvent): PoliceCase {
       const { caseId: _caseId, recordedAt: _at, ...record } = event.data;
       return withFlagRecord(state, record);
     }
-    case 'VictimNeedsAssessed':
+    case 'VictimNeedsAssessed': {
       if (state.status === 'none') return state;
-      if (state.victimIds.includes(event.data.victimId)) return state;
-      return { ...state, victimIds: [...state.victimIds, event.data.victimId] };
+      const { caseId: _caseId, victimId, assessedAt: _at, ...assessment } = event.data;
+      const victimIds = state.victimIds.includes(victimId) ? state.victimIds : [...state.victimIds, victimId];
+      return { ...state, victimIds, assessments: { ...state.assessments, [victimId]: assessment } };
+    }
     case 'PoliceOutcomeAssigned':
       if (state.status === 'none') return state;
       return { ...state, outcomeCode: event.data.outcomeCode };

@@ -228,4 +228,102 @@ describe('case timeline', () => {
     expect(timeline[2]!.flag).toEqual({ flagged: false, strands: [] });
     expect(timeline[0]!.envelope).toBe(c.events[0]);
   });
+
+  describe("the agencies' own records of the flag (HateCrimeFlagRecorded)", () => {
+    it('finds the flag lost at the referral when the police record dropped it without a reason before referring', () => {
+      const c = new CaseBuilder();
+      c.recorded(RACE);
+      c.police('HateCrimeFlagRecorded', { holds: 'not_hate_crime', recordedAt: '2024-05-04T10:00:00Z' });
+      const defendant = c.suspect();
+      const referral = c.referred([defendant], undefined);
+      c.received([defendant], undefined, referral);
+      const journey = buildCaseJourney(c.caseId, c.events);
+      expect(journey.findings).toEqual([
+        expect.objectContaining({ boundary: 'police_to_cps', finding: 'lost', upstream_flagged: true, upstream_strands: ['race'], event_id: referral.id }),
+      ]);
+      expect(journey.findings[0]!.detail).toContain('without a reason');
+      expect(journey.rows[0]).toMatchObject({ hate_crime: true, strands: ['race'], police_flagged: false, police_flagged_at_referral: true });
+    });
+
+    it('finds nothing when the police record says not a hate crime with a reason before referring', () => {
+      const c = new CaseBuilder();
+      c.recorded(RACE);
+      c.police('HateCrimeFlagRecorded', { holds: 'not_hate_crime', reason: 'no hostility', recordedAt: '2024-05-04T10:00:00Z' });
+      const defendant = c.suspect();
+      c.received([defendant], undefined, c.referred([defendant], undefined));
+      const journey = buildCaseJourney(c.caseId, c.events);
+      expect(journey.findings).toEqual([]);
+      expect(journey.rows[0]!.hate_crime).toBe(false);
+    });
+
+    it('finds the flag lost at the CPS record that holds none, and no second loss at the charge', () => {
+      const { c } = caseOf({ charge: null, court: null, sentence: null, cpsAfterReceipt: (b) => b.cps('HateCrimeFlagRecorded', { holds: 'no_flag', recordedAt: '2024-05-25T10:00:00Z' }) });
+      const record = c.events.find((event) => event.type.endsWith('cps.HateCrimeFlagRecorded'))!;
+      const journey = buildCaseJourney(c.caseId, c.events);
+      expect(journey.findings.map((f) => `${f.boundary}:${f.finding}:${f.event_id === record.id}`)).toEqual(['police_to_cps:lost:true']);
+      expect(journey.rows[0]).toMatchObject({ police_to_cps: 'lost', cps_to_court: null, hate_crime: true });
+      const timeline = buildTimeline(c.events, journey.findings);
+      expect(timeline.filter((entry) => entry.flagLost).map((entry) => entry.eventId)).toEqual([record.id]);
+    });
+
+    it('finds a CPS record of "not a hate crime" with a reason a removal, without one a loss', () => {
+      const withReason = caseOf({ charge: null, court: null, sentence: null, cpsAfterReceipt: (b) => b.cps('HateCrimeFlagRecorded', { holds: 'not_hate_crime', reason: 'a debt dispute', recordedAt: '2024-05-25T10:00:00Z' }) });
+      expect(buildCaseJourney(withReason.c.caseId, withReason.c.events).findings).toEqual([
+        expect.objectContaining({ boundary: 'police_to_cps', finding: 'removed_with_reason', reason: 'a debt dispute' }),
+      ]);
+      const without = caseOf({ charge: null, court: null, sentence: null, cpsAfterReceipt: (b) => b.cps('HateCrimeFlagRecorded', { holds: 'not_hate_crime', recordedAt: '2024-05-25T10:00:00Z' }) });
+      expect(buildCaseJourney(without.c.caseId, without.c.events).findings.map((f) => f.finding)).toEqual(['lost']);
+    });
+
+    /** A defendant charged flagged (race), whose court record then says what `record` holds. */
+    function courtRecords(record: object, sentence?: UpliftDecision | null) {
+      const c = new CaseBuilder();
+      c.recorded(RACE);
+      const defendant = c.suspect();
+      c.received([defendant], RACE, c.referred([defendant], RACE));
+      const charge = c.decided(defendant, 'charge', RACE);
+      c.courtReceived(defendant, RACE, charge);
+      const recorded = c.courts('HateCrimeFlagRecorded', { defendantId: defendant, recordedAt: '2024-06-20T02:00:00Z', ...record } as never);
+      c.convicted(defendant);
+      if (sentence !== undefined) c.sentenced(defendant, [{ offenceId: 'off-1', sentence: '6 months', ...(sentence ? { uplift: sentence } : {}) }]);
+      const journey = buildCaseJourney(c.caseId, c.events);
+      return { c, recorded, journey, found: journey.findings.map((f) => `${f.boundary}:${f.finding}`) };
+    }
+
+    it('finds the flag lost between the CPS and the court when the court record holds none, at that record, and expects no uplift decision', () => {
+      const { c, recorded, journey, found } = courtRecords({ holds: 'no_flag' }, null);
+      expect(found).toEqual(['cps_to_court:lost']);
+      expect(journey.findings[0]).toMatchObject({ event_id: recorded.id, upstream_strands: ['race'], downstream_flagged: false });
+      expect(journey.rows[0]).toMatchObject({ cps_to_court: 'lost', court_flagged: false, conviction_to_sentence: null });
+      expect(buildTimeline(c.events, journey.findings).find((entry) => entry.eventId === recorded.id)).toMatchObject({ flagLost: true, flag: { flagged: false } });
+    });
+
+    it('finds other strands, and "not a hate crime" with a reason, at the court record', () => {
+      expect(courtRecords({ holds: 'flagged', hateCrime: RACE_AND_RELIGION }).found).toEqual(['cps_to_court:strands_changed']);
+      const removed = courtRecords({ holds: 'not_hate_crime', reason: 'no hostility found at trial' });
+      expect(removed.found).toEqual(['cps_to_court:removed_with_reason']);
+      expect(removed.journey.findings[0]).toMatchObject({ reason: 'no hostility found at trial', event_id: removed.recorded.id });
+    });
+
+    it('judges the sentence against the flag the court record holds', () => {
+      const c = new CaseBuilder();
+      c.recorded(null);
+      const defendant = c.suspect();
+      c.received([defendant], undefined, c.referred([defendant], undefined));
+      c.courtReceived(defendant, undefined, c.decided(defendant, 'charge', undefined));
+      c.courts('HateCrimeFlagRecorded', { defendantId: defendant, holds: 'flagged', hateCrime: DISABILITY, recordedAt: '2024-06-20T02:00:00Z' });
+      c.convicted(defendant);
+      c.sentenced(defendant, [{ offenceId: 'off-1', sentence: '6 months' }]);
+      const journey = buildCaseJourney(c.caseId, c.events);
+      expect(journey.findings.map((f) => `${f.boundary}:${f.finding}`)).toEqual(['cps_to_court:first_applied_downstream', 'conviction_to_sentence:no_uplift_decision']);
+      expect(journey.rows[0]).toMatchObject({ hate_crime: true, strands: ['disability'], court_strands: ['disability'] });
+    });
+  });
+
+  describe("the victim's right to be told of the uplift decision", () => {
+    it('finds a declined uplift the victim was not told of, and clears it once the victim is told', () => {
+      expect(findings({ sentence: NOT_APPLIED, victimTold: 'outcome only' })).toEqual(['conviction_to_sentence:victim_not_told_of_uplift']);
+      expect(findings({ sentence: NOT_APPLIED, victimTold: 'uplift' })).toEqual([]);
+    });
+  });
 });
