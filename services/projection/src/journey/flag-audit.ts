@@ -68,7 +68,7 @@ export interface CaseAudit {
  */
 export function isHateCrime(facts: CaseFacts): boolean {
   const { police, cps } = facts;
-  if (police.flag.flagged || police.flagDroppedFrom || police.referral?.flag.flagged || police.referral?.flagBefore.flagged || cps.flag.flagged) return true;
+  if (police.flag.flagged || police.flagDroppedFrom || police.referral?.flag.flagged || cps.flag.flagged) return true;
   for (const defendant of facts.courts.defendants.values()) {
     if (defendant.received?.flag.flagged || defendant.flag.flagged) return true;
     if (defendant.sentenced?.offences.some((offence) => offence.uplift)) return true;

@@ -1,0 +1,30 @@
+import { readdirSync, readFileSync } from 'node:fs';
+import { join } from 'node:path';
+
+/**
+ * docs/agency-rules.md is the table of every rule the agencies refuse or warn of. This keeps it
+ * true: every code a decider raises (DomainError) or warns of (a Warning's code) is on the page.
+ */
+const root = join(__dirname, '..', '..', '..');
+const sources = [
+  join(root, 'libs/domain/src'),
+  join(root, 'services/police/src/domain'),
+  join(root, 'services/cps/src/domain'),
+  join(root, 'services/courts/src/domain'),
+].flatMap((dir) => readdirSync(dir).filter((file) => file.endsWith('.ts') && !file.endsWith('.spec.ts')).map((file) => join(dir, file)));
+
+const CODE = /(?:DomainError\(\s*|code: |droppedWarning\(recorded, |requireReason\([\w.]+, )'([a-z_]+)'/g;
+
+describe('docs/agency-rules.md', () => {
+  const page = readFileSync(join(root, 'docs/agency-rules.md'), 'utf8');
+  const codes = [...new Set(sources.flatMap((file) => [...readFileSync(file, 'utf8').matchAll(CODE)].map((match) => match[1]!)))].sort();
+
+  it('finds the codes in the deciders', () => {
+    expect(codes).toEqual(expect.arrayContaining(['no_uplift_decision', 'flag_not_held', 'already_acquitted', 'case_not_found']));
+    expect(codes.length).toBeGreaterThan(60);
+  });
+
+  it('lists every code a decider refuses or warns of', () => {
+    expect(codes.filter((code) => !page.includes(`\`${code}\``))).toEqual([]);
+  });
+});
