@@ -91,6 +91,22 @@ describe('the courts API', () => {
   };
   const view = async (caseId: string) => (await pipeline.courts.get(`/cases/${caseId}`).expect(200)).body;
   const eventTypes = (events: readonly EventEnvelope[]) => events.map((event) => event.type.split('.').pop());
+  /** The answer to an accepted command on a defendant. */
+  const answer = (defendant: Defendant, version: number, events: string[], warnings: object[] = []) => ({
+    caseId: defendant.caseId,
+    defendantId: defendant.defendantId,
+    version,
+    events,
+    warnings,
+  });
+  /** A warning of a command's answer: its rule, the audit finding and boundary it names, and what to do. */
+  const warning = (code: string, finding: string | null = null, boundary: string | null = null) => ({
+    code,
+    finding,
+    boundary,
+    message: expect.stringMatching(/\w/),
+    remedy: expect.stringMatching(/\w/),
+  });
 
   /** Waits until every event of the case reached the courts topic, and answers what the topic holds for it. */
   async function publishedFor(caseId: string): Promise<EventEnvelope[]> {
@@ -113,8 +129,8 @@ describe('the courts API', () => {
       for (const message of batch.messages) if (message.value) published.push(JSON.parse(message.value) as EventEnvelope);
     });
     const [flagged, unflagged] = await Promise.all([
-      Promise.all(Array.from({ length: 12 }, () => chargedDefendant(true))),
-      Promise.all(Array.from({ length: 1 }, () => chargedDefendant(false))),
+      Promise.all(Array.from({ length: 23 }, () => chargedDefendant(true))),
+      Promise.all(Array.from({ length: 3 }, () => chargedDefendant(false))),
     ]);
     flaggedPool.push(...flagged);
     unflaggedPool.push(...unflagged);
@@ -129,7 +145,7 @@ describe('the courts API', () => {
     it('lists a defendant once, and refuses a second listing (409 already_listed)', async () => {
       const defendant = take();
       const listed = await post(`${defendant.path}/listing`, listing).expect(201);
-      expect(listed.body).toEqual({ caseId: defendant.caseId, defendantId: defendant.defendantId, version: 2 });
+      expect(listed.body).toEqual(answer(defendant, 2, ['CaseListed']));
       const [, event] = (await view(defendant.caseId)).events;
       expect(event.type).toBe('uk.gov.cjs.hatecrime.courts.CaseListed');
       expect(event.data).toEqual({ caseId: defendant.caseId, defendantId: defendant.defendantId, courtType: 'magistrates', ...listing, listedAt: expect.any(String) });
@@ -161,7 +177,7 @@ describe('the courts API', () => {
       await expectRule(`${defendant.path}/crown-court`, { crownCourtCode: 'T20257001' }, 422, 'not_listed');
       await post(`${defendant.path}/listing`, listing).expect(201);
       const sent = await post(`${defendant.path}/crown-court`, { crownCourtCode: 'T20257001' }).expect(201);
-      expect(sent.body).toEqual({ caseId: defendant.caseId, defendantId: defendant.defendantId, version: 3 });
+      expect(sent.body).toEqual(answer(defendant, 3, ['DefendantSentToCrownCourt']));
       await expectRule(`${defendant.path}/crown-court`, { crownCourtCode: 'T20257001' }, 409, 'already_sent_to_crown_court');
       expect((await view(defendant.caseId)).state.defendants[defendant.defendantId].sentToCrownCourt).toEqual({ crownCourtCode: 'T20257001' });
     });
@@ -206,7 +222,7 @@ describe('the courts API', () => {
       await expectRule(`${defendant.path}/conviction`, crownConviction, 422, 'wrong_court');
       await post(`${defendant.path}/crown-court`, { crownCourtCode: 'T20257001' }).expect(201);
       const convicted = await post(`${defendant.path}/conviction`, crownConviction).expect(201);
-      expect(convicted.body).toEqual({ caseId: defendant.caseId, defendantId: defendant.defendantId, version: 4 });
+      expect(convicted.body).toEqual(answer(defendant, 4, ['DefendantConvicted']));
       await expectRule(`${defendant.path}/conviction`, crownConviction, 409, 'already_convicted');
       await expectRule(`${defendant.path}/acquittal`, { basis: 'acquitted_after_trial', courtType: 'crown' }, 409, 'already_convicted');
 
@@ -232,7 +248,7 @@ describe('the courts API', () => {
       await post(`${defendant.path}/listing`, listing).expect(201);
       await expectRule(`${defendant.path}/acquittal`, { basis: 'dismissed', courtType: 'crown' }, 422, 'wrong_court');
       const acquitted = await post(`${defendant.path}/acquittal`, { basis: 'dismissed', courtType: 'magistrates' }).expect(201);
-      expect(acquitted.body).toEqual({ caseId: defendant.caseId, defendantId: defendant.defendantId, version: 3 });
+      expect(acquitted.body).toEqual(answer(defendant, 3, ['DefendantAcquitted']));
       await expectRule(`${defendant.path}/acquittal`, { basis: 'dismissed', courtType: 'magistrates' }, 409, 'already_acquitted');
       await expectRule(`${defendant.path}/conviction`, { basis: 'after_trial', courtType: 'magistrates' }, 409, 'already_acquitted');
       await expectRule(
@@ -241,6 +257,7 @@ describe('the courts API', () => {
         409,
         'already_acquitted',
       );
+      expect((await view(defendant.caseId)).version).toBe(3);
     });
 
     it('names an unknown basis (400)', async () => {
@@ -257,7 +274,7 @@ describe('the courts API', () => {
       ],
     });
 
-    it('refuses each impossible sentence with its rule, then records the sentence as a version 2 event', async () => {
+    it('refuses each sentence that cannot have happened with its rule, then records the sentence as a version 2 event', async () => {
       const defendant = take();
       const sentencePath = `${defendant.path}/sentence`;
       await expectRule(sentencePath, bothOffences(s66(), notApplied()), 422, 'no_sentence_before_conviction');
@@ -265,15 +282,13 @@ describe('the courts API', () => {
 
       await expectRule(sentencePath, { ...bothOffences(s66(), notApplied()), courtType: 'crown' }, 422, 'wrong_court');
       await expectRule(sentencePath, { courtType: 'magistrates', offences: [{ offenceId: 'o9', sentence: 'Fine', uplift: s66() }] }, 422, 'unknown_offence');
-      await expectRule(sentencePath, { courtType: 'magistrates', offences: [{ offenceId: 'o1', sentence: 'Fine', uplift: s66() }] }, 422, 'offence_not_sentenced');
-      await expectRule(sentencePath, bothOffences(s66(), undefined), 422, 'flagged_case_needs_uplift_decision');
-      await expectRule(sentencePath, bothOffences(s66({ strandsRecognised: [] }), notApplied()), 422, 'uplift_needs_strand');
-      await expectRule(sentencePath, bothOffences(s66(), { ...notApplied(), reasonNotApplied: undefined } as UpliftDecision), 422, 'uplift_not_applied_needs_reason');
       await expectRule(sentencePath, bothOffences(s66({ provision: 'CJA2003_s145' }), notApplied()), 422, 'provision_not_in_force');
+      expect((await view(defendant.caseId)).version).toBe(2);
 
       const sentenced = await post(sentencePath, bothOffences(s66({ strandsRecognised: ['race'] }), notApplied())).expect(201);
-      expect(sentenced.body).toEqual({ caseId: defendant.caseId, defendantId: defendant.defendantId, version: 3 });
-      const event = (await view(defendant.caseId)).events[2];
+      expect(sentenced.body).toEqual(answer(defendant, 3, ['DefendantSentenced']));
+      const body = await view(defendant.caseId);
+      const event = body.events[2];
       expect(event).toMatchObject({ type: 'uk.gov.cjs.hatecrime.courts.DefendantSentenced', schemaversion: 2 });
       expect(event.data).toEqual({
         caseId: defendant.caseId,
@@ -285,7 +300,51 @@ describe('the courts API', () => {
           { offenceId: 'o2', sentence: 'No separate penalty', uplift: notApplied() },
         ],
       });
+      expect(body.state.defendants[defendant.defendantId].sentenced).toEqual({ upliftDecided: true, upliftApplied: true });
       await expectRule(sentencePath, bothOffences(s66(), notApplied()), 409, 'already_sentenced');
+    });
+
+    const withoutReason = { ...notApplied(), reasonNotApplied: undefined } as UpliftDecision;
+    it.each([
+      {
+        rule: 'no_uplift_decision',
+        body: bothOffences(undefined, undefined),
+        warnings: [warning('no_uplift_decision', 'no_uplift_decision', 'conviction_to_sentence')],
+        sentenced: { upliftDecided: false, upliftApplied: false },
+      },
+      {
+        rule: 'offence_without_uplift_decision',
+        body: bothOffences(s66(), undefined),
+        warnings: [warning('offence_without_uplift_decision')],
+        sentenced: { upliftDecided: true, upliftApplied: true },
+      },
+      {
+        rule: 'offence_not_sentenced',
+        body: { courtType: 'magistrates', offences: [{ offenceId: 'o1', sentence: 'Fine', uplift: s66() }] },
+        warnings: [warning('offence_not_sentenced')],
+        sentenced: { upliftDecided: true, upliftApplied: true },
+      },
+      {
+        rule: 'uplift_needs_strand',
+        body: bothOffences(s66({ strandsRecognised: [] }), notApplied()),
+        warnings: [warning('uplift_needs_strand')],
+        sentenced: { upliftDecided: true, upliftApplied: true },
+      },
+      {
+        rule: 'uplift_not_applied_needs_reason',
+        body: bothOffences(s66(), withoutReason),
+        warnings: [warning('uplift_not_applied_needs_reason')],
+        sentenced: { upliftDecided: true, upliftApplied: true },
+      },
+    ])('records a flagged sentence that breaks $rule, with that warning, and stores it as sent (201)', async ({ body, warnings, sentenced }) => {
+      const defendant = take();
+      await post(`${defendant.path}/conviction`, { basis: 'guilty_plea', courtType: 'magistrates' }).expect(201);
+      const response = await post(`${defendant.path}/sentence`, body).expect(201);
+      expect(response.body).toEqual(answer(defendant, 3, ['DefendantSentenced'], warnings));
+      const stored = await view(defendant.caseId);
+      expect(eventTypes(stored.events)).toEqual(['CaseReceivedFromCps', 'DefendantConvicted', 'DefendantSentenced']);
+      expect(stored.events[2].data.offences).toEqual(body.offences);
+      expect(stored.state.defendants[defendant.defendantId].sentenced).toEqual(sentenced);
     });
 
     it('applies CJA 2003 s.145/s.146 to a conviction before 1 December 2020, each for its own strands', async () => {
@@ -298,14 +357,30 @@ describe('the courts API', () => {
         422,
         'provision_does_not_cover_strand',
       );
-      await post(`${defendant.path}/sentence`, bothOffences(s66({ provision: 'CJA2003_s145' }), notApplied('CJA2003_s145'))).expect(201);
+      expect((await view(defendant.caseId)).version).toBe(2);
+      const sentenced = await post(`${defendant.path}/sentence`, bothOffences(s66({ provision: 'CJA2003_s145' }), notApplied('CJA2003_s145'))).expect(201);
+      expect(sentenced.body).toEqual(answer(defendant, 3, ['DefendantSentenced']));
     });
 
-    it('refuses any uplift decision in an unflagged case (422 uplift_only_in_flagged_case) and sentences it without', async () => {
+    it('records an uplift decision in an unflagged case with the warning uplift_in_unflagged_case (201)', async () => {
       const defendant = take(false);
       await post(`${defendant.path}/conviction`, { basis: 'guilty_plea', courtType: 'magistrates' }).expect(201);
-      await expectRule(`${defendant.path}/sentence`, { courtType: 'magistrates', offences: [{ offenceId: 'o2', sentence: 'Fine of £200', uplift: s66() }] }, 422, 'uplift_only_in_flagged_case');
-      await post(`${defendant.path}/sentence`, { courtType: 'magistrates', offences: [{ offenceId: 'o2', sentence: 'Fine of £200' }] }).expect(201);
+      const offences = [{ offenceId: 'o2', sentence: 'Fine of £200', uplift: s66() }];
+      const response = await post(`${defendant.path}/sentence`, { courtType: 'magistrates', offences }).expect(201);
+      expect(response.body).toEqual(answer(defendant, 3, ['DefendantSentenced'], [warning('uplift_in_unflagged_case', 'first_applied_downstream', 'conviction_to_sentence')]));
+      const stored = await view(defendant.caseId);
+      expect(stored.events[2].data.offences).toEqual(offences);
+      expect(stored.state.defendants[defendant.defendantId]).not.toHaveProperty('hateCrime');
+      expect(stored.state.defendants[defendant.defendantId].sentenced).toEqual({ upliftDecided: true, upliftApplied: true });
+    });
+
+    it('sentences an unflagged case without an uplift decision and without warning (201)', async () => {
+      const defendant = take(false);
+      await post(`${defendant.path}/conviction`, { basis: 'guilty_plea', courtType: 'magistrates' }).expect(201);
+      const response = await post(`${defendant.path}/sentence`, { courtType: 'magistrates', offences: [{ offenceId: 'o2', sentence: 'Fine of £200' }] }).expect(201);
+      expect(response.body).toEqual(answer(defendant, 3, ['DefendantSentenced']));
+      expect((await view(defendant.caseId)).state.defendants[defendant.defendantId].sentenced).toEqual({ upliftDecided: false, upliftApplied: false });
+      await expectRule(`${defendant.path}/victim-informed`, { victimId: randomUUID(), upliftExplained: true }, 422, 'no_uplift_to_explain');
     });
 
     it('refuses the version 1 body, naming its fields (400)', async () => {
@@ -333,7 +408,15 @@ describe('the courts API', () => {
   });
 
   describe('POST .../victim-informed', () => {
-    it('records the victim told of the outcome only after a verdict, and the uplift only after one was applied', async () => {
+    const bothOffencesWithout = () => ({
+      courtType: 'magistrates',
+      offences: [
+        { offenceId: 'o1', sentence: '12 weeks custody' },
+        { offenceId: 'o2', sentence: 'No separate penalty' },
+      ],
+    });
+
+    it('records the victim told of the outcome only after a verdict, and the uplift only once the sentence holds an uplift decision', async () => {
       const defendant = take();
       const victimId = randomUUID();
       await expectRule(`${defendant.path}/victim-informed`, { victimId, upliftExplained: false }, 422, 'no_outcome_yet');
@@ -348,9 +431,38 @@ describe('the courts API', () => {
         ],
       }).expect(201);
       const informed = await post(`${defendant.path}/victim-informed`, { victimId, upliftExplained: true, informedAt: '2025-06-02T09:00:00Z' }).expect(201);
-      expect(informed.body).toEqual({ caseId: defendant.caseId, defendantId: defendant.defendantId, version: 5 });
+      expect(informed.body).toEqual(answer(defendant, 5, ['VictimInformedOfOutcome']));
       const last = (await view(defendant.caseId)).events[4];
       expect(last.data).toEqual({ caseId: defendant.caseId, defendantId: defendant.defendantId, victimId, upliftExplained: true, informedAt: '2025-06-02T09:00:00Z' });
+    });
+
+    it('records the victim told of a declined uplift, and refuses to explain an uplift where the sentence holds no decision (422)', async () => {
+      const declined = take();
+      await post(`${declined.path}/conviction`, { basis: 'guilty_plea', courtType: 'magistrates' }).expect(201);
+      await post(`${declined.path}/sentence`, {
+        courtType: 'magistrates',
+        offences: [
+          { offenceId: 'o1', sentence: '12 weeks custody', uplift: notApplied() },
+          { offenceId: 'o2', sentence: 'No separate penalty', uplift: notApplied() },
+        ],
+      }).expect(201);
+      expect((await view(declined.caseId)).state.defendants[declined.defendantId].sentenced).toEqual({ upliftDecided: true, upliftApplied: false });
+      const victimId = randomUUID();
+      const informed = await post(`${declined.path}/victim-informed`, { victimId, upliftExplained: true, informedAt: '2025-06-03T09:00:00Z' }).expect(201);
+      expect(informed.body).toEqual(answer(declined, 4, ['VictimInformedOfOutcome']));
+      expect((await view(declined.caseId)).events[3].data).toEqual({
+        caseId: declined.caseId,
+        defendantId: declined.defendantId,
+        victimId,
+        upliftExplained: true,
+        informedAt: '2025-06-03T09:00:00Z',
+      });
+
+      const undecided = take();
+      await post(`${undecided.path}/conviction`, { basis: 'guilty_plea', courtType: 'magistrates' }).expect(201);
+      await post(`${undecided.path}/sentence`, bothOffencesWithout()).expect(201);
+      await expectRule(`${undecided.path}/victim-informed`, { victimId, upliftExplained: true }, 422, 'no_uplift_to_explain');
+      expect((await view(undecided.caseId)).version).toBe(3);
     });
 
     it('names a victim id that is not a UUID and a flag that is not a boolean (400)', async () => {
@@ -370,9 +482,12 @@ describe('the courts API', () => {
       expect(body.state.hateCrime).toEqual({ strands: ['race'], perceivedBy: ['victim'] });
       expect(body.state.defendants[defendant.defendantId]).toMatchObject({
         charges: [racialHarassment, commonAssault],
+        chargeFlag: { strands: ['race'], perceivedBy: ['victim'] },
         hateCrime: { strands: ['race'], perceivedBy: ['victim'] },
+        flagRecord: { holds: 'flagged', hateCrime: { strands: ['race'], perceivedBy: ['victim'] } },
         listed: listing,
       });
+      expect(body.state.defendants[defendant.defendantId]).not.toHaveProperty('sentenced');
       expect(eventTypes(body.events)).toEqual(['CaseReceivedFromCps', 'CaseListed']);
       expect(body.events.map((event: EventEnvelope) => event.streamversion)).toEqual([1, 2]);
     });
@@ -389,7 +504,7 @@ describe('the courts API', () => {
       const defendant = take();
       const key = `court-system-${randomUUID()}`;
       const first = await post(`${defendant.path}/listing`, listing, key).expect(201);
-      expect(first.body).toEqual({ caseId: defendant.caseId, defendantId: defendant.defendantId, version: 2 });
+      expect(first.body).toEqual(answer(defendant, 2, ['CaseListed']));
       const again = await post(`${defendant.path}/listing`, listing, key).expect(201);
       expect(again.body).toEqual(first.body);
       expect((await view(defendant.caseId)).version).toBe(2);
@@ -405,6 +520,131 @@ describe('the courts API', () => {
       const onKafka = await publishedFor(defendant.caseId);
       expect(eventTypes(onKafka)).toEqual(['CaseReceivedFromCps', 'CaseListed']);
       expect(onKafka.map((envelope) => envelope.streamversion)).toEqual([1, 2]);
+    });
+
+    it('answers a resent sentence with its first answer, the warning included, and records it once', async () => {
+      const defendant = take();
+      await post(`${defendant.path}/conviction`, { basis: 'guilty_plea', courtType: 'magistrates' }).expect(201);
+      const key = `court-system-${randomUUID()}`;
+      const sentence = { courtType: 'magistrates', offences: [{ offenceId: 'o1', sentence: 'Fine' }, { offenceId: 'o2', sentence: 'Fine' }] };
+      const first = await post(`${defendant.path}/sentence`, sentence, key).expect(201);
+      expect(first.body).toEqual(answer(defendant, 3, ['DefendantSentenced'], [warning('no_uplift_decision', 'no_uplift_decision', 'conviction_to_sentence')]));
+      const again = await post(`${defendant.path}/sentence`, sentence, key).expect(201);
+      expect(again.body).toEqual(first.body);
+      expect(eventTypes((await view(defendant.caseId)).events)).toEqual(['CaseReceivedFromCps', 'DefendantConvicted', 'DefendantSentenced']);
+    });
+  });
+
+  describe('PUT .../flag-record: the flag as the court system holds it for a defendant', () => {
+    const charged = { strands: ['race'], perceivedBy: ['victim'] };
+    const put = (defendant: Defendant, body: object) => pipeline.courts.put(`${defendant.path}/flag-record`).send(body);
+
+    it('records each holding that differs from the defendant, and nothing for the record the court already holds (201)', async () => {
+      const defendant = take();
+      expect((await put(defendant, { holds: 'flagged', hateCrime: charged }).expect(201)).body).toEqual(answer(defendant, 1, []));
+
+      const reason = 'Hostility not proved: the court found the words were not aimed at the victim';
+      const notHateCrime = { holds: 'not_hate_crime', reason, recordedAt: '2025-05-01T02:00:00Z' };
+      // The charge is a racially aggravated offence (CDA 1998 s.31): left unflagged, it is recorded with a warning.
+      expect((await put(defendant, notHateCrime).expect(201)).body).toEqual(answer(defendant, 2, ['HateCrimeFlagRecorded'], [warning('aggravated_offence_unflagged')]));
+      expect((await put(defendant, notHateCrime).expect(201)).body).toEqual(answer(defendant, 2, []));
+      let state = (await view(defendant.caseId)).state.defendants[defendant.defendantId];
+      expect(state).toMatchObject({ chargeFlag: charged, flagRecord: { holds: 'not_hate_crime', reason } });
+      expect(state).not.toHaveProperty('hateCrime');
+
+      const witnessed = { strands: ['race'], perceivedBy: ['victim', 'witness'] };
+      expect((await put(defendant, { holds: 'flagged', hateCrime: witnessed, recordedAt: '2025-05-02T02:00:00Z' }).expect(201)).body).toEqual(
+        answer(defendant, 3, ['HateCrimeFlagRecorded']),
+      );
+      const body = await view(defendant.caseId);
+      state = body.state.defendants[defendant.defendantId];
+      expect(state).toMatchObject({ chargeFlag: charged, hateCrime: witnessed, flagRecord: { holds: 'flagged', hateCrime: witnessed } });
+      expect(body.events.slice(1).map((event: EventEnvelope) => event.data)).toEqual([
+        { caseId: defendant.caseId, defendantId: defendant.defendantId, holds: 'not_hate_crime', reason, recordedAt: '2025-05-01T02:00:00Z' },
+        { caseId: defendant.caseId, defendantId: defendant.defendantId, holds: 'flagged', hateCrime: witnessed, recordedAt: '2025-05-02T02:00:00Z' },
+      ]);
+    });
+
+    it('records a flag on an unflagged defendant, and a sentence without uplift decision then warns no_uplift_decision', async () => {
+      const defendant = take(false);
+      expect((await put(defendant, { holds: 'no_flag' }).expect(201)).body).toEqual(answer(defendant, 1, []));
+      const flag = { strands: ['disability'], perceivedBy: ['victim'] };
+      expect((await put(defendant, { holds: 'flagged', hateCrime: flag }).expect(201)).body).toEqual(answer(defendant, 2, ['HateCrimeFlagRecorded']));
+      expect((await view(defendant.caseId)).state.defendants[defendant.defendantId]).toMatchObject({ hateCrime: flag, flagRecord: { holds: 'flagged', hateCrime: flag } });
+
+      await post(`${defendant.path}/conviction`, { basis: 'guilty_plea', courtType: 'magistrates' }).expect(201);
+      const sentenced = await post(`${defendant.path}/sentence`, { courtType: 'magistrates', offences: [{ offenceId: 'o2', sentence: 'Fine' }] }).expect(201);
+      expect(sentenced.body).toEqual(answer(defendant, 4, ['DefendantSentenced'], [warning('no_uplift_decision', 'no_uplift_decision', 'conviction_to_sentence')]));
+    });
+
+    it('warns of a record that drops the flag the CPS charged with (flag_not_held) or changes its strands, and a resent key answers the same warning', async () => {
+      const defendant = take();
+      const key = `court-flag-${randomUUID()}`;
+      const first = await pipeline.courts.put(`${defendant.path}/flag-record`).set('Idempotency-Key', key).send({ holds: 'no_flag' }).expect(201);
+      expect(first.body).toEqual(
+        answer(defendant, 2, ['HateCrimeFlagRecorded'], [warning('flag_not_held', 'lost', 'cps_to_court'), warning('aggravated_offence_unflagged')]),
+      );
+      const again = await pipeline.courts.put(`${defendant.path}/flag-record`).set('Idempotency-Key', key).send({ holds: 'no_flag' }).expect(201);
+      expect(again.body).toEqual(first.body);
+      const body = await view(defendant.caseId);
+      expect(eventTypes(body.events)).toEqual(['CaseReceivedFromCps', 'HateCrimeFlagRecorded']);
+      expect(body.state.defendants[defendant.defendantId].flagRecord).toEqual({ holds: 'no_flag' });
+      expect(body.state.defendants[defendant.defendantId]).not.toHaveProperty('hateCrime');
+
+      const religion = { strands: ['religion'], perceivedBy: ['victim'], religionTargetedGroup: 'anti_muslim' };
+      expect((await put(defendant, { holds: 'flagged', hateCrime: religion }).expect(201)).body).toEqual(
+        answer(defendant, 3, ['HateCrimeFlagRecorded'], [warning('strands_differ_from_cps', 'strands_changed', 'cps_to_court')]),
+      );
+    });
+
+    it('refuses a contradictory record with its rule (422), a defendant not before the court (404), bad fields (400), and records nothing', async () => {
+      const defendant = take();
+      const refused = async (body: object, code: string) => {
+        const response = await put(defendant, body).expect(422);
+        expect(response.body.code).toBe(code);
+      };
+      await refused({ holds: 'flagged' }, 'flag_record_needs_flag');
+      await refused({ holds: 'no_flag', hateCrime: charged }, 'flag_record_holds_no_flag');
+      await refused({ holds: 'not_hate_crime', hateCrime: charged, reason: 'not proved' }, 'flag_record_holds_no_flag');
+      await refused({ holds: 'flagged', hateCrime: charged, reason: 'proved' }, 'reason_only_when_not_hate_crime');
+      await refused({ holds: 'no_flag', reason: 'not proved' }, 'reason_only_when_not_hate_crime');
+      await refused({ holds: 'flagged', hateCrime: { strands: ['race'], perceivedBy: ['victim'], religionTargetedGroup: 'antisemitic' } }, 'religion_group_without_religion_strand');
+      const unknown = await pipeline.courts.put(`/cases/${defendant.caseId}/defendants/${randomUUID()}/flag-record`).send({ holds: 'no_flag' }).expect(404);
+      expect(unknown.body.code).toBe('defendant_not_before_court');
+      const bad = await put(defendant, { holds: 'flagged', hateCrime: { strands: [], perceivedBy: ['judge'] }, recordedAt: 'tonight' }).expect(400);
+      expect(bad.body.errors.map((error: { field: string }) => error.field).sort()).toEqual(['hateCrime.perceivedBy', 'hateCrime.strands', 'recordedAt']);
+      await pipeline.courts.put(`/cases/${defendant.caseId}/defendants/not-a-uuid/flag-record`).send({ holds: 'no_flag' }).expect(400);
+      const body = await view(defendant.caseId);
+      expect(body.version).toBe(1);
+      expect(body.state.defendants[defendant.defendantId].flagRecord).toEqual({ holds: 'flagged', hateCrime: charged });
+    });
+
+    it('takes RecordHateCrimeFlag lines in a bulk extract, answering each as the endpoint does', async () => {
+      const defendant = take();
+      const params = { caseId: defendant.caseId, defendantId: defendant.defendantId };
+      const line = (body: object, lineParams: object = params) => JSON.stringify({ command: 'RecordHateCrimeFlag', params: lineParams, body });
+      const reason = 'The court found no hostility';
+      const ndjson = [
+        line({ holds: 'not_hate_crime', reason, recordedAt: '2025-05-03T02:00:00Z' }),
+        line({ holds: 'not_hate_crime', reason, recordedAt: '2025-05-04T02:00:00Z' }),
+        line({ holds: 'no_flag', hateCrime: charged }),
+        line({ holds: 'no_flag' }, { caseId: defendant.caseId }),
+      ].join('\n');
+      const response = await pipeline.courts.post('/cases/bulk').set('Content-Type', 'application/x-ndjson').send(ndjson).expect(200);
+      const summary = response.body.results.map((result: Record<string, any>) => [
+        result.line,
+        result.status,
+        result.code ?? result.errors?.map((error: { field: string }) => error.field).sort() ?? result.response,
+      ]);
+      expect(summary).toEqual([
+        [1, 201, answer(defendant, 2, ['HateCrimeFlagRecorded'], [warning('aggravated_offence_unflagged')])],
+        [2, 201, answer(defendant, 2, [])],
+        [3, 422, 'flag_record_holds_no_flag'],
+        [4, 400, ['params.defendantId']],
+      ]);
+      const body = await view(defendant.caseId);
+      expect(eventTypes(body.events)).toEqual(['CaseReceivedFromCps', 'HateCrimeFlagRecorded']);
+      expect(body.events[1].data).toEqual({ ...params, holds: 'not_hate_crime', reason, recordedAt: '2025-05-03T02:00:00Z' });
     });
   });
 
@@ -436,7 +676,7 @@ describe('the courts API', () => {
       const ndjson = lines.map((line) => (typeof line === 'string' ? line : JSON.stringify(line))).join('\n');
       const response = await pipeline.courts.post('/cases/bulk').set('Content-Type', 'application/x-ndjson').send(ndjson).expect(200);
 
-      const answer = (version: number) => ({ caseId: defendant.caseId, defendantId: defendant.defendantId, version });
+      const accepted = (version: number, event: string) => answer(defendant, version, [event]);
       const summary = response.body.results.map((result: Record<string, any>) => ({
         line: result.line,
         status: result.status,
@@ -445,17 +685,17 @@ describe('the courts API', () => {
         ...(result.response ? { response: result.response } : {}),
       }));
       expect(summary).toEqual([
-        { line: 1, status: 201, response: answer(2) },
+        { line: 1, status: 201, response: accepted(2, 'CaseListed') },
         { line: 2, status: 422, code: 'wrong_court' },
-        { line: 3, status: 201, response: answer(3) },
+        { line: 3, status: 201, response: accepted(3, 'DefendantSentToCrownCourt') },
         { line: 4, status: 400 },
         { line: 5, status: 400, fields: ['command'] },
         { line: 6, status: 400, fields: ['params.defendantId'] },
-        { line: 7, status: 201, response: answer(4) },
+        { line: 7, status: 201, response: accepted(4, 'DefendantConvicted') },
         { line: 8, status: 400, fields: ['body.offences', 'body.sentence'] },
-        { line: 9, status: 201, response: answer(5) },
-        { line: 10, status: 201, response: answer(5) },
-        { line: 12, status: 201, response: answer(6) },
+        { line: 9, status: 201, response: accepted(5, 'DefendantSentenced') },
+        { line: 10, status: 201, response: accepted(5, 'DefendantSentenced') },
+        { line: 12, status: 201, response: accepted(6, 'VictimInformedOfOutcome') },
       ]);
       expect({ accepted: response.body.accepted, rejected: response.body.rejected }).toEqual({ accepted: 6, rejected: 5 });
 

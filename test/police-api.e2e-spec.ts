@@ -42,6 +42,14 @@ describe('police API', () => {
   }
 
   const eventTypes = (view: { events: Array<{ type: string }> }) => view.events.map((event) => event.type.split('.').pop());
+  /** A warning of a command's answer: its rule, the audit finding and boundary it names, and what to do. */
+  const warning = (code: string, finding: string | null = null, boundary: string | null = null) => ({
+    code,
+    finding,
+    boundary,
+    message: expect.stringMatching(/\w/),
+    remedy: expect.stringMatching(/\w/),
+  });
   const fields = (body: { errors: Array<{ field: string }> }) => body.errors.map((error) => error.field).sort();
 
   beforeAll(async () => {
@@ -53,6 +61,35 @@ describe('police API', () => {
     await app?.close();
   });
 
+  describe('POST /cases records a crime', () => {
+    it('records a racially aggravated offence without a flag, with the warning aggravated_offence_unflagged (201)', async () => {
+      const crimeReference = `T/${randomUUID()}`;
+      const response = await police.post('/cases').send({ crimeReference, forceCode: '01', offences: [aggravatedOffence] }).expect(201);
+      const caseId = policeCaseId('01', crimeReference);
+      expect(response.body).toEqual({ caseId, version: 1, events: ['CrimeRecorded'], warnings: [warning('aggravated_offence_unflagged')] });
+      const view = await caseView(caseId);
+      expect(eventTypes(view)).toEqual(['CrimeRecorded']);
+      expect(view.events[0].data.offences).toEqual([aggravatedOffence]);
+      expect(view.events[0].data).not.toHaveProperty('hateCrime');
+      expect(view.state.flagRecord).toEqual({ holds: 'no_flag' });
+    });
+
+    it('answers a flagged crime with its event and no warning, and still refuses an aggravated offence flagged with neither race nor religion (422)', async () => {
+      const crimeReference = `T/${randomUUID()}`;
+      const caseId = policeCaseId('01', crimeReference);
+      const refused = await police
+        .post('/cases')
+        .send({ crimeReference, forceCode: '01', offences: [aggravatedOffence], hateCrime: { strands: ['disability'], perceivedBy: ['victim'] } })
+        .expect(422);
+      expect(refused.body.code).toBe('aggravated_offence_needs_race_or_religion_strand');
+      expect((await police.get(`/cases/${caseId}`).expect(404)).body.code).toBe('case_not_found');
+
+      const recorded = await police.post('/cases').send({ crimeReference, forceCode: '01', offences: [aggravatedOffence], hateCrime: raceOnly }).expect(201);
+      expect(recorded.body).toEqual({ caseId, version: 1, events: ['CrimeRecorded'], warnings: [] });
+      expect((await caseView(caseId)).state).toMatchObject({ hateCrime: raceOnly, flagRecord: { holds: 'flagged', hateCrime: raceOnly } });
+    });
+  });
+
   describe('POST /cases/:caseId/flag applies a flag to a crime recorded without one', () => {
     it('records HateCrimeFlagApplied with its reason and the case carries the flag (201)', async () => {
       const caseId = await recordCrime();
@@ -60,7 +97,7 @@ describe('police API', () => {
         .post(`/cases/${caseId}/flag`)
         .send({ hateCrime: raceAndReligion, reason: 'Victim disclosed anti-Muslim abuse later', appliedAt: '2024-05-06T10:00:00Z' })
         .expect(201);
-      expect(response.body).toEqual({ caseId, version: 2 });
+      expect(response.body).toEqual({ caseId, version: 2, events: ['HateCrimeFlagApplied'], warnings: [] });
       const view = await caseView(caseId);
       expect(view.state.hateCrime).toEqual(raceAndReligion);
       expect(eventTypes(view)).toEqual(['CrimeRecorded', 'HateCrimeFlagApplied']);
@@ -116,9 +153,10 @@ describe('police API', () => {
         .put(`/cases/${caseId}/flag`)
         .send({ hateCrime: raceOnly, reason: 'The abuse was about ethnicity, not faith', changedAt: '2024-05-08T10:00:00Z' })
         .expect(201);
-      expect(response.body).toEqual({ caseId, version: 2 });
+      expect(response.body).toEqual({ caseId, version: 2, events: ['HateCrimeFlagChanged'], warnings: [] });
       await identifySuspect(caseId);
-      await police.post(`/cases/${caseId}/referral`).send({ urn: '01/AB/4711/24', victimNeedsPassedOn: false }).expect(201);
+      const referral = await police.post(`/cases/${caseId}/referral`).send({ urn: '01/AB/4711/24', victimNeedsPassedOn: false }).expect(201);
+      expect(referral.body).toEqual({ caseId, version: 4, events: ['CaseReferredToCps'], warnings: [] });
       const view = await caseView(caseId);
       expect(eventTypes(view)).toEqual(['CrimeRecorded', 'HateCrimeFlagChanged', 'SuspectIdentified', 'CaseReferredToCps']);
       expect(view.events[1].data).toMatchObject({ hateCrime: raceOnly, previousStrands: ['race', 'religion'], reason: 'The abuse was about ethnicity, not faith' });
@@ -154,40 +192,179 @@ describe('police API', () => {
     });
   });
 
-  describe('DELETE /cases/:caseId/flag removes the flag with a reason', () => {
+  describe('DELETE /cases/:caseId/flag removes the flag, with a reason or as dropped without one', () => {
     it('records HateCrimeFlagRemoved and a later referral carries no flag (201)', async () => {
       const caseId = await recordCrime({ hateCrime: raceOnly });
       const response = await police
         .delete(`/cases/${caseId}/flag`)
         .send({ reason: 'Victim withdrew the allegation of hostility', removedAt: '2024-05-09T10:00:00Z' })
         .expect(201);
-      expect(response.body).toEqual({ caseId, version: 2 });
+      expect(response.body).toEqual({ caseId, version: 2, events: ['HateCrimeFlagRemoved'], warnings: [] });
       await identifySuspect(caseId);
-      await police.post(`/cases/${caseId}/referral`).send({ urn: '01/AB/4712/24', victimNeedsPassedOn: false }).expect(201);
+      const referral = await police.post(`/cases/${caseId}/referral`).send({ urn: '01/AB/4712/24', victimNeedsPassedOn: false }).expect(201);
+      expect(referral.body.warnings).toEqual([]);
       const view = await caseView(caseId);
       expect(view.state.hateCrime).toBeUndefined();
+      expect(view.state.flagRecord).toEqual({ holds: 'not_hate_crime', reason: 'Victim withdrew the allegation of hostility' });
+      expect(view.state).not.toHaveProperty('flagDroppedFrom');
       expect(view.events[1].data).toEqual({ caseId, removedAt: '2024-05-09T10:00:00Z', reason: 'Victim withdrew the allegation of hostility' });
       expect(view.events[3].data).not.toHaveProperty('hateCrime');
     });
 
-    it('names a missing or wrongly typed reason and unknown fields (400)', async () => {
+    it('records a removal without a reason as the flag dropped, warning removal_without_reason (lost before the referral); the referral warns again (201)', async () => {
       const caseId = await recordCrime({ hateCrime: raceOnly });
-      expect(fields((await police.delete(`/cases/${caseId}/flag`).expect(400)).body)).toEqual(['reason']);
+      const missing = await police.delete(`/cases/${caseId}/flag`).expect(201);
+      expect(missing.body).toEqual({ caseId, version: 2, events: ['HateCrimeFlagRecorded'], warnings: [warning('removal_without_reason', 'lost', 'police_to_cps')] });
+      const view = await caseView(caseId);
+      expect(eventTypes(view)).toEqual(['CrimeRecorded', 'HateCrimeFlagRecorded']);
+      expect(view.events[1].data).toEqual({ caseId, holds: 'not_hate_crime', recordedAt: expect.any(String) });
+      expect(view.state).toMatchObject({ flagRecord: { holds: 'not_hate_crime' }, flagDroppedFrom: raceOnly });
+      expect(view.state.hateCrime).toBeUndefined();
+
+      await identifySuspect(caseId);
+      const referral = await police.post(`/cases/${caseId}/referral`).send({ urn: '01/AB/4716/24', victimNeedsPassedOn: true }).expect(201);
+      expect(referral.body).toEqual({ caseId, version: 4, events: ['CaseReferredToCps'], warnings: [warning('flag_dropped_before_referral', 'lost', 'police_to_cps')] });
+      expect((await caseView(caseId)).events[3].data).not.toHaveProperty('hateCrime');
+
+      const blank = await recordCrime({ hateCrime: raceOnly });
+      const answered = await police.delete(`/cases/${blank}/flag`).send({ reason: '  \t', removedAt: '2024-05-09T10:00:00Z' }).expect(201);
+      expect(answered.body).toEqual({ caseId: blank, version: 2, events: ['HateCrimeFlagRecorded'], warnings: [warning('removal_without_reason', 'lost', 'police_to_cps')] });
+      expect((await caseView(blank)).events[1].data).toEqual({ caseId: blank, holds: 'not_hate_crime', recordedAt: '2024-05-09T10:00:00Z' });
+    });
+
+    it('warns of a flag dropped without a reason after the referral with no audit finding (201)', async () => {
+      const caseId = await recordCrime({ hateCrime: raceOnly });
+      await identifySuspect(caseId);
+      await police.post(`/cases/${caseId}/referral`).send({ urn: '01/AB/4717/24', victimNeedsPassedOn: true }).expect(201);
+      const response = await police.delete(`/cases/${caseId}/flag`).send({}).expect(201);
+      expect(response.body).toEqual({ caseId, version: 4, events: ['HateCrimeFlagRecorded'], warnings: [warning('removal_without_reason', null, null)] });
+      expect(eventTypes(await caseView(caseId))).toEqual(['CrimeRecorded', 'SuspectIdentified', 'CaseReferredToCps', 'HateCrimeFlagRecorded']);
+    });
+
+    it('names a wrongly typed reason and unknown fields (400)', async () => {
+      const caseId = await recordCrime({ hateCrime: raceOnly });
       const wrong = await police.delete(`/cases/${caseId}/flag`).send({ reason: ['withdrawn'], strands: ['race'] }).expect(400);
       expect(fields(wrong.body)).toEqual(['reason', 'strands']);
       expect((await caseView(caseId)).version).toBe(1);
     });
 
-    it('refuses a blank reason and unflagging an aggravated offence (422), a case without flag (409)', async () => {
-      const flagged = await recordCrime({ hateCrime: raceOnly });
-      const blank = await police.delete(`/cases/${flagged}/flag`).send({ reason: '  \t' }).expect(422);
-      expect(blank.body.code).toBe('removal_needs_reason');
+    it('unflags an aggravated offence with the warning aggravated_offence_unflagged (201), and refuses a case without flag (409)', async () => {
       const aggravated = await recordCrime({ offences: [aggravatedOffence], hateCrime: raceOnly });
-      const lost = await police.delete(`/cases/${aggravated}/flag`).send({ reason: 'not hate' }).expect(422);
-      expect(lost.body.code).toBe('aggravated_offence_needs_race_or_religion_strand');
-      const unflagged = await recordCrime();
-      const none = await police.delete(`/cases/${unflagged}/flag`).send({ reason: 'not hate' }).expect(409);
+      const unflagged = await police.delete(`/cases/${aggravated}/flag`).send({ reason: 'not hate' }).expect(201);
+      expect(unflagged.body).toEqual({ caseId: aggravated, version: 2, events: ['HateCrimeFlagRemoved'], warnings: [warning('aggravated_offence_unflagged')] });
+      const view = await caseView(aggravated);
+      expect(eventTypes(view)).toEqual(['CrimeRecorded', 'HateCrimeFlagRemoved']);
+      expect(view.state.hateCrime).toBeUndefined();
+
+      const none = await police.delete(`/cases/${aggravated}/flag`).send({ reason: 'not hate' }).expect(409);
       expect(none.body.code).toBe('no_flag_to_remove');
+      const never = await recordCrime();
+      expect((await police.delete(`/cases/${never}/flag`).send({ reason: 'not hate' }).expect(409)).body.code).toBe('no_flag_to_remove');
+      expect((await caseView(aggravated)).version).toBe(2);
+      expect((await caseView(never)).version).toBe(1);
+    });
+  });
+
+  describe('PUT /cases/:caseId/flag-record records the flag as the force holds it', () => {
+    it('records each holding that differs from the case, and nothing for the record the case already holds (201)', async () => {
+      const caseId = await recordCrime();
+      const put = (body: object) => police.put(`/cases/${caseId}/flag-record`).send(body).expect(201);
+
+      expect((await put({ holds: 'no_flag' })).body).toEqual({ caseId, version: 1, events: [], warnings: [] });
+      const flagged = { holds: 'flagged', hateCrime: raceAndReligion, recordedAt: '2024-05-10T08:00:00Z' };
+      expect((await put(flagged)).body).toEqual({ caseId, version: 2, events: ['HateCrimeFlagRecorded'], warnings: [] });
+      expect((await put(flagged)).body).toEqual({ caseId, version: 2, events: [], warnings: [] });
+      expect((await caseView(caseId)).state).toMatchObject({ hateCrime: raceAndReligion, flagRecord: { holds: 'flagged', hateCrime: raceAndReligion } });
+
+      const reason = 'No hostility: a dispute between neighbours about parking';
+      const notHateCrime = { holds: 'not_hate_crime', reason, recordedAt: '2024-05-11T08:00:00Z' };
+      expect((await put(notHateCrime)).body).toEqual({ caseId, version: 3, events: ['HateCrimeFlagRecorded'], warnings: [] });
+      expect((await put(notHateCrime)).body).toEqual({ caseId, version: 3, events: [], warnings: [] });
+      expect((await put({ holds: 'no_flag', recordedAt: '2024-05-12T08:00:00Z' })).body).toEqual({ caseId, version: 4, events: ['HateCrimeFlagRecorded'], warnings: [] });
+
+      const view = await caseView(caseId);
+      expect(eventTypes(view)).toEqual(['CrimeRecorded', 'HateCrimeFlagRecorded', 'HateCrimeFlagRecorded', 'HateCrimeFlagRecorded']);
+      expect(view.events.slice(1).map((event: { data: object }) => event.data)).toEqual([
+        { caseId, holds: 'flagged', hateCrime: raceAndReligion, recordedAt: '2024-05-10T08:00:00Z' },
+        { caseId, holds: 'not_hate_crime', reason, recordedAt: '2024-05-11T08:00:00Z' },
+        { caseId, holds: 'no_flag', recordedAt: '2024-05-12T08:00:00Z' },
+      ]);
+      expect(view.state.flagRecord).toEqual({ holds: 'no_flag' });
+      expect(view.state.hateCrime).toBeUndefined();
+      expect(view.state).not.toHaveProperty('flagDroppedFrom');
+    });
+
+    it('records a flag dropped without a reason with the warning flag_dropped_without_reason, and a resent key answers the same warning', async () => {
+      const caseId = await recordCrime({ hateCrime: raceOnly });
+      const key = `flag-record-${caseId}`;
+      const first = await police.put(`/cases/${caseId}/flag-record`).set('Idempotency-Key', key).send({ holds: 'not_hate_crime' }).expect(201);
+      expect(first.body).toEqual({ caseId, version: 2, events: ['HateCrimeFlagRecorded'], warnings: [warning('flag_dropped_without_reason', 'lost', 'police_to_cps')] });
+      const again = await police.put(`/cases/${caseId}/flag-record`).set('Idempotency-Key', key).send({ holds: 'not_hate_crime' }).expect(201);
+      expect(again.body).toEqual(first.body);
+      const view = await caseView(caseId);
+      expect(eventTypes(view)).toEqual(['CrimeRecorded', 'HateCrimeFlagRecorded']);
+      expect(view.state).toMatchObject({ flagRecord: { holds: 'not_hate_crime' }, flagDroppedFrom: raceOnly });
+    });
+
+    it('refuses a contradictory record with its rule (422), an unknown case (404), bad fields (400), and records nothing', async () => {
+      const caseId = await recordCrime({ offences: [aggravatedOffence], hateCrime: raceOnly });
+      const refused = async (body: object, code: string) => {
+        const response = await police.put(`/cases/${caseId}/flag-record`).send(body).expect(422);
+        expect(response.body.code).toBe(code);
+      };
+      await refused({ holds: 'flagged' }, 'flag_record_needs_flag');
+      await refused({ holds: 'no_flag', hateCrime: raceOnly }, 'flag_record_holds_no_flag');
+      await refused({ holds: 'not_hate_crime', hateCrime: raceOnly, reason: 'not hate' }, 'flag_record_holds_no_flag');
+      await refused({ holds: 'flagged', hateCrime: raceOnly, reason: 'disclosed' }, 'reason_only_when_not_hate_crime');
+      await refused({ holds: 'no_flag', reason: 'not hate' }, 'reason_only_when_not_hate_crime');
+      await refused({ holds: 'flagged', hateCrime: { strands: ['race'], perceivedBy: ['victim'], religionTargetedGroup: 'antisemitic' } }, 'religion_group_without_religion_strand');
+      await refused({ holds: 'flagged', hateCrime: { strands: ['disability'], perceivedBy: ['victim'] } }, 'aggravated_offence_needs_race_or_religion_strand');
+      const unknown = await police.put(`/cases/${randomUUID()}/flag-record`).send({ holds: 'no_flag' }).expect(404);
+      expect(unknown.body.code).toBe('case_not_found');
+      const bad = await police
+        .put(`/cases/${caseId}/flag-record`)
+        .send({ holds: 'maybe', hateCrime: { strands: ['racism'], perceivedBy: ['victim'] }, recordedAt: '2024-05-10T08:00:00', flag: true })
+        .expect(400);
+      expect(fields(bad.body)).toEqual(['flag', 'hateCrime.strands', 'holds', 'recordedAt']);
+      const view = await caseView(caseId);
+      expect(view.version).toBe(1);
+      expect(view.state.flagRecord).toEqual({ holds: 'flagged', hateCrime: raceOnly });
+    });
+
+    it('takes RecordHateCrimeFlag lines in a bulk extract, answering each as the endpoint does', async () => {
+      const caseId = await recordCrime();
+      const line = (body: object, params: object = { caseId }, idempotencyKey?: string) =>
+        JSON.stringify({ command: 'RecordHateCrimeFlag', params, body, ...(idempotencyKey ? { idempotencyKey } : {}) });
+      const extract = [
+        line({ holds: 'flagged', hateCrime: raceOnly, recordedAt: '2024-05-23T02:00:00Z' }),
+        line({ holds: 'flagged', hateCrime: raceOnly, recordedAt: '2024-05-24T02:00:00Z' }),
+        line({ holds: 'flagged' }),
+        line({ holds: 'no_flag' }, { caseId }, `${caseId}:dropped`),
+        line({ holds: 'no_flag' }, { caseId }, `${caseId}:dropped`),
+        line({ holds: 'unknown' }),
+        line({ holds: 'no_flag' }, {}),
+      ].join('\n');
+      const response = await police.post('/cases/bulk').set('Content-Type', 'application/x-ndjson').send(extract).expect(200);
+      const summary = response.body.results.map((result: { line: number; status: number; code?: string; errors?: Array<{ field: string }>; response?: object }) => [
+        result.line,
+        result.status,
+        result.code ?? result.errors?.map((error) => error.field).sort() ?? result.response,
+      ]);
+      const dropped = { caseId, version: 3, events: ['HateCrimeFlagRecorded'], warnings: [warning('flag_dropped_without_reason', 'lost', 'police_to_cps')] };
+      expect(summary).toEqual([
+        [1, 201, { caseId, version: 2, events: ['HateCrimeFlagRecorded'], warnings: [] }],
+        [2, 201, { caseId, version: 2, events: [], warnings: [] }],
+        [3, 422, 'flag_record_needs_flag'],
+        [4, 201, dropped],
+        [5, 201, dropped],
+        [6, 400, ['body.holds']],
+        [7, 400, ['params.caseId']],
+      ]);
+      expect(response.body).toMatchObject({ accepted: 4, rejected: 3 });
+      const view = await caseView(caseId);
+      expect(eventTypes(view)).toEqual(['CrimeRecorded', 'HateCrimeFlagRecorded', 'HateCrimeFlagRecorded']);
+      expect(view.events[1].data).toEqual({ caseId, holds: 'flagged', hateCrime: raceOnly, recordedAt: '2024-05-23T02:00:00Z' });
+      expect(view.state).toMatchObject({ flagRecord: { holds: 'no_flag' }, flagDroppedFrom: raceOnly });
     });
   });
 
@@ -195,13 +372,13 @@ describe('police API', () => {
     it('answers with a pseudonymous victim id, generated when not sent (201)', async () => {
       const caseId = await recordCrime({ hateCrime: raceOnly });
       const generated = await police.post(`/cases/${caseId}/victim-needs`).send(victimNeeds).expect(201);
-      expect(generated.body).toEqual({ caseId, victimId: expect.stringMatching(/^[0-9a-f-]{36}$/), version: 2 });
+      expect(generated.body).toEqual({ caseId, victimId: expect.stringMatching(/^[0-9a-f-]{36}$/), version: 2, events: ['VictimNeedsAssessed'], warnings: [] });
       const victimId = randomUUID();
       const given = await police
         .post(`/cases/${caseId}/victim-needs`)
         .send({ ...victimNeeds, victimId, needs: [], specialMeasuresWanted: [], assessedAt: '2024-05-04T15:00:00Z' })
         .expect(201);
-      expect(given.body).toEqual({ caseId, victimId, version: 3 });
+      expect(given.body).toEqual({ caseId, victimId, version: 3, events: ['VictimNeedsAssessed'], warnings: [] });
       const view = await caseView(caseId);
       expect(view.state.victimIds).toEqual([generated.body.victimId, victimId]);
       expect(view.events[2].data).toEqual({
@@ -218,12 +395,17 @@ describe('police API', () => {
       expect(fields(response.body)).toEqual(['enhancedService', 'needs', 'riskLevel', 'specialMeasuresWanted', 'victimId']);
     });
 
-    it('refuses to deny a hate crime victim the enhanced service (422) and an unknown case (404)', async () => {
+    it('records a hate crime victim assessed without the enhanced service with a warning (201), and refuses an unknown case (404)', async () => {
       const caseId = await recordCrime({ hateCrime: raceOnly });
-      const denied = await police.post(`/cases/${caseId}/victim-needs`).send({ ...victimNeeds, enhancedService: false }).expect(422);
-      expect(denied.body.code).toBe('hate_crime_victim_needs_enhanced_service');
+      const victimId = randomUUID();
+      const denied = await police.post(`/cases/${caseId}/victim-needs`).send({ ...victimNeeds, victimId, enhancedService: false }).expect(201);
+      expect(denied.body).toEqual({ caseId, victimId, version: 2, events: ['VictimNeedsAssessed'], warnings: [warning('hate_crime_victim_without_enhanced_service')] });
+      const view = await caseView(caseId);
+      expect(view.state.victimIds).toEqual([victimId]);
+      expect(view.events[1].data).toMatchObject({ victimId, enhancedService: false });
       const unflagged = await recordCrime();
-      await police.post(`/cases/${unflagged}/victim-needs`).send({ ...victimNeeds, enhancedService: false }).expect(201);
+      const standard = await police.post(`/cases/${unflagged}/victim-needs`).send({ ...victimNeeds, enhancedService: false }).expect(201);
+      expect(standard.body.warnings).toEqual([]);
       const unknown = await police.post(`/cases/${randomUUID()}/victim-needs`).send(victimNeeds).expect(404);
       expect(unknown.body.code).toBe('case_not_found');
     });
@@ -233,7 +415,7 @@ describe('police API', () => {
     it('assigns outcome 18 when no suspect was identified, and outcome 1 after a referral (201)', async () => {
       const undetected = await recordCrime();
       const noSuspect = await police.post(`/cases/${undetected}/outcome`).send({ outcomeCode: 18, assignedAt: '2024-06-01T10:00:00Z' }).expect(201);
-      expect(noSuspect.body).toEqual({ caseId: undetected, outcomeCode: 18, version: 2 });
+      expect(noSuspect.body).toEqual({ caseId: undetected, outcomeCode: 18, version: 2, events: ['PoliceOutcomeAssigned'], warnings: [] });
       expect((await caseView(undetected)).events[1].data).toEqual({ caseId: undetected, outcomeCode: 18, assignedAt: '2024-06-01T10:00:00Z' });
 
       const charged = await recordCrime();
@@ -273,6 +455,23 @@ describe('police API', () => {
       expect(fields(malformed.body)).toEqual(['urn', 'victimNeedsPassedOn']);
       const otherForce = await police.post(`/cases/${caseId}/referral`).send({ urn: '20/AB/4714/24', victimNeedsPassedOn: true }).expect(422);
       expect(otherForce.body.code).toBe('urn_force_mismatch');
+      expect((await caseView(caseId)).version).toBe(2);
+    });
+
+    it("warns that victims' needs assessed on a flagged case are not passed on, and records the referral (201)", async () => {
+      const caseId = await recordCrime({ hateCrime: raceOnly });
+      await identifySuspect(caseId);
+      await police.post(`/cases/${caseId}/victim-needs`).send(victimNeeds).expect(201);
+      const referral = await police.post(`/cases/${caseId}/referral`).send({ urn: '01/AB/4718/24', victimNeedsPassedOn: false }).expect(201);
+      expect(referral.body).toEqual({
+        caseId,
+        version: 4,
+        events: ['CaseReferredToCps'],
+        warnings: [warning('victim_needs_not_passed_on', 'victim_needs_not_passed_on', 'police_to_cps')],
+      });
+      const view = await caseView(caseId);
+      expect(view.state.status).toBe('referred');
+      expect(view.events[3].data).toMatchObject({ hateCrime: raceOnly, victimNeedsPassedOn: false });
     });
   });
 
@@ -289,15 +488,15 @@ describe('police API', () => {
 
       const { caseId } = await send('record', 'post', '/cases', { crimeReference, forceCode: '01', offences: [plainOffence] });
       const suspect = await send('suspect', 'post', `/cases/${caseId}/suspects`, {});
-      expect(suspect).toEqual({ caseId, suspectId: expect.stringMatching(/^[0-9a-f-]{36}$/), version: 2 });
+      expect(suspect).toEqual({ caseId, suspectId: expect.stringMatching(/^[0-9a-f-]{36}$/), version: 2, events: ['SuspectIdentified'], warnings: [] });
       await send('apply', 'post', `/cases/${caseId}/flag`, { hateCrime: raceAndReligion, reason: 'disclosed later' });
       await send('change', 'put', `/cases/${caseId}/flag`, { hateCrime: raceOnly, reason: 'ethnicity, not faith' });
       const victim = await send('victim', 'post', `/cases/${caseId}/victim-needs`, victimNeeds);
-      expect(victim).toEqual({ caseId, victimId: expect.stringMatching(/^[0-9a-f-]{36}$/), version: 5 });
+      expect(victim).toEqual({ caseId, victimId: expect.stringMatching(/^[0-9a-f-]{36}$/), version: 5, events: ['VictimNeedsAssessed'], warnings: [] });
       await send('referral', 'post', `/cases/${caseId}/referral`, { urn: '01/AB/4715/24', victimNeedsPassedOn: true });
       await send('outcome', 'post', `/cases/${caseId}/outcome`, { outcomeCode: 1 });
       const removed = await send('remove', 'delete', `/cases/${caseId}/flag`, { reason: 'hostility not borne out' });
-      expect(removed).toEqual({ caseId, version: 8 });
+      expect(removed).toEqual({ caseId, version: 8, events: ['HateCrimeFlagRemoved'], warnings: [] });
 
       const view = await caseView(caseId);
       expect(view.version).toBe(8);
@@ -389,7 +588,7 @@ describe('police API', () => {
         [3, 400, ['command']],
         [4, 400, ['body.hateCrime.strands', 'body.reason']],
         [5, 201, null],
-        [6, 422, 'hate_crime_victim_needs_enhanced_service'],
+        [6, 201, null],
         [7, 422, 'suspect_was_identified'],
         [8, 201, null],
         [9, 409, 'no_flag_to_remove'],
@@ -398,13 +597,23 @@ describe('police API', () => {
         [13, 400, ['params.caseId']],
         [14, 201, null],
       ]);
-      expect(response.body).toMatchObject({ accepted: 6, rejected: 7 });
+      expect(response.body).toMatchObject({ accepted: 7, rejected: 6 });
       expect(response.body.results[1].message).toMatch(/^line is not JSON/);
       const [suspectLine, resentLine] = [response.body.results[4], response.body.results[9]];
       expect(resentLine.response).toEqual(suspectLine.response);
+      expect(suspectLine.response).toEqual({ caseId, suspectId: expect.any(String), version: 2, events: ['SuspectIdentified'], warnings: [] });
+      expect(response.body.results[5].response).toEqual({
+        caseId,
+        victimId: expect.any(String),
+        version: 3,
+        events: ['VictimNeedsAssessed'],
+        warnings: [warning('hate_crime_victim_without_enhanced_service')],
+      });
+      expect(response.body.results[10].response).toMatchObject({ version: 5, events: ['VictimNeedsAssessed'], warnings: [] });
 
       const view = await caseView(caseId);
-      expect(eventTypes(view)).toEqual(['CrimeRecorded', 'SuspectIdentified', 'HateCrimeFlagChanged', 'VictimNeedsAssessed']);
+      expect(eventTypes(view)).toEqual(['CrimeRecorded', 'SuspectIdentified', 'VictimNeedsAssessed', 'HateCrimeFlagChanged', 'VictimNeedsAssessed']);
+      expect(view.events[2].data).toMatchObject({ victimId: response.body.results[5].response.victimId, enhancedService: false });
       expect(view.state).toMatchObject({ hateCrime: raceOnly, suspectIds: [suspectLine.response.suspectId] });
       expect(view.state).not.toHaveProperty('outcomeCode');
       const other = await caseView(existing);

@@ -9,6 +9,7 @@ import {
   ApiHeader,
   ApiNotFoundResponse,
   ApiOkResponse,
+  ApiOperation,
   ApiTags,
   ApiUnprocessableEntityResponse,
 } from '@nestjs/swagger';
@@ -53,6 +54,7 @@ export class CasesController {
 
   @Put(`${DEFENDANT_PATH}/flag-record`)
   @HttpCode(HttpStatus.CREATED)
+  @ApiOperation({ summary: "The defendant's flag as the court's system holds it: flagged with strands, no flag, or not a hate crime (with or without a reason)" })
   @ApiCreatedResponse({
     type: CommandAnswer,
     description:

@@ -240,7 +240,9 @@ describe('court case decider', () => {
     });
 
     it('records a court record without the flag the CPS charged with: lost between the CPS and the court, warned of', () => {
-      const warnings = given(caseReceived()).when(recordFlag({ holds: 'no_flag' })).thenWarns([flagRecorded({ holds: 'no_flag' })], ['flag_not_held']);
+      const warnings = given(caseReceived())
+        .when(recordFlag({ holds: 'no_flag' }))
+        .thenWarns([flagRecorded({ holds: 'no_flag' })], ['flag_not_held', 'aggravated_offence_unflagged']);
       expect(warnings[0]).toMatchObject({ finding: 'lost', boundary: 'cps_to_court' });
     });
 
@@ -249,9 +251,18 @@ describe('court case decider', () => {
       given(caseReceived())
         .when(recordFlag({ holds: 'flagged', hateCrime: raceOnly }))
         .thenWarns([flagRecorded({ holds: 'flagged', hateCrime: raceOnly })], ['strands_differ_from_cps']);
-      given(caseReceived())
+      given(unflaggedCaseReceived(), flagRecorded({ holds: 'flagged', hateCrime: raceAndReligion }))
         .when(recordFlag({ holds: 'not_hate_crime', reason: 'The court found no hostility' }))
         .then([flagRecorded({ holds: 'not_hate_crime', reason: 'The court found no hostility' })]);
+    });
+
+    it('refuses a record whose strands contradict a racially aggravated charge, and warns of one left unflagged', () => {
+      given(caseReceived())
+        .when(recordFlag({ holds: 'flagged', hateCrime: { strands: ['disability'], perceivedBy: ['victim'] } }))
+        .thenFails('aggravated_offence_needs_race_or_religion_strand', 'rule_broken');
+      given(caseReceived())
+        .when(recordFlag({ holds: 'not_hate_crime', reason: 'The court found no hostility' }))
+        .thenWarns([flagRecorded({ holds: 'not_hate_crime', reason: 'The court found no hostility' })], ['aggravated_offence_unflagged']);
     });
 
     it('records a flag on a defendant the CPS charged unflagged, and refuses one for a defendant not before the court', () => {

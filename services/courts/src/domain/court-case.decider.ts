@@ -26,6 +26,7 @@ import {
 } from '@hc/contracts';
 import {
   assertNever,
+  checkAggravatedOffences,
   checkFlagRecord,
   decided,
   DomainError,
@@ -71,6 +72,7 @@ export interface CourtDefendant {
 
 export interface CourtCase {
   readonly urn?: string;
+  /** The flag of the charges the case was opened with; each defendant's flag as the court holds it now is on the defendant. */
   readonly hateCrime?: HateCrimeFlag;
   readonly defendants: Readonly<Record<string, CourtDefendant>>;
 }
@@ -315,6 +317,7 @@ function recordHateCrimeFlag(command: RecordHateCrimeFlag, state: CourtCase): De
   const flag = flagOfRecord(record);
   const upstream = defendant.chargeFlag;
   const warnings: Warning[] = [];
+  const aggravated = checkAggravatedOffences(defendant.charges, flag);
   if (upstream && !flag && !record.reason) {
     warnings.push({
       code: 'flag_not_held',
@@ -334,7 +337,7 @@ function recordHateCrimeFlag(command: RecordHateCrimeFlag, state: CourtCase): De
   }
   return decided(
     [{ type: 'HateCrimeFlagRecorded', data: { caseId: command.caseId, defendantId: command.defendantId, ...record, recordedAt: command.recordedAt } }],
-    warnings,
+    [...warnings, ...aggravated],
   );
 }
 
@@ -496,7 +499,7 @@ function upliftDecisionWarnings(command: SentenceDefendant, defendant: CourtDefe
         finding: 'first_applied_downstream',
         boundary: 'conviction_to_sentence',
         message: `${who} carries no hate crime flag at court, but the sentence records an uplift decision on offence(s) ${decidedOffences.join(', ')}`,
-        remedy: "record the hate crime flag on the court case (PUT /cases/{caseId}/defendants/{defendantId}/flag) if the court treated it as a hate crime",
+        remedy: "record the hate crime flag on the court case (PUT /cases/{caseId}/defendants/{defendantId}/flag-record) if the court treated it as a hate crime",
       },
     ];
   }

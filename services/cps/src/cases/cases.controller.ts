@@ -9,6 +9,7 @@ import {
   ApiHeader,
   ApiNotFoundResponse,
   ApiOkResponse,
+  ApiOperation,
   ApiTags,
   ApiUnprocessableEntityResponse,
 } from '@nestjs/swagger';
@@ -85,6 +86,7 @@ export class CasesController {
 
   @Put(':caseId/flag-record')
   @HttpCode(HttpStatus.CREATED)
+  @ApiOperation({ summary: 'The flag as CPS case management holds it: flagged with strands, no flag, or not a hate crime (with or without a reason)' })
   @ApiCreatedResponse({
     type: CommandAnswer,
     description:

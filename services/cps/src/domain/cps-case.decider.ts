@@ -373,7 +373,7 @@ function againstReferral(received: ReceivedCase, flag: HateCrimeFlag | undefined
         finding: 'lost',
         boundary: 'police_to_cps',
         message: `the police referred case ${received.caseId} flagged (${upstream.strands.join(', ')}) and the CPS record now holds no flag and no reason: the audit counts the flag as lost between the police and the CPS`,
-        remedy: 'if the case is a hate crime, record the flag (PUT /cases/{caseId}/flag with holds flagged); if it is not, remove the flag with the reason (DELETE /cases/{caseId}/flag)',
+        remedy: 'if the case is a hate crime, record the flag (PUT /cases/{caseId}/flag-record with holds flagged); if it is not, remove the flag with the reason (DELETE /cases/{caseId}/flag)',
       },
     ];
   }
@@ -412,7 +412,7 @@ function makePreChargeDecision(command: MakePreChargeDecision, state: CpsCase): 
       finding: 'lost',
       boundary: 'police_to_cps',
       message: `defendant ${command.defendantId} is charged and sent to court without the flag the police referred (${received.referredFlag.strands.join(', ')}); the court will not know the case is a hate crime`,
-      remedy: 'record the flag on the CPS case before charging (PUT /cases/{caseId}/flag with holds flagged), or remove it with a reason if the case is not a hate crime',
+      remedy: 'record the flag on the CPS case before charging (PUT /cases/{caseId}/flag-record with holds flagged), or remove it with a reason if the case is not a hate crime',
     });
   }
   return decided(

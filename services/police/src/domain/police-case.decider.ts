@@ -408,7 +408,7 @@ function assessVictimNeeds(command: AssessVictimNeeds, state: PoliceCase): Decis
       finding: null,
       boundary: null,
       message: `case ${command.caseId} is flagged as a hate crime, so under the Victims' Code its victim is entitled to the enhanced service, but the assessment records the standard service; the victim is counted under the standard service's time limits`,
-      remedy: 'assess the victim again with enhancedService true (POST /cases/{caseId}/victims with the same victimId)',
+      remedy: 'assess the victim again with enhancedService true (POST /cases/{caseId}/victim-needs with the same victimId)',
     });
   }
   const { type: _type, ...data } = command;
