@@ -1,4 +1,4 @@
-import type { FlagHolding, HateCrimeFlag, HateCrimeStrand } from './hate-crime';
+import type { FlagRecordedData, HateCrimeFlag, HateCrimeStrand } from './hate-crime';
 import type { Offence } from './police.events';
 
 /** Events published by HMCTS on the courts topic. */
@@ -48,16 +48,7 @@ export type CaseReceivedFromCps = {
  */
 export type CourtHateCrimeFlagRecorded = {
   readonly type: 'HateCrimeFlagRecorded';
-  readonly data: {
-    readonly caseId: string;
-    readonly defendantId: string;
-    readonly holds: FlagHolding;
-    /** Present exactly when `holds` is `flagged`. */
-    readonly hateCrime?: HateCrimeFlag;
-    /** Only with `not_hate_crime`. */
-    readonly reason?: string;
-    readonly recordedAt: string;
-  };
+  readonly data: FlagRecordedData & { readonly defendantId: string };
 };
 
 export type DefendantConvicted = {

@@ -1,4 +1,4 @@
-import type { FlagHolding, HateCrimeFlag } from './hate-crime';
+import type { FlagRecordedData, HateCrimeFlag } from './hate-crime';
 import type { Offence, SpecialMeasure } from './police.events';
 
 /** Events published by the CPS on the CPS topic. */
@@ -84,15 +84,7 @@ export type CpsHateCrimeFlagRemoved = {
  */
 export type CpsHateCrimeFlagRecorded = {
   readonly type: 'HateCrimeFlagRecorded';
-  readonly data: {
-    readonly caseId: string;
-    readonly holds: FlagHolding;
-    /** Present exactly when `holds` is `flagged`. */
-    readonly hateCrime?: HateCrimeFlag;
-    /** Only with `not_hate_crime`. */
-    readonly reason?: string;
-    readonly recordedAt: string;
-  };
+  readonly data: FlagRecordedData;
 };
 
 export type SpecialMeasuresAppliedFor = {

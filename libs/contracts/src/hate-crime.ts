@@ -61,6 +61,9 @@ export interface FlagRecord {
   readonly reason?: string;
 }
 
+/** The data of a `HateCrimeFlagRecorded` event: an agency's record of the flag on a case, and when it was taken. */
+export type FlagRecordedData = FlagRecord & { readonly caseId: string; readonly recordedAt: string };
+
 /** The flag a record holds, if any. */
 export function flagOfRecord(record: FlagRecord): HateCrimeFlag | undefined {
   return record.holds === 'flagged' ? record.hateCrime : undefined;

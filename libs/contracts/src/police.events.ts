@@ -1,4 +1,4 @@
-import type { FlagHolding, HateCrimeFlag, HateCrimeStrand } from './hate-crime';
+import type { FlagRecordedData, HateCrimeFlag, HateCrimeStrand } from './hate-crime';
 
 /** Events published by police services on the police topic. Published shapes are never edited: add a version. */
 
@@ -92,15 +92,7 @@ export type HateCrimeFlagRemoved = {
  */
 export type HateCrimeFlagRecorded = {
   readonly type: 'HateCrimeFlagRecorded';
-  readonly data: {
-    readonly caseId: string;
-    readonly holds: FlagHolding;
-    /** Present exactly when `holds` is `flagged`. */
-    readonly hateCrime?: HateCrimeFlag;
-    /** Only with `not_hate_crime`. */
-    readonly reason?: string;
-    readonly recordedAt: string;
-  };
+  readonly data: FlagRecordedData;
 };
 
 export const RISK_LEVELS = ['standard', 'medium', 'high'] as const;

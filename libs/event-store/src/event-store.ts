@@ -38,8 +38,6 @@ export interface CommandResult {
   readonly appended: readonly StoredEvent[];
   /** True when the command was a redelivery of a message or a request already acted on. */
   readonly duplicate: boolean;
-  /** Facts accepted although they should not have happened, each naming the audit finding it raises. */
-  readonly warnings: readonly Warning[];
   /**
    * The answer to give: the stored one for a repeated idempotency key, else the caller's with the
    * version, the types of the events recorded and the warnings.
@@ -125,8 +123,7 @@ export class EventStore {
         'conflict',
       );
     }
-    const warnings = (row.response.warnings ?? []) as Warning[];
-    return { streamId: row.stream_id, version: Number(row.response.version), appended: [], duplicate: true, warnings, response: row.response };
+    return { streamId: row.stream_id, version: Number(row.response.version), appended: [], duplicate: true, response: row.response };
   }
 
   /**
@@ -143,7 +140,7 @@ export class EventStore {
     for (let attempt = 1; ; attempt++) {
       if (context.inboxMessageId && (await this.hasProcessed(context.inboxMessageId))) {
         const stream = await this.readStream(streamId);
-        return { streamId, version: stream.length, appended: [], duplicate: true, warnings: [], response: answer(stream.length, [], []) };
+        return { streamId, version: stream.length, appended: [], duplicate: true, response: answer(stream.length, [], []) };
       }
       if (context.idempotency) {
         const answered = await this.answered(context.idempotency);
@@ -193,7 +190,7 @@ export class EventStore {
           [context.inboxMessageId],
         );
         if (inserted.length === 0) {
-          return { streamId, version: expectedVersion, appended: [], duplicate: true, warnings: [], response: answer(expectedVersion, [], []) };
+          return { streamId, version: expectedVersion, appended: [], duplicate: true, response: answer(expectedVersion, [], []) };
         }
       }
       const version = expectedVersion + envelopes.length;
@@ -220,7 +217,7 @@ export class EventStore {
           throw error;
         }
       }
-      return { streamId, version, appended, duplicate: false, warnings, response };
+      return { streamId, version, appended, duplicate: false, response };
     });
     if (result.appended.length > 0) this.appendListeners.forEach((listener) => listener());
     return result;
