@@ -1,4 +1,4 @@
-import { readdirSync, readFileSync } from 'node:fs';
+import { existsSync, readdirSync, readFileSync } from 'node:fs';
 import { join } from 'node:path';
 
 /**
@@ -26,5 +26,17 @@ describe('docs/agency-rules.md', () => {
 
   it('lists every code a decider refuses or warns of', () => {
     expect(codes.filter((code) => !page.includes(`\`${code}\``))).toEqual([]);
+  });
+
+  it('has a decider test for every rule it lists: a refusal for a refused rule, a warning for a warned one', () => {
+    const specs = sources.map((file) => file.replace(/\.ts$/, '.spec.ts')).filter((file) => existsSync(file)).map((file) => readFileSync(file, 'utf8')).join('\n');
+    const rows = page.split('\n').filter((line) => line.startsWith('| ') && /\| (refused|warned)/.test(line));
+    const untested = rows.flatMap((line) => {
+      const [, , codeCell = '', kind = ''] = line.split('|');
+      const expected = kind.trim().startsWith('refused') ? (code: string) => `thenFails('${code}'` : (code: string) => `'${code}'`;
+      return [...codeCell.matchAll(/`([a-z_]+)`/g)].map((match) => match[1]!).filter((code) => !specs.includes(expected(code)));
+    });
+    expect(rows.length).toBeGreaterThan(40);
+    expect(untested).toEqual([]);
   });
 });

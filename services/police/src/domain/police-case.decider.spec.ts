@@ -301,6 +301,21 @@ describe('police case decider', () => {
   });
 
   describe('referring the case to the CPS', () => {
+    it("refers a hate crime without the victims' needs the police assessed, warning of the finding", () => {
+      const referred = caseReferred();
+      const warnings = given(crimeRecorded(), suspectIdentified(firstSuspect), victimNeedsAssessed())
+        .when(referCase({ victimNeedsPassedOn: false }))
+        .thenWarns([{ ...referred, data: { ...referred.data, victimNeedsPassedOn: false } }], ['victim_needs_not_passed_on']);
+      expect(warnings[0]).toMatchObject({ finding: 'victim_needs_not_passed_on', boundary: 'police_to_cps' });
+    });
+
+    it("warns of no needs left behind when no victim was assessed, or the case is not a hate crime", () => {
+      const referred = caseReferred();
+      given(crimeRecorded(), suspectIdentified(firstSuspect))
+        .when(referCase({ victimNeedsPassedOn: false }))
+        .then([{ ...referred, data: { ...referred.data, victimNeedsPassedOn: false } }]);
+    });
+
     it('refers the case with the flag, strands, offences and suspects as the police hold them', () => {
       given(crimeRecorded(), suspectIdentified(firstSuspect), suspectIdentified(secondSuspect))
         .when(referCase())
