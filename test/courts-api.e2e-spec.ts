@@ -172,9 +172,13 @@ describe('the courts API', () => {
   });
 
   describe('POST .../crown-court: sending a defendant to the Crown Court', () => {
-    it('refuses an unlisted defendant (422 not_listed), sends a listed one, and only once (409)', async () => {
+    it('sends a listed defendant, and only once (409); an unlisted one with the warning not_listed', async () => {
+      const unlisted = take();
+      const warned = await post(`${unlisted.path}/crown-court`, { crownCourtCode: 'T20257001' }).expect(201);
+      expect(warned.body).toEqual(answer(unlisted, 2, ['DefendantSentToCrownCourt'], [warning('not_listed')]));
+      expect((await view(unlisted.caseId)).state.defendants[unlisted.defendantId]).toMatchObject({ sentToCrownCourt: { crownCourtCode: 'T20257001' } });
+
       const defendant = take();
-      await expectRule(`${defendant.path}/crown-court`, { crownCourtCode: 'T20257001' }, 422, 'not_listed');
       await post(`${defendant.path}/listing`, listing).expect(201);
       const sent = await post(`${defendant.path}/crown-court`, { crownCourtCode: 'T20257001' }).expect(201);
       expect(sent.body).toEqual(answer(defendant, 3, ['DefendantSentToCrownCourt']));

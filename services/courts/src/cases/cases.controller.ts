@@ -92,10 +92,9 @@ export class CasesController {
   }
 
   @Post(`${DEFENDANT_PATH}/crown-court`)
-  @ApiCreatedResponse({ type: CommandAnswer, description: 'The defendant was sent to the Crown Court for trial, or committed there for sentence after a conviction.' })
+  @ApiCreatedResponse({ type: CommandAnswer, description: 'The defendant was sent to the Crown Court for trial, or committed there for sentence after a conviction. Without a recorded listing: the warning not_listed.' })
   @ApiBadRequestResponse({ description: BAD_INPUT })
   @ApiNotFoundResponse({ description: NOT_BEFORE_COURT })
-  @ApiUnprocessableEntityResponse({ description: "not_listed: list the case at the magistrates' court first" })
   @ApiConflictResponse({ description: 'already_sent_to_crown_court, already_acquitted, already_sentenced' })
   sendToCrownCourt(
     @Param('caseId', new ParseUUIDPipe()) caseId: string,

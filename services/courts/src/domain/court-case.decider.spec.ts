@@ -355,8 +355,8 @@ describe('court case decider', () => {
       given(caseReceived(), listed(), convicted()).when(sendToCrownCourt()).then([sentToCrownCourt()]);
     });
 
-    it("refuses to send a defendant whose case was never listed at a magistrates' court", () => {
-      given(caseReceived()).when(sendToCrownCourt()).thenFails('not_listed', 'rule_broken');
+    it("sends a defendant whose listing at a magistrates' court was never recorded, with a warning", () => {
+      given(caseReceived()).when(sendToCrownCourt()).thenWarns([sentToCrownCourt()], ['not_listed']);
     });
 
     it('refuses to send the same defendant twice', () => {

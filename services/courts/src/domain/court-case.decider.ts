@@ -354,12 +354,18 @@ function listCase(command: ListCase, state: CourtCase): Decision<CourtsEvent> {
 
 function sendToCrownCourt(command: SendToCrownCourt, state: CourtCase): Decision<CourtsEvent> {
   const defendant = requireDefendant(state, command.caseId, command.defendantId);
-  if (!defendant.listed) {
-    throw new DomainError(
-      'not_listed',
-      `defendant ${command.defendantId} on case ${command.caseId} has not been listed at a magistrates' court, which sends cases to the Crown Court: list the case first`,
-    );
-  }
+  // Every case starts at a magistrates' court, so a record without the listing left it out.
+  const warnings: Warning[] = defendant.listed
+    ? []
+    : [
+        {
+          code: 'not_listed',
+          finding: null,
+          boundary: null,
+          message: `defendant ${command.defendantId} on case ${command.caseId} is sent to the Crown Court with no first hearing at a magistrates' court recorded`,
+          remedy: "send the first listing at the magistrates' court (POST .../listing) if the court's system holds it",
+        },
+      ];
   if (defendant.sentToCrownCourt) {
     throw new DomainError(
       'already_sent_to_crown_court',
@@ -372,7 +378,7 @@ function sendToCrownCourt(command: SendToCrownCourt, state: CourtCase): Decision
     throw new DomainError('already_sentenced', `defendant ${command.defendantId} was already sentenced on case ${command.caseId}`, 'conflict');
   }
   const { type: _type, ...data } = command;
-  return decided([{ type: 'DefendantSentToCrownCourt', data }]);
+  return decided([{ type: 'DefendantSentToCrownCourt', data }], warnings);
 }
 
 function enterPlea(command: EnterPlea, state: CourtCase): Decision<CourtsEvent> {
