@@ -129,7 +129,7 @@ describe('the courts API', () => {
       for (const message of batch.messages) if (message.value) published.push(JSON.parse(message.value) as EventEnvelope);
     });
     const [flagged, unflagged] = await Promise.all([
-      Promise.all(Array.from({ length: 23 }, () => chargedDefendant(true))),
+      Promise.all(Array.from({ length: 24 }, () => chargedDefendant(true))),
       Promise.all(Array.from({ length: 3 }, () => chargedDefendant(false))),
     ]);
     flaggedPool.push(...flagged);
