@@ -19,9 +19,14 @@ interface PgConnection {
   endCopyFrom(): void;
 }
 
+/**
+ * node-postgres drops a submittable as soon as the server reports an error (it never sees the
+ * ReadyForQuery that follows), so an error settles the copy at once; otherwise it settles when the
+ * server is ready for the next query. Either way exactly once.
+ */
 class CopyFromText {
   callback?: (error: Error | null) => void;
-  private failure?: Error;
+  private settled = false;
 
   constructor(
     private readonly text: string,
@@ -39,7 +44,7 @@ class CopyFromText {
   }
 
   handleError(error: Error): void {
-    this.failure = error;
+    this.settle(error);
   }
 
   handleCommandComplete(): void {}
@@ -50,7 +55,13 @@ class CopyFromText {
   handleCopyData(): void {}
 
   handleReadyForQuery(): void {
-    this.callback?.(this.failure ?? null);
+    this.settle(null);
+  }
+
+  private settle(error: Error | null): void {
+    if (this.settled) return;
+    this.settled = true;
+    this.callback?.(error);
   }
 }
 
