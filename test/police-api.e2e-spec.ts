@@ -90,6 +90,45 @@ describe('police API', () => {
     });
   });
 
+  describe('times and text that every database downstream can store', () => {
+    const crime = (overrides: object) => ({ crimeReference: `T/${randomUUID()}`, forceCode: '01', offences: [plainOffence], ...overrides });
+    const fields = (body: { errors: Array<{ field: string }> }) => body.errors.map((error) => error.field);
+
+    it.each([
+      ['an offset PostgreSQL cannot store', '2024-05-01T10:00:00+23:59'],
+      ['no zone', '2024-05-01T10:00:00'],
+      ['a date only', '2024-05-01'],
+      ['a week date', '2024-W18-3'],
+      ['an ordinal date', '2024-122'],
+    ])('refuses a time with %s (400 naming the field), and records nothing', async (_what, recordedAt) => {
+      const body = crime({ recordedAt });
+      const response = await police.post('/cases').send(body).expect(400);
+      expect(fields(response.body)).toEqual(['recordedAt']);
+      await police.get(`/cases/${policeCaseId('01', body.crimeReference)}`).expect(404);
+    });
+
+    it.each([
+      ['a NUL', 'CR/1\\u0000/24', 'holds a NUL character'],
+      ['half a surrogate pair', 'CR/\\ud800/24', 'surrogate'],
+    ])('refuses text holding %s (400 naming the field)', async (_what, crimeReference, reason) => {
+      const response = await police.post('/cases').set('Content-Type', 'application/json').send(`{"crimeReference":"${crimeReference}","forceCode":"01","offences":[{"offenceId":"o1","code":"105A","description":"Assault"}]}`).expect(400);
+      expect(response.body.errors).toEqual([{ field: 'crimeReference', messages: [expect.stringContaining(reason)] }]);
+    });
+
+    it('refuses such a line of a bulk extract, and takes the others', async () => {
+      const good = crime({ recordedAt: '2024-05-01T10:00:00+01:00' });
+      const ndjson = [
+        `{"command":"RecordCrime","body":{"crimeReference":"CR/\\u0000","forceCode":"01","offences":[{"offenceId":"o1","code":"105A","description":"x"}]}}`,
+        JSON.stringify({ command: 'RecordCrime', body: good }),
+      ].join('\n');
+      const response = await police.post('/cases/bulk').set('Content-Type', 'application/x-ndjson').send(ndjson).expect(200);
+      expect(response.body.results.map((result: { status: number; errors?: Array<{ field: string }> }) => [result.status, result.errors?.map((error) => error.field)])).toEqual([
+        [400, ['body.crimeReference']],
+        [201, undefined],
+      ]);
+    });
+  });
+
   describe('POST /cases/:caseId/flag applies a flag to a crime recorded without one', () => {
     it('records HateCrimeFlagApplied with its reason and the case carries the flag (201)', async () => {
       const caseId = await recordCrime();

@@ -7,6 +7,7 @@ export * from './cps.events';
 export * from './courts.events';
 export * from './topics';
 export * from './schemas';
+export * from './storable';
 export * from './forces';
 export * from './upcasters';
 export * from './asyncapi';

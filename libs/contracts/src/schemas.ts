@@ -6,6 +6,7 @@ import { PRE_CHARGE_DECISIONS, PROSECUTION_OUTCOMES } from './cps.events';
 import { ACQUITTAL_BASES, CONVICTION_BASES, COURT_TYPES, PLEAS, UPLIFT_PROVISIONS } from './courts.events';
 import type { EventEnvelope } from './envelope';
 import { URN_PATTERN } from './urn';
+import { isInstant, unstorableText } from './storable';
 import { schemaName, upcast } from './upcasters';
 
 /**
@@ -285,6 +286,8 @@ export type EnvelopeValidation =
 
 const ajv = new Ajv({ allErrors: true, strict: true });
 addFormats(ajv);
+// RFC 3339 as every database downstream stores it: a zone, and an offset of at most 15:59.
+ajv.addFormat('date-time', { type: 'string', validate: isInstant });
 const validateEnvelopeShape = ajv.compile(ENVELOPE_SCHEMA);
 const dataValidators = new Map<string, ValidateFunction>();
 for (const [name, versions] of Object.entries(EVENT_DATA_SCHEMAS)) {
@@ -318,6 +321,8 @@ export function validateEnvelope(raw: unknown): EnvelopeValidation {
       return { valid: false, reason: `message is not JSON: ${(error as Error).message}` };
     }
   }
+  const unstorable = unstorableText(candidate, 'envelope');
+  if (unstorable) return { valid: false, reason: `${unstorable.path} ${unstorable.reason}, which no database downstream can store` };
   if (!validateEnvelopeShape(candidate)) {
     return { valid: false, reason: `envelope invalid: ${describe(validateEnvelopeShape.errors, 'envelope')}` };
   }

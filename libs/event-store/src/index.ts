@@ -2,3 +2,4 @@ export * from './event-store';
 export * from './event-store.migration';
 export * from './outbox-relay';
 export * from './database';
+export * from './database-errors';

@@ -2,6 +2,7 @@ import { HttpStatus, Logger } from '@nestjs/common';
 import { ApiProperty, ApiPropertyOptional } from '@nestjs/swagger';
 import { plainToInstance } from 'class-transformer';
 import { validate } from 'class-validator';
+import { unstorableText } from '@hc/contracts';
 import { DomainError } from '@hc/domain';
 import { fingerprintOf, type IdempotencyRequest } from './idempotency';
 import { flattenValidationErrors, type FieldError } from './validation';
@@ -69,6 +70,11 @@ export async function runBulk(ndjson: string, commands: BulkCommandTable, logger
     }
     if (typeof parsed !== 'object' || parsed === null || Array.isArray(parsed)) {
       reject(line, 400, { message: 'line must be a JSON object with command, params and body' });
+      continue;
+    }
+    const unstorable = unstorableText(parsed, '');
+    if (unstorable) {
+      reject(line, 400, { errors: [{ field: unstorable.path || 'line', messages: [`${unstorable.reason}, which no database downstream can store`] }] });
       continue;
     }
     const entry = parsed as Record<string, unknown>;

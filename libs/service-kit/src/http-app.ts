@@ -5,7 +5,7 @@ import { HttpAdapterHost } from '@nestjs/core';
 import { DomainErrorFilter } from './domain-error.filter';
 import { RequestErrorFilter } from './request-error.filter';
 import { requestContext } from './access-control';
-import { createValidationPipe } from './validation';
+import { createValidationPipe, StorableTextPipe } from './validation';
 
 export interface HttpAppOptions {
   readonly title: string;
@@ -18,7 +18,7 @@ export function configureHttpApp(app: NestExpressApplication, options: HttpAppOp
   app.useBodyParser('text', { type: ['application/x-ndjson', 'application/jsonl'], limit: '50mb' });
   app.useBodyParser('json', { limit: '1mb' });
   app.use(requestContext);
-  app.useGlobalPipes(createValidationPipe());
+  app.useGlobalPipes(new StorableTextPipe(), createValidationPipe());
   app.useGlobalFilters(new RequestErrorFilter(app.get(HttpAdapterHost).httpAdapter), new DomainErrorFilter());
   app.enableShutdownHooks();
   const document = openApiDocument(app, options);

@@ -3,13 +3,14 @@ import type { KafkaContext } from '@nestjs/microservices';
 import { configuredTopics } from '@hc/config';
 import { validateEnvelope, type EventEnvelope } from '@hc/contracts';
 import { DomainError } from '@hc/domain';
+import { permanentDatabaseError } from '@hc/event-store';
 import { DeadLetterPublisher, EventProducer, deadLetterValue } from '@hc/kafka';
 import { EVENT_SOURCING_OPTIONS, type EventSourcingOptions } from './event-sourcing.module';
 
 /**
- * Runs an agency's reaction to an upstream event. A message that is not a valid envelope, or
- * whose event the agency cannot accept (a broken domain rule), goes to the dead-letter topic with
- * the reason and the partition moves on. Any other error (database or broker down) is thrown so
+ * Runs an agency's reaction to an upstream event. A message that is not a valid envelope, whose
+ * event the agency cannot accept (a broken domain rule), or that holds a value the database
+ * refuses, goes to the dead-letter topic with the reason and the partition moves on. Any other error (database or broker down) is thrown so
  * that the transport redelivers the message later; the reaction is idempotent through the inbox.
  */
 @Injectable()
@@ -32,6 +33,9 @@ export class UpstreamConsumer {
       await react(validation.envelope);
     } catch (error) {
       if (error instanceof DomainError) return this.deadLetter(value, context, `${error.code}: ${error.message}`);
+      // A value the database refuses is refused again on every redelivery: it would stall the partition.
+      const refused = permanentDatabaseError(error);
+      if (refused) return this.deadLetter(value, context, `the database refused to store it: ${refused}`);
       this.logger.warn(`could not process ${context.getTopic()}/${context.getPartition()}/${context.getMessage().offset}; it will be redelivered: ${(error as Error).message}`);
       throw error;
     }

@@ -1,5 +1,6 @@
-import { BadRequestException, ValidationPipe, type ValidationError } from '@nestjs/common';
+import { BadRequestException, Injectable, ValidationPipe, type ArgumentMetadata, type PipeTransform, type ValidationError } from '@nestjs/common';
 import { buildMessage, ValidateBy, type ValidationOptions } from 'class-validator';
+import { isInstant, unstorableText } from '@hc/contracts';
 
 export interface FieldError {
   /** Path of the field in the request body, e.g. `hateCrime.strands.1`. */
@@ -34,19 +35,7 @@ export function createValidationPipe(): ValidationPipe {
   });
 }
 
-/**
- * RFC 3339 date-time with a zone (`Z` or an offset), the form the event schemas accept, with an
- * offset PostgreSQL can store (at most 15:59): what is accepted here can be stored downstream.
- */
-const INSTANT = /^\d{4}-(0[1-9]|1[0-2])-(0[1-9]|[12]\d|3[01])T([01]\d|2[0-3]):[0-5]\d:[0-5]\d(\.\d{1,9})?(Z|[+-](0\d|1[0-5]):[0-5]\d)$/i;
-
-export function isInstant(value: unknown): boolean {
-  if (typeof value !== 'string' || !INSTANT.test(value)) return false;
-  const [year, month, day] = value.slice(0, 10).split('-').map(Number) as [number, number, number];
-  // A day the month does not have (2023-02-29) is refused, not rolled over into the next month.
-  return new Date(Date.UTC(year, month - 1, day)).getUTCDate() === day;
-}
-
+/** RFC 3339 date-time with a zone and an offset PostgreSQL can store: what the event schemas accept. */
 export function IsInstant(options?: ValidationOptions): PropertyDecorator {
   return ValidateBy(
     {
@@ -58,4 +47,25 @@ export function IsInstant(options?: ValidationOptions): PropertyDecorator {
     },
     options,
   );
+}
+
+/**
+ * Refuses a body, query or path holding text no database downstream can store (a NUL, half a
+ * surrogate pair) with 400 naming the field, before any DTO sees it.
+ */
+@Injectable()
+export class StorableTextPipe implements PipeTransform {
+  transform(value: unknown, metadata: ArgumentMetadata): unknown {
+    // A bulk extract (text) is checked line by line, so that one bad line never refuses the others.
+    if (metadata.type === 'custom' || typeof value === 'string' && metadata.type === 'body') return value;
+    const found = unstorableText(value, metadata.type === 'param' ? (metadata.data ?? '') : '');
+    if (!found) return value;
+    const field = found.path || metadata.data || metadata.type;
+    throw new BadRequestException({
+      statusCode: 400,
+      error: 'Bad Request',
+      message: `${field}: ${found.reason}, which no database downstream can store`,
+      errors: [{ field, messages: [`${found.reason}, which no database downstream can store`] }],
+    });
+  }
 }

@@ -3,7 +3,7 @@ import { DataSource } from 'typeorm';
 import { APP_GUARD } from '@nestjs/core';
 import { databaseUrlFor } from '@hc/config';
 import { openDatabase } from '@hc/event-store';
-import { AccessLog, accessControlMigration, ApiKeyGuard, HealthController } from '@hc/service-kit';
+import { AccessLog, accessControlMigration, ApiKeyGuard, HEALTH_INDICATOR, HealthController } from '@hc/service-kit';
 import { ProjectionRunner } from './consumer/projection.runner';
 import { InspectionController } from './inspection/inspection.controller';
 import { StatusController } from './inspection/status.controller';
@@ -32,6 +32,8 @@ export const PROJECTION_MIGRATIONS = [
     },
     StatisticsService,
     ProjectionRunner,
+    // /health answers 503 while the consumer is stuck on a batch.
+    { provide: HEALTH_INDICATOR, useExisting: ProjectionRunner },
     ReadModelVerification,
     AccessLog,
     { provide: APP_GUARD, useClass: ApiKeyGuard },

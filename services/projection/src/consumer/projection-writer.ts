@@ -48,6 +48,8 @@ export interface ApplyHooks {
    * A throw rolls the whole batch back, as a crash would.
    */
   readonly beforeCommit: (rejected: readonly Rejected[]) => Promise<void>;
+  /** Messages to refuse whatever they hold (by offset), with the reason: those the database could not store. */
+  readonly refuse?: ReadonlyMap<string, string>;
 }
 
 interface Accepted {
@@ -138,7 +140,8 @@ export class ProjectionWriter {
       const byCase = new Map<string, Accepted[]>();
       const rejected: Rejected[] = [];
       for (const message of fresh) {
-        const verdict = this.check(message);
+        const refused = hooks.refuse?.get(message.offset);
+        const verdict = refused ? { reason: refused } : this.check(message);
         if ('reason' in verdict) rejected.push({ message, reason: verdict.reason });
         else {
           const list = byCase.get(verdict.envelope.subject);

@@ -3,9 +3,10 @@ import { DataSource } from 'typeorm';
 import { configuredTopics } from '@hc/config';
 import type { Agency } from '@hc/contracts';
 import { BatchConsumer, DeadLetterPublisher, EventProducer, ensureTopics, topicOffsets, type BatchVerdict, type ConsumedBatch } from '@hc/kafka';
-import { consumerGroup, kafkaConnection, TOPIC_PARTITIONS } from '@hc/service-kit';
+import { consumerGroup, kafkaConnection, TOPIC_PARTITIONS, type HealthIndicator } from '@hc/service-kit';
 import { READ_MODEL, ReadModelControl, type ReadModelState } from '../read-model/read-model';
-import { ProjectionWriter, STATISTICS_REFRESH_INTERVAL_MS, stateLockKey } from './projection-writer';
+import { applyRefusingPoison } from './poison';
+import { ProjectionWriter, STATISTICS_REFRESH_INTERVAL_MS, stateLockKey, type ApplyHooks, type Rejected } from './projection-writer';
 
 /** Version of the read models; a new version is rebuilt from offset 0 under its own consumer name. */
 export const PROJECTION_VERSION = READ_MODEL.version;
@@ -21,6 +22,12 @@ const CONSUMER_RESTART_MS = 5000;
 
 export type ConsumerState = 'joining' | 'consuming' | 'restarting';
 
+/**
+ * How long a batch may keep failing before the projection reports itself unhealthy: longer than a
+ * restart of the database or the broker, which the retries ride out.
+ */
+const STALL_MS = 30_000;
+
 /** How long a failed switch waits before it tries again when no batch comes to trigger it. */
 const SWITCH_RETRY_MS = 5000;
 
@@ -29,7 +36,9 @@ const SWITCH_RETRY_MS = 5000;
  * runs inside each batch's transaction, after the writes: throwing there is a crash mid-batch.
  */
 export interface ProjectionHooks {
-  readonly beforeCommit?: (batch: ConsumedBatch) => Promise<void> | void;
+  readonly beforeCommit?: (batch: ConsumedBatch, rejected: readonly Rejected[]) => Promise<void> | void;
+  /** How long a batch may keep failing before /health answers 503 (STALL_MS unless given). */
+  readonly stallAfterMs?: number;
 }
 export const PROJECTION_HOOKS = Symbol('PROJECTION_HOOKS');
 
@@ -40,7 +49,7 @@ export const PROJECTION_HOOKS = Symbol('PROJECTION_HOOKS');
  * statistics with each batch.
  */
 @Injectable()
-export class ProjectionRunner implements OnApplicationBootstrap, OnApplicationShutdown {
+export class ProjectionRunner implements OnApplicationBootstrap, OnApplicationShutdown, HealthIndicator {
   private readonly logger = new Logger('projection');
   private readonly consumerName = READ_MODEL.consumer;
   private readonly control: ReadModelControl;
@@ -58,6 +67,8 @@ export class ProjectionRunner implements OnApplicationBootstrap, OnApplicationSh
   private consume?: () => BatchConsumer;
   private handleBatch?: (batch: ConsumedBatch) => Promise<BatchVerdict>;
   private consumerState: ConsumerState = 'joining';
+  /** Set from the first failed attempt at a batch until a batch is taken. */
+  private batchFailing?: { since: Date; attempts: number; error: string };
   private restartTimer?: NodeJS.Timeout;
   /** Messages each topic held when this process started: the mark a building version must reach. */
   private catchUpMark = new Map<string, bigint>();
@@ -101,6 +112,9 @@ export class ProjectionRunner implements OnApplicationBootstrap, OnApplicationSh
         // The offsets stored with the read model say where to resume, not the group's on Kafka.
         storedOffsets: (partitions) => writer.storedOffsets(partitions),
         onError: (error, attempt) => {
+          this.batchFailing ??= { since: new Date(), attempts: 0, error: '' };
+          this.batchFailing.attempts = attempt + 1;
+          this.batchFailing.error = (error as Error).message;
           if (attempt % 10 === 0) this.logger.warn(`a batch or the stored offsets could not be read or written (attempt ${attempt + 1}); retrying: ${(error as Error).message}`);
         },
         onCrash: (error) => this.restartConsumer(`kafkajs stopped the consumer: ${error.message}`),
@@ -110,16 +124,19 @@ export class ProjectionRunner implements OnApplicationBootstrap, OnApplicationSh
         this.firstBatchSeen = true;
         await this.control.markFirstBatch();
       }
-      const outcome = await writer.apply(batch, {
+      const hooks = (taken: ConsumedBatch, refuse?: ReadonlyMap<string, string>): ApplyHooks => ({
+        ...(refuse ? { refuse } : {}),
         beforeCommit: async (rejected) => {
           const now = new Date();
           for (const { message, reason } of rejected) {
             this.logger.warn(`dead-lettered ${message.topic}/${message.partition}/${message.offset}: ${reason}`);
             await deadLetters.publish({ consumer: this.consumerName, ...message, reason }, now);
           }
-          await this.hooks?.beforeCommit?.(batch);
+          await this.hooks?.beforeCommit?.(taken, rejected);
         },
       });
+      const outcome = await applyRefusingPoison(batch, (taken, refuse) => writer.apply(taken, hooks(taken, refuse)));
+      this.batchFailing = undefined;
       if (outcome.rewindTo !== undefined) {
         this.logger.warn(
           `${batch.topic}/${batch.partition}: Kafka delivered from offset ${batch.messages[0]!.offset}, but this database holds the partition only up to ${outcome.rewindTo} (restored to an earlier point?): reading it again from ${outcome.rewindTo}`,
@@ -176,6 +193,18 @@ export class ProjectionRunner implements OnApplicationBootstrap, OnApplicationSh
   /** Where the consumer is: joining its group, consuming, or waiting to be started again. */
   consumerStatus(): ConsumerState {
     return this.consumerState;
+  }
+
+  /** The batch (or the stored offsets) that keeps failing, retried with backoff: since when, how often, why. */
+  failingBatch(): { readonly since: string; readonly attempts: number; readonly error: string } | null {
+    return this.batchFailing ? { ...this.batchFailing, since: this.batchFailing.since.toISOString() } : null;
+  }
+
+  /** Unhealthy while a batch has failed for longer than a brief outage of the database or the broker. */
+  healthProblem(): string | undefined {
+    const failing = this.batchFailing;
+    if (!failing || Date.now() - failing.since.getTime() < (this.hooks?.stallAfterMs ?? STALL_MS)) return undefined;
+    return `the projection has failed to take a batch since ${failing.since.toISOString()} (${failing.attempts} attempts): ${failing.error}`;
   }
 
   /**

@@ -26,10 +26,10 @@ export class StatusController {
   @Get('status')
   @ApiOkResponse({
     description:
-      'This process\'s read model version and state (building, active, retired), its Kafka consumer (joining its group, consuming, or restarting), how many events and cases it holds, where it is in each partition, when its statistics were last recomputed, and every version registered.',
+      'This process\'s read model version and state (building, active, retired), its Kafka consumer (joining its group, consuming, or restarting) and the batch it keeps failing to take, if any (failingBatch: since, attempts, error), how many events and cases it holds, where it is in each partition, when its statistics were last recomputed, and every version registered.',
   })
   async status() {
-    return { ...(await this.statistics.status()), consumer: this.runner.consumerStatus() };
+    return { ...(await this.statistics.status()), consumer: this.runner.consumerStatus(), failingBatch: this.runner.failingBatch() };
   }
 
   @Get('verification')

@@ -1,3 +1,4 @@
+import { IsInstant } from '@hc/service-kit';
 import { ApiProperty, ApiPropertyOptional } from '@nestjs/swagger';
 import { Type } from 'class-transformer';
 import {
@@ -7,7 +8,6 @@ import {
   IsArray,
   IsBoolean,
   IsIn,
-  IsISO8601,
   IsOptional,
   IsString,
   IsUUID,
@@ -40,11 +40,11 @@ export class ListingDto {
 
   @ApiProperty({ example: '2024-06-17', description: 'Date of the first hearing (YYYY-MM-DD)' })
   @Matches(/^\d{4}-\d{2}-\d{2}$/, { message: 'hearingDate must be a date as YYYY-MM-DD' })
-  @IsISO8601({ strict: true })
+  @IsInstant()
   hearingDate!: string;
 
   @ApiPropertyOptional({ example: '2024-06-04T09:00:00Z', description: 'When the case was listed; defaults to now' })
-  @IsOptional() @IsISO8601({ strict: true })
+  @IsOptional() @IsInstant()
   listedAt?: string;
 }
 
@@ -54,7 +54,7 @@ export class CrownCourtDto {
   crownCourtCode!: string;
 
   @ApiPropertyOptional({ example: '2024-06-17T11:00:00Z', description: 'Defaults to now' })
-  @IsOptional() @IsISO8601({ strict: true })
+  @IsOptional() @IsInstant()
   sentAt?: string;
 }
 
@@ -68,7 +68,7 @@ export class PleaDto {
   courtType!: CourtType;
 
   @ApiPropertyOptional({ example: '2024-06-17T10:15:00Z', description: 'Defaults to now' })
-  @IsOptional() @IsISO8601({ strict: true })
+  @IsOptional() @IsInstant()
   enteredAt?: string;
 }
 
@@ -82,7 +82,7 @@ export class ConvictionDto {
   courtType!: CourtType;
 
   @ApiPropertyOptional({ example: '2024-07-01T10:30:00Z', description: 'Defaults to now; decides which uplift provision applies' })
-  @IsOptional() @IsISO8601({ strict: true })
+  @IsOptional() @IsInstant()
   convictedAt?: string;
 }
 
@@ -96,7 +96,7 @@ export class AcquittalDto {
   courtType!: CourtType;
 
   @ApiPropertyOptional({ example: '2024-07-01T16:00:00Z', description: 'Defaults to now' })
-  @IsOptional() @IsISO8601({ strict: true })
+  @IsOptional() @IsInstant()
   acquittedAt?: string;
 }
 
@@ -151,7 +151,7 @@ export class SentenceDto {
   offences!: OffenceSentenceDto[];
 
   @ApiPropertyOptional({ example: '2024-08-01T14:00:00Z', description: 'Defaults to now' })
-  @IsOptional() @IsISO8601({ strict: true })
+  @IsOptional() @IsInstant()
   sentencedAt?: string;
 }
 
@@ -165,6 +165,6 @@ export class VictimInformedDto {
   upliftExplained!: boolean;
 
   @ApiPropertyOptional({ example: '2024-08-02T09:00:00Z', description: 'Defaults to now' })
-  @IsOptional() @IsISO8601({ strict: true })
+  @IsOptional() @IsInstant()
   informedAt?: string;
 }

@@ -1,5 +1,6 @@
+import { IsInstant } from '@hc/service-kit';
 import { ApiProperty, ApiPropertyOptional } from '@nestjs/swagger';
-import { IsIn, IsISO8601, IsOptional } from 'class-validator';
+import { IsIn, IsOptional } from 'class-validator';
 import { PROSECUTION_OUTCOMES, type ProsecutionOutcome } from '@hc/contracts';
 
 export class CompletionDto {
@@ -13,6 +14,6 @@ export class CompletionDto {
   outcome!: ProsecutionOutcome;
 
   @ApiPropertyOptional({ example: '2024-07-01T12:00:00Z', description: 'Defaults to now' })
-  @IsOptional() @IsISO8601({ strict: true })
+  @IsOptional() @IsInstant()
   completedAt?: string;
 }

@@ -1,6 +1,7 @@
+import { IsInstant } from '@hc/service-kit';
 import { ApiProperty, ApiPropertyOptional } from '@nestjs/swagger';
 import { Type } from 'class-transformer';
-import { IsISO8601, IsOptional, IsString, MaxLength, ValidateNested } from 'class-validator';
+import { IsOptional, IsString, MaxLength, ValidateNested } from 'class-validator';
 import { HateCrimeFlagDto } from '@hc/service-kit';
 
 
@@ -13,7 +14,7 @@ export class ConfirmFlagDto {
   hateCrime?: HateCrimeFlagDto;
 
   @ApiPropertyOptional({ example: '2024-05-22T10:00:00Z', description: 'When the CPS reviewed the flag; defaults to now' })
-  @IsOptional() @IsISO8601({ strict: true })
+  @IsOptional() @IsInstant()
   confirmedAt?: string;
 }
 
@@ -27,7 +28,7 @@ export class ApplyFlagDto {
   reason!: string;
 
   @ApiPropertyOptional({ example: '2024-05-22T10:00:00Z', description: 'Defaults to now' })
-  @IsOptional() @IsISO8601({ strict: true })
+  @IsOptional() @IsInstant()
   appliedAt?: string;
 }
 
@@ -40,6 +41,6 @@ export class RemoveFlagDto {
   reason?: string;
 
   @ApiPropertyOptional({ example: '2024-05-22T10:00:00Z', description: 'Defaults to now' })
-  @IsOptional() @IsISO8601({ strict: true })
+  @IsOptional() @IsInstant()
   removedAt?: string;
 }

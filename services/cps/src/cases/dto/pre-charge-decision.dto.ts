@@ -1,6 +1,7 @@
+import { IsInstant } from '@hc/service-kit';
 import { ApiProperty, ApiPropertyOptional } from '@nestjs/swagger';
 import { Type } from 'class-transformer';
-import { ArrayMaxSize, IsArray, IsIn, IsISO8601, IsOptional, IsString, Length, ValidateNested } from 'class-validator';
+import { ArrayMaxSize, IsArray, IsIn, IsOptional, IsString, Length, ValidateNested } from 'class-validator';
 import { AGGRAVATED_OFFENCE_SECTIONS, PRE_CHARGE_DECISIONS, type AggravatedOffenceSection, type PreChargeDecision } from '@hc/contracts';
 
 export class ChargeDto {
@@ -31,6 +32,6 @@ export class PreChargeDecisionDto {
   charges?: ChargeDto[];
 
   @ApiPropertyOptional({ example: '2024-05-20T15:00:00Z' })
-  @IsOptional() @IsISO8601({ strict: true })
+  @IsOptional() @IsInstant()
   decidedAt?: string;
 }

@@ -1,5 +1,6 @@
+import { IsInstant } from '@hc/service-kit';
 import { ApiProperty, ApiPropertyOptional } from '@nestjs/swagger';
-import { ArrayMinSize, ArrayUnique, IsArray, IsIn, IsISO8601, IsOptional, IsUUID } from 'class-validator';
+import { ArrayMinSize, ArrayUnique, IsArray, IsIn, IsOptional, IsUUID } from 'class-validator';
 import { SPECIAL_MEASURES, type SpecialMeasure } from '@hc/contracts';
 
 export class SpecialMeasuresDto {
@@ -12,6 +13,6 @@ export class SpecialMeasuresDto {
   measures!: SpecialMeasure[];
 
   @ApiPropertyOptional({ example: '2024-06-10T09:00:00Z', description: 'Defaults to now' })
-  @IsOptional() @IsISO8601({ strict: true })
+  @IsOptional() @IsInstant()
   appliedAt?: string;
 }

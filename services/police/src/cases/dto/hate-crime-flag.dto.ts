@@ -1,6 +1,7 @@
+import { IsInstant } from '@hc/service-kit';
 import { ApiProperty, ApiPropertyOptional } from '@nestjs/swagger';
 import { Type } from 'class-transformer';
-import { IsDefined, IsISO8601, IsOptional, IsString, MaxLength, ValidateNested } from 'class-validator';
+import { IsDefined, IsOptional, IsString, MaxLength, ValidateNested } from 'class-validator';
 import { HateCrimeFlagDto } from './record-crime.dto';
 
 const REASON_DESCRIPTION =
@@ -16,7 +17,7 @@ export class ApplyHateCrimeFlagDto {
   reason!: string;
 
   @ApiPropertyOptional({ example: '2024-05-06T10:00:00Z', description: 'When the flag was applied; defaults to now' })
-  @IsOptional() @IsISO8601({ strict: true })
+  @IsOptional() @IsInstant()
   appliedAt?: string;
 }
 
@@ -30,7 +31,7 @@ export class ChangeHateCrimeFlagDto {
   reason!: string;
 
   @ApiPropertyOptional({ example: '2024-05-08T10:00:00Z', description: 'When the flag was changed; defaults to now' })
-  @IsOptional() @IsISO8601({ strict: true })
+  @IsOptional() @IsInstant()
   changedAt?: string;
 }
 
@@ -45,6 +46,6 @@ export class RemoveHateCrimeFlagDto {
   reason?: string;
 
   @ApiPropertyOptional({ example: '2024-05-09T10:00:00Z', description: 'When the flag was removed; defaults to now' })
-  @IsOptional() @IsISO8601({ strict: true })
+  @IsOptional() @IsInstant()
   removedAt?: string;
 }

@@ -1,5 +1,6 @@
+import { IsInstant } from '@hc/service-kit';
 import { ApiProperty, ApiPropertyOptional } from '@nestjs/swagger';
-import { IsIn, IsInt, IsISO8601, IsOptional } from 'class-validator';
+import { IsIn, IsInt, IsOptional } from 'class-validator';
 import { POLICE_OUTCOME_CODES, type PoliceOutcomeCode } from '@hc/contracts';
 
 export class AssignPoliceOutcomeDto {
@@ -17,6 +18,6 @@ export class AssignPoliceOutcomeDto {
   outcomeCode!: PoliceOutcomeCode;
 
   @ApiPropertyOptional({ example: '2024-06-01T10:00:00Z', description: 'When the outcome was assigned; defaults to now' })
-  @IsOptional() @IsISO8601({ strict: true })
+  @IsOptional() @IsInstant()
   assignedAt?: string;
 }

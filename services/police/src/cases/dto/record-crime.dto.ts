@@ -1,10 +1,10 @@
+import { IsInstant } from '@hc/service-kit';
 import { ApiProperty, ApiPropertyOptional } from '@nestjs/swagger';
 import { Type } from 'class-transformer';
 import {
   ArrayMinSize,
   IsArray,
   IsIn,
-  IsISO8601,
   IsOptional,
   IsString,
   Length,
@@ -47,7 +47,7 @@ export class RecordCrimeDto {
   forceCode!: string;
 
   @ApiPropertyOptional({ example: '2024-05-01T10:00:00Z', description: 'When the crime was recorded; defaults to now' })
-  @IsOptional() @IsISO8601({ strict: true })
+  @IsOptional() @IsInstant()
   recordedAt?: string;
 
   @ApiProperty({ type: [OffenceDto] })
@@ -65,7 +65,7 @@ export class IdentifySuspectDto {
   suspectId?: string;
 
   @ApiPropertyOptional({ example: '2024-05-03T09:00:00Z' })
-  @IsOptional() @IsISO8601({ strict: true })
+  @IsOptional() @IsInstant()
   identifiedAt?: string;
 }
 
@@ -80,6 +80,6 @@ export class ReferCaseDto {
   victimNeedsPassedOn!: boolean;
 
   @ApiPropertyOptional({ example: '2024-05-10T12:00:00Z' })
-  @IsOptional() @IsISO8601({ strict: true })
+  @IsOptional() @IsInstant()
   referredAt?: string;
 }

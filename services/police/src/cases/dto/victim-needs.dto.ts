@@ -1,5 +1,6 @@
+import { IsInstant } from '@hc/service-kit';
 import { ApiProperty, ApiPropertyOptional } from '@nestjs/swagger';
-import { ArrayUnique, IsArray, IsBoolean, IsIn, IsISO8601, IsOptional, Matches } from 'class-validator';
+import { ArrayUnique, IsArray, IsBoolean, IsIn, IsOptional, Matches } from 'class-validator';
 import {
   RISK_LEVELS,
   SPECIAL_MEASURES,
@@ -31,6 +32,6 @@ export class AssessVictimNeedsDto {
   specialMeasuresWanted!: SpecialMeasure[];
 
   @ApiPropertyOptional({ example: '2024-05-04T15:00:00Z', description: 'When the needs were assessed; defaults to now' })
-  @IsOptional() @IsISO8601({ strict: true })
+  @IsOptional() @IsInstant()
   assessedAt?: string;
 }
