@@ -91,7 +91,8 @@ export function asyncApiDocument(): Record<string, unknown> {
       title: 'Hate crime case events',
       version: '1',
       description:
-        'Case events of police, CPS and courts in England & Wales. Every message is a CloudEvents 1.0 envelope with causation id, correlation id, stream version and schema version; the Kafka key is the case id.',
+        'Case events of police, CPS and courts in England & Wales. Every message is a CloudEvents 1.0 envelope with causation id, correlation id, stream version and schema version; the Kafka key is the case id. ' +
+        'Every `date-time` is RFC 3339 with a zone and an offset of at most 15:59 (what PostgreSQL stores), and no text holds a NUL or half a surrogate pair: consumers dead-letter a message that breaks either.',
     },
     defaultContentType: 'application/cloudevents+json',
     channels,

@@ -8,6 +8,7 @@ import {
   IsArray,
   IsBoolean,
   IsIn,
+  IsISO8601,
   IsOptional,
   IsString,
   IsUUID,
@@ -40,7 +41,7 @@ export class ListingDto {
 
   @ApiProperty({ example: '2024-06-17', description: 'Date of the first hearing (YYYY-MM-DD)' })
   @Matches(/^\d{4}-\d{2}-\d{2}$/, { message: 'hearingDate must be a date as YYYY-MM-DD' })
-  @IsInstant()
+  @IsISO8601({ strict: true })
   hearingDate!: string;
 
   @ApiPropertyOptional({ example: '2024-06-04T09:00:00Z', description: 'When the case was listed; defaults to now' })

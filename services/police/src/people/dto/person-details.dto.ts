@@ -1,5 +1,5 @@
 import { ApiProperty, ApiPropertyOptional } from '@nestjs/swagger';
-import { IsIn, IsOptional, IsString, Length, Matches } from 'class-validator';
+import { IsIn, IsISO8601, IsOptional, IsString, Length, Matches } from 'class-validator';
 
 export class PersonDetailsDto {
   @ApiProperty({ enum: ['victim', 'suspect'] })
@@ -11,7 +11,7 @@ export class PersonDetailsDto {
   name!: string;
 
   @ApiPropertyOptional({ example: '1988-02-14' })
-  @IsOptional() @Matches(/^\d{4}-(0[1-9]|1[0-2])-(0[1-9]|[12]\d|3[01])$/, { message: 'dateOfBirth must be a date as YYYY-MM-DD' })
+  @IsOptional() @Matches(/^\d{4}-\d{2}-\d{2}$/, { message: 'dateOfBirth must be a date as YYYY-MM-DD' }) @IsISO8601({ strict: true })
   dateOfBirth?: string;
 
   @ApiPropertyOptional({ example: '4 Canal Street, Manchester M1 3HE' })
