@@ -56,6 +56,19 @@ describe('access control', () => {
     await pipeline.police.post(`/cases/${met.body.caseId}/suspects`).set('authorization', bearer('gmp')).send({}).expect(403);
   });
 
+  it("answers a bulk line outside the key's force 403, so the nightly job does not send it again for ever", async () => {
+    const met = await pipeline.police.post('/cases').set('authorization', bearer('national-police')).send(crime('01')).expect(201);
+    const ndjson = [
+      JSON.stringify({ command: 'IdentifySuspect', params: { caseId: met.body.caseId }, body: {} }),
+      JSON.stringify({ command: 'RecordCrime', body: crime('06') }),
+    ].join('\n');
+    const response = await pipeline.police.post('/cases/bulk').set('authorization', bearer('gmp')).set('Content-Type', 'application/x-ndjson').send(ndjson).expect(200);
+    expect(response.body.results.map((result: { status: number; message?: string }) => [result.status, result.status === 403 ? result.message : undefined])).toEqual([
+      [403, expect.stringMatching(/acts for force 06, not for force 01/)],
+      [201, undefined],
+    ]);
+  });
+
   it("refuses a force's key reading a case another force holds, and logs the attempt", async () => {
     const met = await pipeline.police.post('/cases').set('authorization', bearer('national-police')).send(crime('01')).expect(201);
     const refused = await pipeline.police.get(`/cases/${met.body.caseId}`).set('authorization', bearer('gmp')).expect(403);

@@ -5,6 +5,7 @@ import type TestAgent from 'supertest/lib/agent';
 import { DataSource } from 'typeorm';
 import { configuredTopics, environment } from '@hc/config';
 import { BatchConsumer, parseBrokers, topicMessageCount, type ConsumedMessage } from '@hc/kafka';
+import { EventStore } from '@hc/event-store';
 import { policeCaseId } from '../services/police/src/cases/case-id';
 import { createPoliceApp } from '../services/police/src/main';
 import { pollUntil } from './support/pipeline';
@@ -113,6 +114,22 @@ describe('police API', () => {
     ])('refuses text holding %s (400 naming the field)', async (_what, crimeReference, reason) => {
       const response = await police.post('/cases').set('Content-Type', 'application/json').send(`{"crimeReference":"${crimeReference}","forceCode":"01","offences":[{"offenceId":"o1","code":"105A","description":"Assault"}]}`).expect(400);
       expect(response.body.errors).toEqual([{ field: 'crimeReference', messages: [expect.stringContaining(reason)] }]);
+    });
+
+    it('never stores an event its own published schema refuses, whatever the decider decided', async () => {
+      const caseId = await recordCrime();
+      const store = app.get(EventStore);
+      // A decider that lets through what the schema refuses (a suspect id that is not a UUID).
+      const careless = {
+        initialState: () => ({}),
+        evolve: (state: object) => state,
+        decide: () => ({ events: [{ type: 'SuspectIdentified', data: { caseId, suspectId: 'Jane Doe', identifiedAt: '2024-05-01T10:00:00Z' } }], warnings: [] }),
+      };
+      await expect(store.handle(caseId, careless, {}, { now: new Date(), causationId: randomUUID() })).rejects.toMatchObject({
+        code: 'event_refused_by_schema',
+        message: expect.stringMatching(/data\/suspectId must match format "uuid"/),
+      });
+      expect((await caseView(caseId)).version).toBe(1);
     });
 
     it('refuses such a line of a bulk extract, and takes the others', async () => {
@@ -592,6 +609,11 @@ describe('police API', () => {
   });
 
   describe('POST /cases/bulk', () => {
+    it('refuses an extract sent as JSON (415) rather than answering 200 with nothing done', async () => {
+      const response = await police.post('/cases/bulk').send({ command: 'RecordCrime', body: {} }).expect(415);
+      expect(response.body.message).toMatch(/application\/x-ndjson/);
+    });
+
     it('answers every line of an extract and only the valid lines take effect', async () => {
       const existing = await recordCrime();
       const crimeReference = `T/${randomUUID()}`;

@@ -1,6 +1,6 @@
 import { randomUUID } from 'node:crypto';
 import type { DataSource, EntityManager } from 'typeorm';
-import { agencySource, eventTypeName, LATEST_SCHEMA_VERSION, upcast, type Agency, type EventEnvelope } from '@hc/contracts';
+import { agencySource, eventTypeName, LATEST_SCHEMA_VERSION, upcast, validateEnvelope, type Agency, type EventEnvelope } from '@hc/contracts';
 import { DomainError, type Decider, type DomainEvent, type Warning } from '@hc/domain';
 
 export interface StoredEvent {
@@ -183,6 +183,14 @@ export class EventStore {
         data: event.data,
       }),
     );
+    // What is stored is published and consumed: an event its own schema refuses is never stored,
+    // so nothing an agency accepts can be dead-lettered downstream.
+    for (const envelope of envelopes) {
+      const validation = validateEnvelope(envelope);
+      if (!validation.valid) {
+        throw new DomainError('event_refused_by_schema', `the command cannot be recorded as its consumers would refuse the event: ${validation.reason}`);
+      }
+    }
     const result = await this.dataSource.transaction(async (manager) => {
       if (context.inboxMessageId) {
         const inserted: unknown[] = await manager.query(

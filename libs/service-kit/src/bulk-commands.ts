@@ -1,4 +1,4 @@
-import { HttpStatus, Logger } from '@nestjs/common';
+import { HttpException, HttpStatus, Logger, UnsupportedMediaTypeException } from '@nestjs/common';
 import { ApiProperty, ApiPropertyOptional } from '@nestjs/swagger';
 import { plainToInstance } from 'class-transformer';
 import { validate } from 'class-validator';
@@ -48,7 +48,12 @@ export const MAX_BULK_LINES = 10000;
  * Runs an NDJSON extract line by line, in order (a later line may build on an earlier one), and
  * answers for every line whether it was accepted and, if not, why. A bad line never stops the rest.
  */
-export async function runBulk(ndjson: string, commands: BulkCommandTable, logger: Logger): Promise<BulkResult> {
+export async function runBulk(body: unknown, contentType: string | undefined, commands: BulkCommandTable, logger: Logger): Promise<BulkResult> {
+  // A body of another type (JSON, say) is not an extract: answering 200 with nothing done would read as success.
+  if (!/^application\/(x-ndjson|jsonl)\b/i.test(contentType ?? '')) {
+    throw new UnsupportedMediaTypeException('send the extract as Content-Type: application/x-ndjson, one JSON command per line');
+  }
+  const ndjson = typeof body === 'string' ? body : '';
   const lines = ndjson.split(/\r?\n/);
   const results: BulkLineResult[] = [];
   const reject = (line: number, status: number, extra: Partial<BulkLineResult>) =>
@@ -121,6 +126,9 @@ export async function runBulk(ndjson: string, commands: BulkCommandTable, logger
     } catch (error) {
       if (error instanceof DomainError) {
         reject(line, DOMAIN_STATUS[error.kind], { command, code: error.code, message: error.message });
+      } else if (error instanceof HttpException && error.getStatus() < 500) {
+        // A refusal (a key acting outside its force, say) keeps its status: sending it again would not help.
+        reject(line, error.getStatus(), { command, message: error.message });
       } else {
         logger.error(`bulk line ${line} (${command}) failed: ${(error as Error).stack ?? String(error)}`);
         reject(line, HttpStatus.SERVICE_UNAVAILABLE, { command, message: 'the command could not be stored just now; send this line again' });

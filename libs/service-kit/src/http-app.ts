@@ -2,7 +2,7 @@ import type { INestApplication } from '@nestjs/common';
 import type { NestExpressApplication } from '@nestjs/platform-express';
 import { DocumentBuilder, SwaggerModule, type OpenAPIObject } from '@nestjs/swagger';
 import { HttpAdapterHost } from '@nestjs/core';
-import { DomainErrorFilter } from './domain-error.filter';
+import { ConcurrencyErrorFilter, DomainErrorFilter } from './domain-error.filter';
 import { RequestErrorFilter } from './request-error.filter';
 import { requestContext } from './access-control';
 import { createValidationPipe, StorableTextPipe } from './validation';
@@ -19,7 +19,7 @@ export function configureHttpApp(app: NestExpressApplication, options: HttpAppOp
   app.useBodyParser('json', { limit: '1mb' });
   app.use(requestContext);
   app.useGlobalPipes(new StorableTextPipe(), createValidationPipe());
-  app.useGlobalFilters(new RequestErrorFilter(app.get(HttpAdapterHost).httpAdapter), new DomainErrorFilter());
+  app.useGlobalFilters(new RequestErrorFilter(app.get(HttpAdapterHost).httpAdapter), new DomainErrorFilter(), new ConcurrencyErrorFilter());
   app.enableShutdownHooks();
   const document = openApiDocument(app, options);
   SwaggerModule.setup('docs', app, document, { jsonDocumentUrl: 'openapi.json' });

@@ -1,4 +1,4 @@
-import { Body, Controller, Delete, Get, HttpCode, HttpStatus, Logger, Param, ParseUUIDPipe, Post, Put } from '@nestjs/common';
+import { Body, Controller, Delete, Get, HttpCode, HttpStatus, Logger, Param, ParseUUIDPipe, Post, Put, Headers } from '@nestjs/common';
 import {
   ApiBadRequestResponse,
   ApiBody,
@@ -12,6 +12,7 @@ import {
   ApiOperation,
   ApiTags,
   ApiUnprocessableEntityResponse,
+  ApiUnsupportedMediaTypeResponse,
 } from '@nestjs/swagger';
 import { BulkResult, CommandAnswer, Idempotency, RecordFlagDto, Roles, runBulk, type IdempotencyRequest, IDEMPOTENCY_KEY_HEADER } from '@hc/service-kit';
 import { CasesService, type CaseView, type CommandResponse } from './cases.service';
@@ -49,8 +50,9 @@ export class CasesController {
     schema: { type: 'string' },
   })
   @ApiOkResponse({ type: BulkResult, description: 'For every line: accepted with its answer, or rejected with the reason.' })
-  bulk(@Body() ndjson: string): Promise<BulkResult> {
-    return runBulk(typeof ndjson === 'string' ? ndjson : '', this.cases.bulkCommands(), this.logger);
+  @ApiUnsupportedMediaTypeResponse({ description: 'The extract was not sent as application/x-ndjson.' })
+  bulk(@Body() ndjson: unknown, @Headers('content-type') contentType?: string): Promise<BulkResult> {
+    return runBulk(ndjson, contentType, this.cases.bulkCommands(), this.logger);
   }
 
   @Post(':caseId/flag/confirmation')
