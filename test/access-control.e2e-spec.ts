@@ -56,6 +56,15 @@ describe('access control', () => {
     await pipeline.police.post(`/cases/${met.body.caseId}/suspects`).set('authorization', bearer('gmp')).send({}).expect(403);
   });
 
+  it("scopes Idempotency-Keys to the system that sends them: one force's key never blocks another's command", async () => {
+    const key = `crime-${randomUUID()}`;
+    const gmp = await pipeline.police.post('/cases').set('authorization', bearer('gmp')).set('Idempotency-Key', key).send(crime('06')).expect(201);
+    const national = await pipeline.police.post('/cases').set('authorization', bearer('national-police')).set('Idempotency-Key', key).send(crime('01')).expect(201);
+    expect(national.body.caseId).not.toBe(gmp.body.caseId);
+    const again = await pipeline.police.post('/cases').set('authorization', bearer('gmp')).set('Idempotency-Key', key).send(crime('06')).expect(409);
+    expect(again.body.code).toBe('idempotency_key_reused');
+  });
+
   it("answers a bulk line outside the key's force 403, so the nightly job does not send it again for ever", async () => {
     const met = await pipeline.police.post('/cases').set('authorization', bearer('national-police')).send(crime('01')).expect(201);
     const ndjson = [

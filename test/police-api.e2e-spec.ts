@@ -532,6 +532,15 @@ describe('police API', () => {
   });
 
   describe('Idempotency-Key', () => {
+    it('answers every copy of a command sent at the same moment with the first answer, and records it once', async () => {
+      const body = { crimeReference: `T/${randomUUID()}`, forceCode: '01', offences: [plainOffence] };
+      const key = `concurrent-${randomUUID()}`;
+      const answers = await Promise.all(Array.from({ length: 6 }, () => police.post('/cases').set('Idempotency-Key', key).send(body)));
+      expect(answers.map((answer) => answer.status)).toEqual([201, 201, 201, 201, 201, 201]);
+      for (const answer of answers) expect(answer.body).toEqual(answers[0]!.body);
+      expect((await caseView(answers[0]!.body.caseId)).version).toBe(1);
+    });
+
     it('answers a resent command as the first time, appends nothing, and Kafka holds each event once', async () => {
       const crimeReference = `T/${randomUUID()}`;
       const key = (name: string) => `${crimeReference}:${name}`;

@@ -25,6 +25,8 @@ export interface CommandContext {
 
 export interface Idempotency {
   readonly key: string;
+  /** Who sent it (an API key's system): keys are scoped to their sender, so one system's key never blocks another's. */
+  readonly owner?: string;
   /** Hash of the request; the same key with a different request is refused. */
   readonly fingerprint: string;
   /** What the caller answers (without the version, which the store adds); stored with the key. */
@@ -112,7 +114,7 @@ export class EventStore {
   private async answered(idempotency: Idempotency): Promise<CommandResult | undefined> {
     const rows: Array<{ fingerprint: string; stream_id: string; response: Record<string, unknown> }> = await this.dataSource.query(
       `SELECT fingerprint, stream_id, response FROM "${this.schema}".idempotency_keys WHERE idempotency_key = $1`,
-      [idempotency.key],
+      [storedKey(idempotency)],
     );
     const row = rows[0];
     if (!row) return undefined;
@@ -147,7 +149,17 @@ export class EventStore {
         if (answered) return answered;
       }
       const { stream, state } = await this.load(streamId, decider);
-      const { events, warnings } = decider.decide(command, state);
+      let decision: ReturnType<typeof decider.decide>;
+      try {
+        decision = decider.decide(command, state);
+      } catch (error) {
+        // A copy of this request sent at the same moment may have been recorded just now (this one
+        // then decides on the state it left, and is refused): answer it as the first was answered.
+        const answered = error instanceof DomainError && context.idempotency ? await this.answered(context.idempotency) : undefined;
+        if (answered) return answered;
+        throw error;
+      }
+      const { events, warnings } = decision;
       try {
         return await this.append(streamId, stream.length, events, context, stream[0]?.envelope.correlationid, warnings);
       } catch (error) {
@@ -207,7 +219,7 @@ export class EventStore {
         const stored: unknown[] = await manager.query(
           `INSERT INTO "${this.schema}".idempotency_keys (idempotency_key, fingerprint, stream_id, response)
            VALUES ($1, $2, $3, $4) ON CONFLICT DO NOTHING RETURNING idempotency_key`,
-          [context.idempotency.key, context.idempotency.fingerprint, streamId, response],
+          [storedKey(context.idempotency), context.idempotency.fingerprint, streamId, response],
         );
         if (stored.length === 0) throw new IdempotencyRace();
       }
@@ -230,6 +242,10 @@ export class EventStore {
     if (result.appended.length > 0) this.appendListeners.forEach((listener) => listener());
     return result;
   }
+}
+
+function storedKey(idempotency: Pick<Idempotency, 'key' | 'owner'>): string {
+  return idempotency.owner ? `${idempotency.owner} ${idempotency.key}` : idempotency.key;
 }
 
 /** What every command answers besides the caller's own fields: the version, what was recorded, the warnings. */

@@ -4,6 +4,7 @@ import { plainToInstance } from 'class-transformer';
 import { validate } from 'class-validator';
 import { unstorableText } from '@hc/contracts';
 import { DomainError } from '@hc/domain';
+import { currentPrincipal } from './access-control';
 import { fingerprintOf, type IdempotencyRequest } from './idempotency';
 import { flattenValidationErrors, type FieldError } from './validation';
 
@@ -116,9 +117,10 @@ export async function runBulk(body: unknown, contentType: string | undefined, co
       reject(line, 400, { command, errors: fieldErrors });
       continue;
     }
+    const owner = currentPrincipal()?.name;
     const idempotency =
       typeof idempotencyKey === 'string'
-        ? { key: idempotencyKey, fingerprint: fingerprintOf('BULK', command!, [params, rawBody]) }
+        ? { key: idempotencyKey, fingerprint: fingerprintOf('BULK', command!, [params, rawBody]), ...(owner ? { owner } : {}) }
         : undefined;
     try {
       const response = await spec.run(params as Record<string, string>, body, idempotency);

@@ -1,11 +1,14 @@
 import { BadRequestException, createParamDecorator, type ExecutionContext } from '@nestjs/common';
 import { createHash } from 'node:crypto';
 import type { Request } from 'express';
+import { currentPrincipal } from './access-control';
 
 /** What a request's `Idempotency-Key` header asks: the key and a hash of the request it names. */
 export interface IdempotencyRequest {
   readonly key: string;
   readonly fingerprint: string;
+  /** The system that sent it (its API key's principal), to which the key is scoped; none without access control. */
+  readonly owner?: string;
 }
 
 const KEY_PATTERN = /^[A-Za-z0-9._:\/-]{1,200}$/;
@@ -24,7 +27,8 @@ export function idempotencyRequest(key: string | undefined, method: string, path
       errors: [{ field: 'Idempotency-Key', messages: ['must be 1-200 characters of letters, digits and . _ : / -'] }],
     });
   }
-  return { key, fingerprint: fingerprintOf(method, path, body) };
+  const owner = currentPrincipal()?.name;
+  return { key, fingerprint: fingerprintOf(method, path, body), ...(owner ? { owner } : {}) };
 }
 
 /**
@@ -41,6 +45,6 @@ export const IDEMPOTENCY_KEY_HEADER = {
   name: 'Idempotency-Key',
   required: false,
   description:
-    'Resending a command with the same key and body returns the first answer and records nothing new; ' +
-    'the same key with another request is refused with 409 idempotency_key_reused.',
+    'Resending a command with the same key and body returns the first answer and records nothing new, also when the copies arrive at the same moment; ' +
+    "the same key with another request is refused with 409 idempotency_key_reused. Keys are the sending system's own: another system's key never collides with it.",
 };
