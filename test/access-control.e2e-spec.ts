@@ -78,6 +78,18 @@ describe('access control', () => {
     ]);
   });
 
+  it("keeps a force's key away from another force's personal details: no read, no overwrite, no erasure", async () => {
+    const met = await pipeline.police.post('/cases').set('authorization', bearer('national-police')).send(crime('01')).expect(201);
+    const suspect = await pipeline.police.post(`/cases/${met.body.caseId}/suspects`).set('authorization', bearer('national-police')).send({}).expect(201);
+    const path = `/cases/${met.body.caseId}/people/${suspect.body.suspectId}`;
+    await pipeline.police.put(path).set('authorization', bearer('national-police')).send({ role: 'suspect', name: 'Kept In Force' }).expect(200);
+    await pipeline.police.get(path).set('authorization', bearer('gmp')).expect(403);
+    await pipeline.police.put(path).set('authorization', bearer('gmp')).send({ role: 'suspect', name: 'Overwritten' }).expect(403);
+    await pipeline.police.delete(`/people/${suspect.body.suspectId}`).set('authorization', bearer('gmp')).send({ reason: 'Erasure request' }).expect(403);
+    const read = await pipeline.police.get(path).set('authorization', bearer('national-police')).expect(200);
+    expect(read.body.name).toBe('Kept In Force');
+  });
+
   it("refuses a force's key reading a case another force holds, and logs the attempt", async () => {
     const met = await pipeline.police.post('/cases').set('authorization', bearer('national-police')).send(crime('01')).expect(201);
     const refused = await pipeline.police.get(`/cases/${met.body.caseId}`).set('authorization', bearer('gmp')).expect(403);

@@ -87,6 +87,30 @@ describe('personal data', () => {
     for (const value of personalValues) expect(stored).not.toContain(value); // sealed at rest too
   });
 
+  it("binds a person id to its case: another case naming the same id cannot overwrite that person's details (409)", async () => {
+    const other = await pipeline.police
+      .post('/cases')
+      .send({ crimeReference: `GMP/PII/${randomUUID()}`, forceCode: '06', offences: [{ offenceId: 'o1', code: '105A', description: 'Assault' }] })
+      .expect(201);
+    // The other case names the victim's id as its suspect (by mistake, or chosen to).
+    await pipeline.police.post(`/cases/${other.body.caseId}/suspects`).send({ suspectId: victimId }).expect(201);
+    const refused = await pipeline.police
+      .put(`/cases/${other.body.caseId}/people/${victimId}`)
+      .send({ role: 'suspect', name: 'Somebody Else' })
+      .expect(409);
+    expect(refused.body.code).toBe('person_on_another_case');
+    expect((await pipeline.police.get(`/cases/${caseId}/people/${victimId}`).expect(200)).body.name).toBe('Amira Haddad');
+    await pipeline.police.get(`/cases/${other.body.caseId}/people/${victimId}`).expect(404);
+  });
+
+  it('erases only a person whose details are held (404 otherwise), so an unknown id is never blocked for ever', async () => {
+    const unknown = randomUUID();
+    const refused = await pipeline.police.delete(`/people/${unknown}`).send({ reason: 'Erasure request' }).expect(404);
+    expect(refused.body.code).toBe('no_personal_details');
+    const [{ erasures }] = await pipeline.apps.police.get(DataSource).query(`SELECT count(*)::int AS erasures FROM police.erasures WHERE person_id = $1`, [unknown]);
+    expect(erasures).toBe(0);
+  });
+
   it('erases a person by destroying their key, and leaves the case and its statistics as they were', async () => {
     const before = await pipeline.projection.get(`/cases/${caseId}/journey`).expect(200);
     await pipeline.police.delete(`/people/${suspectId}`).send({ reason: 'Erasure request granted (UK GDPR Art. 17)' }).expect(200);
