@@ -162,6 +162,10 @@ describe('access control', () => {
       .get(DataSource)
       .query(`SELECT action FROM projection.access_log WHERE case_id = $1 AND actor LIKE 'inspector:HMCPSI inspector%' ORDER BY id`, [caseId]);
     expect(log.map((row: { action: string }) => row.action)).toEqual(expect.arrayContaining(['read-case-journey', 'read-case-timeline']));
+    const refused = await pipeline.apps.projection
+      .get(DataSource)
+      .query(`SELECT action FROM projection.access_log WHERE case_id = $1 AND actor LIKE 'analyst:Home Office statistician%' ORDER BY id`, [caseId]);
+    expect(refused.map((row: { action: string }) => row.action)).toEqual(['refused-read /cases/:caseId/journey', 'refused-read /cases/:caseId/timeline']);
   });
 
   it('refuses a revoked key', async () => {

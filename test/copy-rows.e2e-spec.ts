@@ -1,4 +1,5 @@
 import { DataSource } from 'typeorm';
+import { openDatabase } from '@hc/event-store';
 import { copyRows, type CopyColumn } from '../services/projection/src/consumer/copy-rows';
 
 /**
@@ -44,5 +45,22 @@ describe('copyRows', () => {
     expect(await database.query(`SELECT count(*)::int AS n FROM copied`)).toEqual([{ n: 1 }]);
     const [{ idle }] = await database.query(`SELECT count(*)::int AS idle FROM pg_stat_activity WHERE datname = current_database() AND state = 'idle in transaction (aborted)'`);
     expect(idle).toBe(0);
+  });
+});
+
+describe('a failed statement in the log', () => {
+  it('names the statement and the reason, never its parameters nor the value the database quotes', async () => {
+    const database = await openDatabase({ url: process.env.DATABASE_URL!, schema: 'logged', migrations: [], poolSize: 1 });
+    const logged: string[] = [];
+    const spy = jest.spyOn(console, 'error').mockImplementation((...args: unknown[]) => void logged.push(args.map(String).join(' ')));
+    try {
+      await expect(database.query(`SELECT $1::integer AS n`, ['Amira Haddad, 4 Canal Street'])).rejects.toThrow();
+    } finally {
+      spy.mockRestore();
+      await database.destroy();
+    }
+    expect(logged).toHaveLength(1);
+    expect(logged[0]).toMatch(/^query failed: invalid input syntax for type integer: "…" \(SQLSTATE 22P02\); statement: SELECT \$1::integer AS n$/);
+    expect(logged.join()).not.toMatch(/Amira|Canal/);
   });
 });

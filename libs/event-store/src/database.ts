@@ -1,4 +1,4 @@
-import { DataSource, type MigrationInterface } from 'typeorm';
+import { DataSource, type Logger as TypeOrmLogger, type MigrationInterface } from 'typeorm';
 
 export interface DatabaseOptions {
   readonly url: string;
@@ -18,7 +18,8 @@ export async function openDatabase(options: DatabaseOptions): Promise<DataSource
     migrationsTableName: 'migrations',
     migrationsTransactionMode: 'each',
     synchronize: false,
-    logging: ['error'],
+    // Failed statements are logged without their parameters, which may hold personal details.
+    logger: new StatementErrorLogger(),
     extra: { max: options.poolSize ?? 10, connectionTimeoutMillis: 10000 },
   });
   await dataSource.initialize();
@@ -34,4 +35,25 @@ export async function openDatabase(options: DatabaseOptions): Promise<DataSource
     throw error;
   }
   return dataSource;
+}
+
+/**
+ * TypeORM's own logger prints a failed statement with its parameters (a name, an address, a free
+ * text). This one logs the statement and the database's reason, never the parameters.
+ */
+class StatementErrorLogger implements TypeOrmLogger {
+  logQueryError(error: string | Error, query: string): void {
+    const message = typeof error === 'string' ? error : error.message;
+    const code = typeof error === 'string' ? undefined : (error as { code?: string }).code;
+    // PostgreSQL quotes the value it refused in its message ('invalid input syntax for type integer: "…"').
+    const reason = `${message.replace(/"[^"]*"/g, '"…"')}${code ? ` (SQLSTATE ${code})` : ''}`;
+    console.error(`query failed: ${reason}; statement: ${query.replace(/\s+/g, ' ').trim().slice(0, 500)}`);
+  }
+  logQuery(): void {}
+  logQuerySlow(): void {}
+  logSchemaBuild(): void {}
+  logMigration(): void {}
+  log(level: 'log' | 'info' | 'warn', message: unknown): void {
+    if (level === 'warn') console.warn(String(message));
+  }
 }

@@ -95,6 +95,8 @@ export function hashSecret(secret: string): string {
   return createHash('sha256').update(secret).digest('hex');
 }
 
+const UUID = /^[0-9a-f]{8}-[0-9a-f]{4}-[0-9a-f]{4}-[0-9a-f]{4}-[0-9a-f]{12}$/i;
+
 @Injectable()
 export class ApiKeyGuard implements CanActivate {
   constructor(
@@ -123,6 +125,15 @@ export class ApiKeyGuard implements CanActivate {
       throw new UnauthorizedException('unknown or revoked API key');
     }
     if (!allowed.includes(row.role)) {
+      // A refused read is an attempt at data the key may not see: the inspectors' log holds it too.
+      if (request.method === 'GET') {
+        const requested = request.params?.caseId;
+        const caseId = typeof requested === 'string' && UUID.test(requested) ? requested : null;
+        await this.dataSource.query(
+          `INSERT INTO "${schemaOf(this.dataSource)}".access_log (actor, action, case_id) VALUES ($1, $2, $3)`,
+          [`${row.role}:${row.principal} (${keyId})`, `refused-read ${request.route?.path ?? request.path}`, caseId],
+        );
+      }
       throw new ForbiddenException(`a ${row.role} key may not do this here (allowed: ${allowed.join(', ')})`);
     }
     const store = requests.getStore();
