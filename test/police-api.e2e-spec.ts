@@ -109,6 +109,19 @@ describe('police API', () => {
     });
 
     it.each([
+      ['in the future', new Date(Date.now() + 24 * 3600 * 1000).toISOString(), /must not be in the future/],
+      ['before 2000', '1999-12-31T23:59:59Z', /must not be before 2000-01-01/],
+    ])('refuses the time of a crime %s (400, why)', async (_what, recordedAt, reason) => {
+      const response = await police.post('/cases').send(crime({ recordedAt })).expect(400);
+      expect(response.body.errors).toEqual([{ field: 'recordedAt', messages: [expect.stringMatching(reason)] }]);
+    });
+
+    it('refuses a blank crime reference or offence code (400 naming each)', async () => {
+      const response = await police.post('/cases').send(crime({ crimeReference: '   ', offences: [{ offenceId: 'o1', code: ' ', description: 'Assault' }] })).expect(400);
+      expect(fields(response.body).sort()).toEqual(['crimeReference', 'offences.0.code']);
+    });
+
+    it.each([
       ['a NUL', 'CR/1\\u0000/24', 'holds a NUL character'],
       ['half a surrogate pair', 'CR/\\ud800/24', 'surrogate'],
     ])('refuses text holding %s (400 naming the field)', async (_what, crimeReference, reason) => {

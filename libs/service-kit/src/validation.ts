@@ -35,14 +35,31 @@ export function createValidationPipe(): ValidationPipe {
   });
 }
 
-/** RFC 3339 date-time with a zone and an offset PostgreSQL can store: what the event schemas accept. */
+/** How far ahead of this service's clock an agency's clock may be. */
+export const CLOCK_SKEW_MS = 5 * 60 * 1000;
+/** The earliest time the product records (the Home Office series starts in 2012/13; legacy extracts reach back further). */
+export const EARLIEST_INSTANT = '2000-01-01T00:00:00Z';
+const EARLIEST_MS = Date.parse(EARLIEST_INSTANT);
+
+function instantProblem(value: unknown): string | undefined {
+  if (!isInstant(value)) return 'must be an RFC 3339 date-time with a zone, e.g. 2024-05-23T02:00:00Z';
+  const at = Date.parse(value as string);
+  if (at > Date.now() + CLOCK_SKEW_MS) return 'must not be in the future: it is the time of something that happened';
+  if (at < EARLIEST_MS) return `must not be before ${EARLIEST_INSTANT}, the earliest time the product records`;
+  return undefined;
+}
+
+/**
+ * The time of something that happened: RFC 3339 with a zone and an offset PostgreSQL can store (what
+ * the event schemas accept), not in the future beyond a small clock skew, not before 2000.
+ */
 export function IsInstant(options?: ValidationOptions): PropertyDecorator {
   return ValidateBy(
     {
       name: 'isInstant',
       validator: {
-        validate: isInstant,
-        defaultMessage: buildMessage((prefix) => `${prefix}$property must be an RFC 3339 date-time with a zone, e.g. 2024-05-23T02:00:00Z`, options),
+        validate: (value: unknown) => instantProblem(value) === undefined,
+        defaultMessage: (args) => `${args?.property ?? 'value'} ${instantProblem(args?.value) ?? 'is invalid'}`,
       },
     },
     options,
@@ -68,4 +85,18 @@ export class StorableTextPipe implements PipeTransform {
       errors: [{ field, messages: [`${found.reason}, which no database downstream can store`] }],
     });
   }
+}
+
+/** Text with something in it besides spaces: a blank identifier names nothing. */
+export function IsNotBlank(options?: ValidationOptions): PropertyDecorator {
+  return ValidateBy(
+    {
+      name: 'isNotBlank',
+      validator: {
+        validate: (value: unknown) => typeof value !== 'string' || value.trim() !== '',
+        defaultMessage: buildMessage((prefix) => `${prefix}$property must not be blank`, options),
+      },
+    },
+    options,
+  );
 }

@@ -1,4 +1,4 @@
-import { IsInstant } from '@hc/service-kit';
+import { IsInstant, IsNotBlank } from '@hc/service-kit';
 import { ApiProperty, ApiPropertyOptional } from '@nestjs/swagger';
 import { Type } from 'class-transformer';
 import {
@@ -122,17 +122,17 @@ export class UpliftDecisionDto {
   strandsRecognised!: HateCrimeStrand[];
 
   @ApiPropertyOptional({ type: String, description: 'Required when the uplift was not applied' })
-  @IsOptional() @IsString() @Length(1, 500)
+  @IsOptional() @IsString() @IsNotBlank() @Length(1, 500)
   reasonNotApplied?: string;
 }
 
 export class OffenceSentenceDto {
   @ApiProperty({ example: 'off-1', description: 'The offenceId of one of the charges the CPS sent' })
-  @IsString() @Length(1, 100)
+  @IsString() @IsNotBlank() @Length(1, 100)
   offenceId!: string;
 
   @ApiProperty({ example: '12 weeks custody suspended for 12 months' })
-  @IsString() @Length(1, 500)
+  @IsString() @IsNotBlank() @Length(1, 500)
   sentence!: string;
 
   @ApiPropertyOptional({ type: UpliftDecisionDto, description: 'Required in a flagged case, refused in an unflagged one' })

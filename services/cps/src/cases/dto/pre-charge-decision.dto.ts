@@ -1,4 +1,4 @@
-import { IsInstant } from '@hc/service-kit';
+import { IsInstant, IsNotBlank } from '@hc/service-kit';
 import { ApiProperty, ApiPropertyOptional } from '@nestjs/swagger';
 import { Type } from 'class-transformer';
 import { ArrayMaxSize, IsArray, IsIn, IsOptional, IsString, Length, ValidateNested } from 'class-validator';
@@ -6,15 +6,15 @@ import { AGGRAVATED_OFFENCE_SECTIONS, PRE_CHARGE_DECISIONS, type AggravatedOffen
 
 export class ChargeDto {
   @ApiProperty({ example: 'off-1' })
-  @IsString() @Length(1, 100)
+  @IsString() @IsNotBlank() @Length(1, 100)
   offenceId!: string;
 
   @ApiProperty({ example: '105A' })
-  @IsString() @Length(1, 20)
+  @IsString() @IsNotBlank() @Length(1, 20)
   code!: string;
 
   @ApiProperty({ example: 'Racially aggravated assault occasioning actual bodily harm' })
-  @IsString() @Length(1, 500)
+  @IsString() @IsNotBlank() @Length(1, 500)
   description!: string;
 
   @ApiPropertyOptional({ enum: AGGRAVATED_OFFENCE_SECTIONS })

@@ -1,4 +1,4 @@
-import { IsInstant } from '@hc/service-kit';
+import { IsInstant, IsNotBlank } from '@hc/service-kit';
 import { ApiProperty, ApiPropertyOptional } from '@nestjs/swagger';
 import { Type } from 'class-transformer';
 import {
@@ -21,15 +21,15 @@ export { HateCrimeFlagDto };
 
 export class OffenceDto {
   @ApiProperty({ example: 'off-1', description: "The force's own id for the offence within the crime" })
-  @IsString() @Length(1, 100)
+  @IsString() @IsNotBlank() @Length(1, 100)
   offenceId!: string;
 
   @ApiProperty({ example: '105A', description: 'Home Office offence code' })
-  @IsString() @Length(1, 20)
+  @IsString() @IsNotBlank() @Length(1, 20)
   code!: string;
 
   @ApiProperty({ example: 'Racially or religiously aggravated assault occasioning ABH' })
-  @IsString() @Length(1, 500)
+  @IsString() @IsNotBlank() @Length(1, 500)
   description!: string;
 
   @ApiPropertyOptional({ enum: AGGRAVATED_OFFENCE_SECTIONS, description: 'Crime and Disorder Act 1998 section, for a racially or religiously aggravated offence' })
@@ -39,7 +39,7 @@ export class OffenceDto {
 
 export class RecordCrimeDto {
   @ApiProperty({ example: 'CR/0123456/24', description: "The force's crime reference; unique within the force" })
-  @IsString() @Length(1, 100)
+  @IsString() @IsNotBlank() @Length(1, 100)
   crimeReference!: string;
 
   @ApiProperty({ example: '01', description: 'Two-digit force code, as in the URN' })

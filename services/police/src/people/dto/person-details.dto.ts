@@ -1,3 +1,4 @@
+import { IsNotBlank } from '@hc/service-kit';
 import { ApiProperty, ApiPropertyOptional } from '@nestjs/swagger';
 import { IsIn, IsISO8601, IsOptional, IsString, Length, Matches } from 'class-validator';
 
@@ -7,7 +8,7 @@ export class PersonDetailsDto {
   role!: 'victim' | 'suspect';
 
   @ApiProperty({ example: 'Amira Haddad' })
-  @IsString() @Length(1, 200)
+  @IsString() @IsNotBlank() @Length(1, 200)
   name!: string;
 
   @ApiPropertyOptional({ example: '1988-02-14' })
@@ -15,16 +16,16 @@ export class PersonDetailsDto {
   dateOfBirth?: string;
 
   @ApiPropertyOptional({ example: '4 Canal Street, Manchester M1 3HE' })
-  @IsOptional() @IsString() @Length(1, 500)
+  @IsOptional() @IsString() @IsNotBlank() @Length(1, 500)
   address?: string;
 
   @ApiPropertyOptional({ example: '07700 900123' })
-  @IsOptional() @IsString() @Length(1, 200)
+  @IsOptional() @IsString() @IsNotBlank() @Length(1, 200)
   contact?: string;
 }
 
 export class ErasureDto {
   @ApiProperty({ example: 'Data subject erasure request granted (UK GDPR Art. 17)' })
-  @IsString() @Length(1, 500)
+  @IsString() @IsNotBlank() @Length(1, 500)
   reason!: string;
 }
