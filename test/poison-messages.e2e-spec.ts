@@ -93,6 +93,11 @@ describe('poison messages', () => {
     expect((await status()).failingBatch).toBeNull();
   });
 
+  it('answers 400 for an offset past any table, not a database error', async () => {
+    const response = await http.get('/flag-audit?offset=100000000000000000000').expect(400);
+    expect(response.body.errors).toEqual([{ field: 'offset', messages: [expect.stringMatching(/must not be greater than 1000000000/)] }]);
+  });
+
   it('shows a batch that keeps failing in its status and /health (503), and takes it once it can', async () => {
     const c = new CaseBuilder();
     const recorded = c.recorded(RACE);

@@ -116,6 +116,12 @@ describe('police API', () => {
       expect(response.body.errors).toEqual([{ field: 'recordedAt', messages: [expect.stringMatching(reason)] }]);
     });
 
+    it('refuses a body nested deeper than any command (400), without walking it to the end', async () => {
+      const deep = '['.repeat(50000) + ']'.repeat(50000);
+      const response = await police.post('/cases').set('Content-Type', 'application/json').send(`{"crimeReference":"CR/1","forceCode":"01","offences":${deep}}`).expect(400);
+      expect(response.body.message).toMatch(/nests deeper than 32 levels/);
+    });
+
     it('refuses a blank crime reference or offence code (400 naming each)', async () => {
       const response = await police.post('/cases').send(crime({ crimeReference: '   ', offences: [{ offenceId: 'o1', code: ' ', description: 'Assault' }] })).expect(400);
       expect(fields(response.body).sort()).toEqual(['crimeReference', 'offences.0.code']);

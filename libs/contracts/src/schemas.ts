@@ -322,7 +322,7 @@ export function validateEnvelope(raw: unknown): EnvelopeValidation {
     }
   }
   const unstorable = unstorableText(candidate, 'envelope');
-  if (unstorable) return { valid: false, reason: `${unstorable.path} ${unstorable.reason}, which no database downstream can store` };
+  if (unstorable) return { valid: false, reason: `${unstorable.path} ${unstorable.reason}` };
   if (!validateEnvelopeShape(candidate)) {
     return { valid: false, reason: `envelope invalid: ${describe(validateEnvelopeShape.errors, 'envelope')}` };
   }

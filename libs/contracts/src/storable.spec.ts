@@ -21,10 +21,12 @@ describe('what every database downstream can store', () => {
   });
 
   it('finds a NUL or half a surrogate pair anywhere, and names where', () => {
-    expect(unstorableText({ a: [{ b: 'x\u0000y' }] }, 'body')).toEqual({ path: 'body.a.0.b', reason: 'holds a NUL character' });
+    expect(unstorableText({ a: [{ b: 'x\u0000y' }] }, 'body')).toEqual({ path: 'body.a.0.b', reason: 'holds a NUL character, which no database downstream can store' });
     expect(unstorableText({ name: 'lone \udc00 low' }, '')).toMatchObject({ path: 'name', reason: expect.stringMatching(/surrogate/) });
     expect(unstorableText({ 'bad\ud800': 1 }, 'body')).toMatchObject({ path: 'body' });
     expect(unstorableText({ ok: 'Ünïcödé 😀 ‘quotes’', n: 1, list: ['a'] }, '')).toBeUndefined();
+    const deep = JSON.parse('['.repeat(100000) + ']'.repeat(100000));
+    expect(unstorableText({ deep }, 'body')).toMatchObject({ reason: 'nests deeper than 32 levels, deeper than any command or event' });
   });
 
   it('refuses an event holding either at the door, before its schema', () => {

@@ -17,23 +17,31 @@ export function isInstant(value: unknown): boolean {
 /** A NUL, or half a UTF-16 surrogate pair (a lone surrogate). */
 const UNSTORABLE_CHARACTER = /\u0000|[\ud800-\udbff](?![\udc00-\udfff])|(?<![\ud800-\udbff])[\udc00-\udfff]/;
 
-/** Where a value holds text no database downstream can store, and why; undefined when it holds none. */
-export function unstorableText(value: unknown, path: string): { readonly path: string; readonly reason: string } | undefined {
+/** Deeper than any command or event is: a body nested further is refused before anything walks it. */
+export const MAX_NESTING = 32;
+
+/**
+ * Where a value holds text no database downstream can store, or nests deeper than any command or
+ * event does, and why; undefined when it does neither.
+ */
+export function unstorableText(value: unknown, path: string, depth = 0): { readonly path: string; readonly reason: string } | undefined {
+  if (depth > MAX_NESTING) return { path, reason: `nests deeper than ${MAX_NESTING} levels, deeper than any command or event` };
   if (typeof value === 'string') {
     const found = UNSTORABLE_CHARACTER.exec(value);
     if (!found) return undefined;
-    return { path, reason: found[0] === '\u0000' ? 'holds a NUL character' : 'holds half a UTF-16 surrogate pair (not a character)' };
+    const what = found[0] === '\u0000' ? 'a NUL character' : 'half a UTF-16 surrogate pair (not a character)';
+    return { path, reason: `holds ${what}, which no database downstream can store` };
   }
   if (Array.isArray(value)) {
     for (const [index, item] of value.entries()) {
-      const found = unstorableText(item, `${path}.${index}`);
+      const found = unstorableText(item, `${path}.${index}`, depth + 1);
       if (found) return found;
     }
     return undefined;
   }
   if (typeof value === 'object' && value !== null) {
     for (const [key, item] of Object.entries(value)) {
-      const found = unstorableText(key, path) ?? unstorableText(item, path ? `${path}.${key}` : key);
+      const found = unstorableText(key, path, depth + 1) ?? unstorableText(item, path ? `${path}.${key}` : key, depth + 1);
       if (found) return found;
     }
   }

@@ -80,7 +80,7 @@ export async function runBulk(body: unknown, contentType: string | undefined, co
     }
     const unstorable = unstorableText(parsed, '');
     if (unstorable) {
-      reject(line, 400, { errors: [{ field: unstorable.path || 'line', messages: [`${unstorable.reason}, which no database downstream can store`] }] });
+      reject(line, 400, { errors: [{ field: unstorable.path || 'line', messages: [unstorable.reason] }] });
       continue;
     }
     const entry = parsed as Record<string, unknown>;

@@ -81,8 +81,8 @@ export class StorableTextPipe implements PipeTransform {
     throw new BadRequestException({
       statusCode: 400,
       error: 'Bad Request',
-      message: `${field}: ${found.reason}, which no database downstream can store`,
-      errors: [{ field, messages: [`${found.reason}, which no database downstream can store`] }],
+      message: `${field}: ${found.reason}`,
+      errors: [{ field, messages: [found.reason] }],
     });
   }
 }

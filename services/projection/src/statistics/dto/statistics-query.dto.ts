@@ -97,8 +97,8 @@ export class FlagAuditQueryDto extends StatisticsFilterDto {
   @IsOptional() @Type(() => Number) @IsInt() @Min(1) @Max(100000)
   limit?: number;
 
-  @ApiPropertyOptional({ type: Number, default: 0 })
-  @IsOptional() @Type(() => Number) @IsInt() @Min(0)
+  @ApiPropertyOptional({ type: Number, default: 0, maximum: 1000000000 })
+  @IsOptional() @Type(() => Number) @IsInt() @Min(0) @Max(1_000_000_000)
   offset?: number;
 
   @ApiPropertyOptional({ type: Boolean, description: 'The flag audit lists cases: it is never public' })
