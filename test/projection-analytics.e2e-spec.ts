@@ -126,7 +126,7 @@ describe('projection analytics', () => {
       expect(response.body.events[0].flag).toEqual({ flagged: true, strands: ['race'] });
       expect(response.body.findings).toEqual([expect.objectContaining({ boundary: 'police_to_cps', finding: 'lost' })]);
       const csv = await http.get(`/cases/${lostAtReferral.caseId}/timeline?format=csv`).expect(200);
-      expect(csv.text.split('\r\n')[0]).toBe('position,eventId,agency,type,occurredAt,streamVersion,flagLost,flagged,strands,findings');
+      expect(csv.text.split('\r\n')[0]).toBe('position,eventId,agency,type,occurredAt,streamVersion,flagLost,held,flagged,strands,findings');
       expect(csv.text).toContain('police_to_cps: lost');
     });
 

@@ -155,6 +155,8 @@ export interface CaseFacts {
   readonly defendantIds: readonly string[];
   readonly eventCount: number;
   readonly lastEventAt: string | null;
+  /** Events not counted: past a gap in their agency's stream versions, or a second event at one version. */
+  readonly heldEventIds: readonly string[];
 }
 
 /** ISO 8601 times compared as instants (their text may differ in precision or offset). */
@@ -191,12 +193,36 @@ export function canonicalOrder(events: readonly EventEnvelope[]): EventEnvelope[
     .map((item) => item.event);
 }
 
+/**
+ * The events of a case that count, in canonical order, and those held back. Each agency's stream
+ * counts from version 1 without a gap or a repeat: an event past a gap waits for the one missing
+ * (it may yet arrive, and then everything after it counts), and a second event at a version already
+ * taken (a forged or broken message: its id differs) never counts.
+ */
+export function countedEvents(caseId: string, events: readonly EventEnvelope[]): { counted: EventEnvelope[]; held: EventEnvelope[] } {
+  const next: Record<Agency, number> = { police: 1, cps: 1, courts: 1 };
+  const counted: EventEnvelope[] = [];
+  const held: EventEnvelope[] = [];
+  for (const envelope of canonicalOrder(events)) {
+    if (envelope.subject !== caseId) continue;
+    const agency = eventTypeOf(envelope.type)?.agency;
+    if (!agency) continue;
+    if (envelope.streamversion !== next[agency]) {
+      held.push(envelope);
+      continue;
+    }
+    next[agency] += 1;
+    counted.push(envelope);
+  }
+  return { counted, held };
+}
+
 /** The event in the latest version of its schema (upcast only when it is older). */
 function latest(event: EventEnvelope, agency: Agency, name: string): EventEnvelope {
   return event.schemaversion < (LATEST_SCHEMA_VERSION[`${agency}.${name}`] ?? event.schemaversion) ? upcast(event) : event;
 }
 
-function emptyFacts(caseId: string): Omit<CaseFacts, 'defendantIds' | 'eventCount' | 'lastEventAt'> {
+function emptyFacts(caseId: string): Omit<CaseFacts, 'defendantIds' | 'eventCount' | 'lastEventAt' | 'heldEventIds'> {
   return {
     caseId,
     police: {
@@ -238,10 +264,9 @@ export function foldCaseFacts(caseId: string, events: readonly EventEnvelope[]):
   };
   let eventCount = 0;
   let lastEventAt: string | null = null;
-  for (const envelope of canonicalOrder(events)) {
-    if (envelope.subject !== caseId) continue;
-    const parsed = eventTypeOf(envelope.type);
-    if (!parsed) continue;
+  const { counted, held } = countedEvents(caseId, events);
+  for (const envelope of counted) {
+    const parsed = eventTypeOf(envelope.type)!;
     const event = latest(envelope, parsed.agency, parsed.name);
     eventCount += 1;
     if (lastEventAt === null || isBefore(lastEventAt, event.time)) lastEventAt = event.time;
@@ -260,7 +285,7 @@ export function foldCaseFacts(caseId: string, events: readonly EventEnvelope[]):
         assertNever(parsed.agency, 'agency');
     }
   }
-  return { ...facts, defendantIds, eventCount, lastEventAt };
+  return { ...facts, defendantIds, eventCount, lastEventAt, heldEventIds: held.map((event) => event.id) };
 }
 
 type Ref = (at: string) => EventRef;

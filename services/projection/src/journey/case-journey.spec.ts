@@ -1,5 +1,6 @@
 import type { EventEnvelope, UpliftDecision } from '@hc/contracts';
 import { buildCaseJourney, financialYear, type CaseJourney, type JourneyRow } from './case-journey';
+import { buildTimeline } from './case-timeline';
 import { ANNOUNCED, CaseBuilder, HARASSMENT, RACE_AND_RELIGION, shuffled, testId } from './testing/case-builder';
 
 /** A case with one defendant charged, convicted at the magistrates' court and sentenced at the Crown Court, and one not charged. */
@@ -207,7 +208,7 @@ describe('case journey', () => {
 
     it('counts the uplift announced on one of two offences, and recognises only the applied strands', () => {
       const { c, charged } = wholeCase(null);
-      c.events.pop();
+      c.removeLast();
       c.sentenced(charged, [
         { offenceId: 'off-1', sentence: '12 months', uplift: { applied: false, provision: 'SA2020_s66', statedInOpenCourt: true, strandsRecognised: [], reasonNotApplied: 'not proved' } },
         { offenceId: 'off-2', sentence: '6 months', uplift: { applied: true, provision: 'SA2020_s66', statedInOpenCourt: true, strandsRecognised: ['religion'] } },
@@ -219,7 +220,7 @@ describe('case journey', () => {
 
     it('reads a version 1 sentence through its upcaster', () => {
       const { c, charged } = wholeCase(null);
-      c.events.pop();
+      c.removeLast();
       c.sentencedV1(charged, '2 years', ANNOUNCED);
       expect(row(buildCaseJourney(c.caseId, c.events), charged)).toMatchObject({
         sentence: '2 years', uplift_announced: true, uplift_provision: 'SA2020_s66', court_type: 'crown', sentence_offences: [{ offenceId: 'all', sentence: '2 years', uplift: ANNOUNCED }],
@@ -237,7 +238,7 @@ describe('case journey', () => {
   describe('court type', () => {
     it('is the Crown Court once the defendant is sent there, though convicted and sentenced before any Crown event arrives', () => {
       const { c, charged } = wholeCase(null);
-      c.events.splice(-2); // no completion nor sentence
+      c.removeLast(2); // no completion nor sentence
       c.courts('CaseListed', { defendantId: charged, courtType: 'magistrates', courtCode: 'B01LY00', hearingDate: '2024-06-20', listedAt: '2024-06-03T12:00:00Z' });
       const before = buildCaseJourney(c.caseId, c.events);
       expect(row(before, charged).court_type).toBe('magistrates');
@@ -316,5 +317,26 @@ describe('case journey', () => {
     const { c } = wholeCase();
     const events: EventEnvelope[] = [...c.events, ...c.events];
     expect(buildCaseJourney(c.caseId, events).eventCount).toBe(c.events.length);
+  });
+
+  describe("each agency's stream versions", () => {
+    it('never counts an event past a gap (a forged version 999 adds no defendant) nor a second event at a version taken', () => {
+      const { c } = wholeCase();
+      const forged = { ...c.events.find((event) => event.type.endsWith('.SuspectIdentified'))!, id: testId(), streamversion: 999, data: { caseId: c.caseId, suspectId: testId(), identifiedAt: '2024-05-11T09:00:00Z' } };
+      const repeat = { ...forged, id: testId(), streamversion: 2, data: { caseId: c.caseId, suspectId: testId(), identifiedAt: '2024-05-11T09:00:00Z' } };
+      const honest = buildCaseJourney(c.caseId, c.events);
+      const journey = buildCaseJourney(c.caseId, [...c.events, forged, repeat]);
+      expect(journey.rows).toEqual(honest.rows);
+      expect(journey.findings).toEqual(honest.findings);
+      const timeline = buildTimeline([...c.events, forged, repeat], journey.findings);
+      expect(timeline.filter((entry) => entry.held).map((entry) => entry.eventId).sort()).toEqual([forged.id, repeat.id].sort());
+    });
+
+    it('counts an event held for a gap once the missing event arrives', () => {
+      const { c, charged } = wholeCase();
+      const withoutConviction = c.events.filter((event) => !event.type.endsWith('.DefendantConvicted'));
+      expect(row(buildCaseJourney(c.caseId, withoutConviction), charged)).toMatchObject({ stage_reached: 'convicted', sentenced_at: null }); // the CPS recorded the guilty plea; the sentence waits
+      expect(row(buildCaseJourney(c.caseId, c.events), charged)).toMatchObject({ stage_reached: 'uplift_announced' });
+    });
   });
 });

@@ -1,5 +1,5 @@
 import { parseEventType, upcast, type Agency, type EventEnvelope, type HateCrimeFlag, type HateCrimeStrand } from '@hc/contracts';
-import { canonicalOrder, flagView, isBefore, UNFLAGGED, type FlagView } from './case-facts';
+import { canonicalOrder, countedEvents, flagView, isBefore, UNFLAGGED, type FlagView } from './case-facts';
 import type { FindingRow } from './flag-audit';
 
 /** One event of a case's timeline, with the flag as its agency held it once the event happened. */
@@ -16,6 +16,11 @@ export interface TimelineEntry {
   readonly findings: ReadonlyArray<Pick<FindingRow, 'boundary' | 'finding' | 'defendant_id' | 'detail'>>;
   /** The flag was lost here: flagged upstream and missing from this event with no recorded reason. */
   readonly flagLost: boolean;
+  /**
+   * Not counted: its stream version leaves a gap in its agency's stream (it waits for the missing
+   * event) or repeats one already taken by another event (docs/analytics.md).
+   */
+  readonly held: boolean;
   /** The event as published. */
   readonly envelope: EventEnvelope;
 }
@@ -33,6 +38,7 @@ export function buildTimeline(events: readonly EventEnvelope[], findings: readon
   let cps: FlagView = UNFLAGGED;
   const court = new Map<string, FlagView>();
   const ordered = canonicalOrder(events);
+  const held = new Set(countedEvents(ordered[0]?.subject ?? '', ordered).held.map((event) => event.id));
   for (const event of ordered) {
     const parsed = parseEventType(event.type);
     if (!parsed) continue;
@@ -77,6 +83,7 @@ export function buildTimeline(events: readonly EventEnvelope[], findings: readon
         flag: { flagged: flag.flagged, strands: flag.strands },
         findings: here.map(({ boundary, finding, defendant_id, detail }) => ({ boundary, finding, defendant_id, detail })),
         flagLost: here.some((finding) => LOSSES.has(finding.finding)),
+        held: held.has(event.id),
         envelope: event,
       };
     });

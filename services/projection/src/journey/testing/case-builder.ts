@@ -40,6 +40,11 @@ export class CaseBuilder {
 
   constructor(readonly caseId: string = testId()) {}
 
+  /** Takes back the last events built, as if they had never been recorded (their stream versions are free again). */
+  removeLast(count = 1): void {
+    for (const event of this.events.splice(-count)) this.versions[event.source.split('/')[2] as Agency] -= 1;
+  }
+
   private add(agency: Agency, type: string, data: object, time: string, schemaversion = 1): EventEnvelope {
     this.versions[agency] += 1;
     const envelope: EventEnvelope = {
