@@ -85,3 +85,22 @@ export class DomainError extends Error {
     this.name = 'DomainError';
   }
 }
+
+/**
+ * A decider over snapshots, from a decider over commands: a snapshot is decided as the commands it
+ * stands for (with the warnings of what no command records), in turn, in one append.
+ */
+export function snapshotDecider<TSnapshot, TCommand, TEvent extends DomainEvent, TState>(
+  decider: Decider<TCommand, TEvent, TState>,
+  commandsOf: (snapshot: TSnapshot, state: TState) => { readonly commands: readonly TCommand[]; readonly warnings: readonly Warning[] },
+): Decider<TSnapshot, TEvent, TState> {
+  return {
+    initialState: decider.initialState,
+    evolve: decider.evolve,
+    decide: (snapshot, state) => {
+      const { commands, warnings } = commandsOf(snapshot, state);
+      const decision = decideInTurn(decider, commands, state);
+      return decided(decision.events, [...decision.warnings, ...warnings]);
+    },
+  };
+}

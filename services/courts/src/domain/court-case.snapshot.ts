@@ -1,6 +1,6 @@
 import type { AcquittalBasis, ConvictionBasis, CourtType, FlagRecord, OffenceSentence, Plea } from '@hc/contracts';
-import { decided, decideInTurn, DomainError, sameFlagRecord, type Decider, type Warning } from '@hc/domain';
-import { courtCaseDecider, type CourtCase, type CourtCommand, type CourtDefendant, type CourtsEvent } from './court-case.decider';
+import { snapshotDecider, DomainError, sameFlagRecord, type Warning } from '@hc/domain';
+import { courtCaseDecider, type CourtCase, type CourtCommand, type CourtDefendant } from './court-case.decider';
 
 /**
  * A line of a court system's extract: the case as the court's system holds it tonight, per
@@ -79,12 +79,4 @@ function notRecorded(ids: { caseId: string; defendantId: string }, what: string)
 }
 
 /** The court decider over snapshots: each snapshot decided as the commands it stands for, in one append. */
-export const courtSnapshotDecider: Decider<ReconcileCourtSnapshot, CourtsEvent, CourtCase> = {
-  initialState: courtCaseDecider.initialState,
-  evolve: courtCaseDecider.evolve,
-  decide: (command, state) => {
-    const { commands, warnings } = snapshotCommands(command.snapshot, state);
-    const decision = decideInTurn(courtCaseDecider, commands, state);
-    return decided(decision.events, [...decision.warnings, ...warnings]);
-  },
-};
+export const courtSnapshotDecider = snapshotDecider(courtCaseDecider, (command: ReconcileCourtSnapshot, state: CourtCase) => snapshotCommands(command.snapshot, state));

@@ -1,6 +1,6 @@
 import type { FlagRecord, Offence, PreChargeDecision, ProsecutionOutcome, SpecialMeasure } from '@hc/contracts';
-import { decided, decideInTurn, DomainError, sameFlagRecord, type Decider, type Warning } from '@hc/domain';
-import { COURT_OUTCOMES, cpsCaseDecider, type CpsCase, type CpsCommand, type CpsEvent } from './cps-case.decider';
+import { snapshotDecider, DomainError, sameFlagRecord, type Warning } from '@hc/domain';
+import { COURT_OUTCOMES, cpsCaseDecider, type CpsCase, type CpsCommand } from './cps-case.decider';
 
 /**
  * A line of a CPS case management extract: the case as CPS case management holds it tonight.
@@ -59,12 +59,4 @@ export function snapshotCommands(snapshot: CpsCaseSnapshot, state: CpsCase): { c
 }
 
 /** The CPS decider over snapshots: each snapshot decided as the commands it stands for, in one append. */
-export const cpsSnapshotDecider: Decider<ReconcileCpsSnapshot, CpsEvent, CpsCase> = {
-  initialState: cpsCaseDecider.initialState,
-  evolve: cpsCaseDecider.evolve,
-  decide: (command, state) => {
-    const { commands, warnings } = snapshotCommands(command.snapshot, state);
-    const decision = decideInTurn(cpsCaseDecider, commands, state);
-    return decided(decision.events, [...decision.warnings, ...warnings]);
-  },
-};
+export const cpsSnapshotDecider = snapshotDecider(cpsCaseDecider, (command: ReconcileCpsSnapshot, state: CpsCase) => snapshotCommands(command.snapshot, state));

@@ -1,6 +1,6 @@
 import { type FlagRecord, type Offence, type PoliceOutcomeCode } from '@hc/contracts';
-import { decided, decideInTurn, sameFlagRecord, type Decider, type Warning } from '@hc/domain';
-import { policeCaseDecider, type PoliceCase, type PoliceCommand, type PoliceEvent, type VictimAssessment } from './police-case.decider';
+import { snapshotDecider, sameFlagRecord, type Warning } from '@hc/domain';
+import { policeCaseDecider, type PoliceCase, type PoliceCommand, type VictimAssessment } from './police-case.decider';
 
 /**
  * A line of a force's nightly extract: the case as the force's records system holds it tonight.
@@ -86,12 +86,4 @@ function sameAssessment(a: VictimAssessment, b: VictimAssessment): boolean {
 }
 
 /** The police decider over snapshots: each snapshot decided as the commands it stands for, in one append. */
-export const policeSnapshotDecider: Decider<ReconcilePoliceSnapshot, PoliceEvent, PoliceCase> = {
-  initialState: policeCaseDecider.initialState,
-  evolve: policeCaseDecider.evolve,
-  decide: (command, state) => {
-    const { commands, warnings } = snapshotCommands(command.snapshot, state);
-    const decision = decideInTurn(policeCaseDecider, commands, state);
-    return decided(decision.events, [...decision.warnings, ...warnings]);
-  },
-};
+export const policeSnapshotDecider = snapshotDecider(policeCaseDecider, (command: ReconcilePoliceSnapshot, state: PoliceCase) => snapshotCommands(command.snapshot, state));
