@@ -72,6 +72,12 @@ export class EnvironmentVariables {
   /** How often an outbox relay looks for events it has not yet published, in milliseconds. */
   @IsInt() @Min(10) @Max(60000) OUTBOX_POLL_MS: number = 200;
 
+  /**
+   * Published statistics (`public=true`) withhold every count from 1 to DISCLOSURE_THRESHOLD - 1,
+   * and whatever would give one away. One value for every public output, never chosen per request.
+   */
+  @IsInt() @Min(3) @Max(1000) DISCLOSURE_THRESHOLD: number = 10;
+
   /** Least severe Nest log level printed: error, warn, log, debug or verbose. */
   @IsIn(['error', 'warn', 'log', 'debug', 'verbose'])
   LOG_LEVEL: 'error' | 'warn' | 'log' | 'debug' | 'verbose' = 'log';

@@ -1,12 +1,9 @@
-import { suppressCells, type AdditiveConstraint } from './cell-suppression';
-
 /**
- * Disclosure control of a whole statistics table (every slice, totals included), so that any
- * filtered part of it is consistent with any other: the pattern is decided on the full table and
- * filters are applied afterwards.
+ * How disclosure control sees a statistics table: its slices, its counts and the equations between
+ * them. The pattern is decided on the full tables (public-release.ts) and filters are applied
+ * afterwards, so that any filtered part agrees with any other.
  */
-export const DEFAULT_DISCLOSURE_THRESHOLD = 10;
-export const MINIMUM_DISCLOSURE_THRESHOLD = 3;
+
 /** Value of a slice column in the row that totals it. */
 export const TOTAL = 'all';
 
@@ -32,49 +29,6 @@ export interface TableSpec {
   readonly derived?: ReadonlyArray<{ readonly column: string; readonly from: readonly string[] }>;
   /** Statistics of a small group (a median of 4 values is a person's value): withheld when `count` is under the threshold. */
   readonly perGroup?: ReadonlyArray<{ readonly columns: readonly string[]; readonly count: string }>;
-}
-
-export function publicTable(rows: readonly Row[], spec: TableSpec, threshold: number): PublicRow[] {
-  const values: number[] = [];
-  const hidden = new Set<number>();
-  const cell = new Map<string, number>();
-  const at = (row: number, column: string) => cell.get(`${row}\u0000${column}`)!;
-  rows.forEach((row, r) => {
-    for (const column of spec.counts) {
-      cell.set(`${r}\u0000${column}`, values.length);
-      values.push(Number(row[column] ?? 0));
-    }
-  });
-
-  const constraints: AdditiveConstraint[] = [];
-  for (const column of spec.counts) {
-    for (const group of additiveGroups(rows, spec)) {
-      constraints.push({ total: at(group.total, column), members: group.members.map((member) => at(member, column)) });
-    }
-  }
-  rows.forEach((row, r) => {
-    for (const [outer, inner] of spec.nested ?? []) {
-      const difference = values.length;
-      values.push(Number(row[outer] ?? 0) - Number(row[inner] ?? 0));
-      hidden.add(difference);
-      constraints.push({ total: at(r, outer), members: [at(r, inner), difference] });
-    }
-    for (const [a, b] of spec.equal ?? []) constraints.push({ total: at(r, a), members: [at(r, b)] });
-    for (const { total, parts } of spec.partitions ?? []) constraints.push({ total: at(r, total), members: parts.map((part) => at(r, part)) });
-  });
-
-  const { suppressed } = suppressCells(values, constraints, { threshold, hidden });
-  return rows.map((row, r) => {
-    const withheld = new Set(spec.counts.filter((column) => suppressed.has(at(r, column))));
-    for (const { column, from } of spec.derived ?? []) if (from.some((source) => withheld.has(source))) withheld.add(column);
-    for (const { columns, count } of spec.perGroup ?? []) {
-      const n = Number(row[count] ?? 0);
-      if (withheld.has(count) || (n > 0 && n < threshold)) for (const column of columns) withheld.add(column);
-    }
-    const copy: Row = { ...row };
-    for (const column of withheld) copy[column] = null;
-    return { ...copy, suppressed: [...withheld] };
-  });
 }
 
 interface AdditiveGroup {

@@ -1,3 +1,4 @@
+import type { ReleaseLink } from '../disclosure/public-release';
 import type { TableSpec } from '../disclosure/public-table';
 
 /**
@@ -7,8 +8,6 @@ import type { TableSpec } from '../disclosure/public-table';
  */
 export interface StatisticsTable {
   readonly view: string;
-  /** Counted live by its view rather than kept with the statistics refresh. */
-  readonly live?: boolean;
   readonly filters: readonly FilterColumn[];
   readonly spec: TableSpec;
 }
@@ -81,6 +80,9 @@ export const TIMELINESS: StatisticsTable = {
       ['enhanced_victim_outcomes', 'enhanced_victims_told_in_time'],
       ['other_victim_outcomes', 'other_victims_told_in_time'],
     ],
+    // A defendant with an outcome is a victim outcome of one service or the other (unless the
+    // victims were never assessed): as an equation, it over-protects at worst.
+    partitions: [{ total: 'recorded_to_outcome_n', parts: ['enhanced_victim_outcomes', 'other_victim_outcomes'] }],
     perGroup: INTERVALS.map((interval) => ({ columns: [`${interval}_median_days`, `${interval}_p90_days`], count: `${interval}_n` })),
     derived: [
       { column: 'enhanced_told_in_time_pct', from: ['enhanced_victims_told_in_time', 'enhanced_victim_outcomes'] },
@@ -92,7 +94,6 @@ export const TIMELINESS: StatisticsTable = {
 const LEGACY_STAGES = ['suspects_identified', 'referred_to_cps', 'pre_charge_decisions', 'charged', 'convicted', 'sentenced', 'uplift_announced'];
 export const ATTRITION_BY_STRAND: StatisticsTable = {
   view: 'attrition_by_strand',
-  live: true,
   filters: ['strand'],
   spec: {
     dimensions: ['strand'],
@@ -104,6 +105,42 @@ export const ATTRITION_BY_STRAND: StatisticsTable = {
     ],
   },
 };
+
+/** The tables published with `public=true`, disclosure-controlled together as one release. */
+export const PUBLIC_TABLES: readonly StatisticsTable[] = [ATTRITION_FUNNEL, OUTCOME_RATES, FLAG_RETENTION, TIMELINESS, ATTRITION_BY_STRAND];
+
+const same = (a: string, b: string): ReleaseLink => {
+  const [tableA, columnA] = a.split('.') as [string, string];
+  const [tableB, columnB] = b.split('.') as [string, string];
+  return { same: [{ table: tableA, column: columnA }, { table: tableB, column: columnB }] };
+};
+
+/**
+ * Counts of one table that are (or usually are) the count of another for the same slice, from the
+ * definitions in docs/analytics.md: a funnel stage and the rate or interval counted over the same
+ * defendants; the attrition by strand (police-flagged crimes) and the funnel's national rows,
+ * which agree wherever every hate crime was flagged by the police. Without these, a count withheld
+ * in one table could be read in another.
+ */
+export const RELEASE_LINKS: readonly ReleaseLink[] = [
+  same('attrition_funnel.charged', 'outcome_rates.charges'),
+  same('attrition_funnel.prosecution_completed', 'outcome_rates.completed_prosecutions'),
+  same('attrition_funnel.convicted', 'outcome_rates.convictions'),
+  same('attrition_funnel.uplift_announced', 'outcome_rates.uplifts_announced'),
+  same('attrition_funnel.suspect_identified', 'timeliness.recorded_to_suspect_n'),
+  same('attrition_funnel.referred_to_cps', 'timeliness.recorded_to_referral_n'),
+  same('outcome_rates.pre_charge_decisions', 'timeliness.referral_to_decision_n'),
+  same('attrition_funnel.prosecution_completed', 'timeliness.charge_to_completion_n'),
+  same('attrition_funnel.sentenced', 'timeliness.conviction_to_sentence_n'),
+  same('attrition_by_strand.recorded', 'attrition_funnel.recorded'),
+  same('attrition_by_strand.suspects_identified', 'attrition_funnel.suspect_identified'),
+  same('attrition_by_strand.referred_to_cps', 'attrition_funnel.referred_to_cps'),
+  same('attrition_by_strand.pre_charge_decisions', 'outcome_rates.pre_charge_decisions'),
+  same('attrition_by_strand.charged', 'attrition_funnel.charged'),
+  same('attrition_by_strand.convicted', 'attrition_funnel.convicted'),
+  same('attrition_by_strand.sentenced', 'attrition_funnel.sentenced'),
+  same('attrition_by_strand.uplift_announced', 'attrition_funnel.uplift_announced'),
+];
 
 /** Every column of a table that holds a number (PostgreSQL sends bigint and numeric as text). */
 export function numericColumns(spec: TableSpec): Set<string> {

@@ -8,7 +8,7 @@ import { respond } from './respond';
 import { ATTRITION_BY_STRAND, ATTRITION_FUNNEL, FLAG_RETENTION, OUTCOME_RATES, TIMELINESS, type StatisticsTable } from './statistics-tables';
 import { StatisticsService, type StatisticsRequest } from './statistics.service';
 
-const ROWS = 'Rows of the analytics view, one per slice (a filter left out returns every value of its slice, totals included as "all"). With public=true, withheld cells are null and listed in `suppressed`; in CSV they read [c].';
+const ROWS = 'Rows of the analytics view, one per slice (a filter left out returns every value of its slice, totals included as "all"). With public=true, withheld cells are null and listed in `suppressed`; in CSV they read [c]; the headers Disclosure-Threshold and Statistics-Refreshed-At name the release.';
 
 /**
  * Analysts' statistics over the `analytics` views, as JSON or CSV, filtered by slice, and for
@@ -59,7 +59,11 @@ export class StatisticsController {
   }
 
   private async table(table: StatisticsTable, query: StatisticsRequest, request: Request, response: Response): Promise<Row[] | string> {
-    const rows = await this.statistics.statistics(table, query);
+    const rows = await this.statistics.statistics(table, query, (release) => {
+      // Which release the figures are of, so that a reader can tell figures of one release from another's.
+      response.setHeader('Disclosure-Threshold', String(release.threshold));
+      if (release.of.refreshedAt) response.setHeader('Statistics-Refreshed-At', release.of.refreshedAt);
+    });
     return respond(request, response, query.format, table.view.replace(/_/g, '-'), rows, () => rows);
   }
 }

@@ -1,18 +1,27 @@
-import { Injectable, NotFoundException, ServiceUnavailableException } from '@nestjs/common';
+import { Injectable, Logger, NotFoundException, ServiceUnavailableException } from '@nestjs/common';
 import { DataSource } from 'typeorm';
 import type { EventEnvelope } from '@hc/contracts';
-import { DEFAULT_DISCLOSURE_THRESHOLD, publicTable, type Row } from '../disclosure/public-table';
+import { environment } from '@hc/config';
+import { publicRelease } from '../disclosure/public-release';
+import type { PublicRow, Row } from '../disclosure/public-table';
 import { buildTimeline, type TimelineEntry } from '../journey/case-timeline';
 import type { FindingRow } from '../journey/flag-audit';
 import { READ_MODEL, ReadModelControl, type ReadModelStatus } from '../read-model/read-model';
 import type { FlagAuditQueryDto, StatisticsFilterDto } from './dto/statistics-query.dto';
-import { numericColumns, type FilterColumn, type StatisticsTable } from './statistics-tables';
+import { numericColumns, PUBLIC_TABLES, RELEASE_LINKS, type FilterColumn, type StatisticsTable } from './statistics-tables';
 
 export interface StatisticsRequest extends StatisticsFilterDto {
   readonly courtType?: string;
   readonly boundary?: string;
   readonly public?: boolean;
-  readonly threshold?: number;
+}
+
+/** The public tables as one disclosure-controlled release, and the statistics refresh it is of. */
+export interface PublicRelease {
+  readonly key: string;
+  readonly of: { readonly refreshedAt: string | null; readonly throughEvents: number };
+  readonly threshold: number;
+  readonly tables: ReadonlyMap<string, PublicRow[]>;
 }
 
 /** Which request field filters which column of a statistics view. */
@@ -35,15 +44,20 @@ const UNDEFINED_TABLE = '42P01';
  */
 @Injectable()
 export class StatisticsService {
-  private readonly publicCache = new Map<string, Row[]>();
+  /** The last public release made, and the one being made (concurrent requests share it). */
+  private release?: PublicRelease;
+  private making?: { readonly key: string; readonly release: Promise<PublicRelease> };
+  private readonly logger = new Logger('PublicRelease');
+  private readonly threshold = environment().DISCLOSURE_THRESHOLD;
 
   constructor(private readonly dataSource: DataSource) {}
 
-  async statistics(table: StatisticsTable, request: StatisticsRequest): Promise<Row[]> {
+  /** The rows of a statistic, filtered; with `public`, from the public release (told to `released`). */
+  async statistics(table: StatisticsTable, request: StatisticsRequest, released?: (release: PublicRelease) => void): Promise<Row[]> {
     if (request.public) {
-      const threshold = request.threshold ?? DEFAULT_DISCLOSURE_THRESHOLD;
-      const full = await this.publicRows(table, threshold);
-      return full.filter((row) => table.filters.every((column) => this.matches(row, column, request)));
+      const release = await this.publicRelease();
+      released?.(release);
+      return release.tables.get(table.view)!.filter((row) => table.filters.every((column) => this.matches(row, column, request)));
     }
     const conditions: string[] = [];
     const parameters: unknown[] = [];
@@ -66,26 +80,47 @@ export class StatisticsService {
   }
 
   /**
-   * The whole table with disclosure control applied, computed once per statistics refresh and
-   * threshold: the suppression pattern must be the same whatever slice a request filters.
+   * Every public table with disclosure control applied to all of them together, as one release:
+   * the suppression pattern is the same whatever table or slice a request reads, and no table
+   * gives away what another withholds. A release is made once per statistics refresh, in the
+   * background: while the next one is being made, the last one is served (it names the refresh it
+   * is of); only the very first request waits.
    */
-  private async publicRows(table: StatisticsTable, threshold: number): Promise<Row[]> {
-    if (table.live) {
-      const rows = (await this.query<Row>(`SELECT * FROM analytics.${table.view}`)).map((row) => withNumbers(row, numericColumns(table.spec)));
-      return publicTable(rows, table.spec, threshold);
-    }
+  async publicRelease(): Promise<PublicRelease> {
     const [freshness] = await this.query<{ refreshed_at: Date | null; through_events: string }>(
       `SELECT refreshed_at, through_events FROM analytics.statistics_freshness`,
     );
-    const key = `${table.view}|${threshold}|${freshness?.refreshed_at?.toISOString()}|${freshness?.through_events}`;
-    let rows = this.publicCache.get(key);
-    if (!rows) {
-      const full = (await this.query<Row>(`SELECT * FROM analytics.${table.view}`)).map((row) => withNumbers(row, numericColumns(table.spec)));
-      rows = publicTable(full, table.spec, threshold);
-      for (const stale of [...this.publicCache.keys()].filter((cached) => cached.startsWith(`${table.view}|${threshold}|`))) this.publicCache.delete(stale);
-      this.publicCache.set(key, rows);
+    const of = { refreshedAt: toIso(freshness?.refreshed_at), throughEvents: Number(freshness?.through_events ?? 0) };
+    const key = `${of.refreshedAt}|${of.throughEvents}`;
+    if (this.release?.key === key) return this.release;
+    if (this.making?.key !== key) {
+      const making = this.makeRelease(key, of);
+      this.making = { key, release: making };
+      making
+        .then((release) => {
+          if (!this.release || this.release.of.throughEvents <= release.of.throughEvents) this.release = release;
+        })
+        .catch((error: Error) => this.logger.error(`public release of the statistics through ${of.throughEvents} events failed: ${error.message}`))
+        .finally(() => {
+          if (this.making?.release === making) this.making = undefined;
+        });
     }
-    return rows;
+    return this.release ?? this.making!.release;
+  }
+
+  private async makeRelease(key: string, of: PublicRelease['of']): Promise<PublicRelease> {
+    const started = Date.now();
+    const tables = await Promise.all(
+      PUBLIC_TABLES.map(async (table) => ({
+        name: table.view,
+        spec: table.spec,
+        rows: (await this.query<Row>(`SELECT * FROM analytics.${table.view}`)).map((row) => withNumbers(row, numericColumns(table.spec))),
+      })),
+    );
+    const tablesOf = await publicRelease(tables, RELEASE_LINKS, this.threshold);
+    const withheld = [...tablesOf.values()].reduce((sum, rows) => sum + rows.reduce((cells, row) => cells + row.suppressed.length, 0), 0);
+    this.logger.log(`public release of the statistics through ${of.throughEvents} events: ${withheld} figures withheld, in ${Date.now() - started} ms`);
+    return { key, of, threshold: this.threshold, tables: tablesOf };
   }
 
   async flagAudit(request: FlagAuditQueryDto): Promise<Row[]> {

@@ -1,13 +1,29 @@
 import { ApiPropertyOptional } from '@nestjs/swagger';
 import { Transform, Type } from 'class-transformer';
-import { Equals, IsBoolean, IsIn, IsInt, IsOptional, Matches, Max, Min } from 'class-validator';
+import { Equals, IsBoolean, IsEmpty, IsIn, IsInt, IsOptional, Matches, Max, Min } from 'class-validator';
 import { FORCE_CODES, HATE_CRIME_STRANDS } from '@hc/contracts';
-import { DEFAULT_DISCLOSURE_THRESHOLD, MINIMUM_DISCLOSURE_THRESHOLD } from '../../disclosure/public-table';
 import { BOUNDARIES, FINDING_TYPES } from '../../journey/flag-audit';
 
 export const STRAND_FILTERS = ['all', ...HATE_CRIME_STRANDS] as const;
 export const COURT_TYPE_FILTERS = ['all', 'magistrates', 'crown', 'none'] as const;
 export const FORMATS = ['json', 'csv'] as const;
+
+/**
+ * The disclosure threshold is the service's (DISCLOSURE_THRESHOLD), one for every public output:
+ * a threshold chosen per request would let a reader difference two releases. Asking for one is
+ * refused, so a caller never believes it got what it asked for.
+ */
+function FixedThreshold(): PropertyDecorator {
+  const decorators = [
+    ApiPropertyOptional({
+      deprecated: true,
+      description: 'Refused (400): published figures withhold counts under the threshold fixed by the service (DISCLOSURE_THRESHOLD, default 10), the same for every request',
+    }),
+    IsOptional(),
+    IsEmpty({ message: 'threshold cannot be chosen: published figures use the threshold fixed by the service (DISCLOSURE_THRESHOLD) for every request' }),
+  ];
+  return (target, property) => decorators.forEach((decorator) => decorator(target, property));
+}
 
 /** `true`/`false` in a query string; anything else stays as given, for the validator to refuse. */
 const booleanFromQuery = ({ value }: { value: unknown }) => (value === 'true' ? true : value === 'false' ? false : value);
@@ -41,20 +57,13 @@ export class StatisticsFilterDto extends OutputFormatDto {
 export class PublicOutputDto extends StatisticsFilterDto {
   @ApiPropertyOptional({
     type: Boolean,
-    description: 'Apply statistical disclosure control: counts under the threshold are withheld, with whatever else would reveal them',
+    description: 'Apply statistical disclosure control: counts under the service\'s threshold (DISCLOSURE_THRESHOLD, default 10) are withheld, with whatever else in any public table would reveal them',
   })
   @IsOptional() @Transform(booleanFromQuery) @IsBoolean({ message: 'public must be true or false' })
   public?: boolean;
 
-  @ApiPropertyOptional({
-    type: Number,
-    minimum: MINIMUM_DISCLOSURE_THRESHOLD,
-    default: DEFAULT_DISCLOSURE_THRESHOLD,
-    description: 'With public=true: counts from 1 to threshold - 1 are withheld',
-  })
-  @IsOptional() @Type(() => Number) @IsInt({ message: 'threshold must be a whole number' })
-  @Min(MINIMUM_DISCLOSURE_THRESHOLD) @Max(1000)
-  threshold?: number;
+  @FixedThreshold()
+  threshold?: never;
 }
 
 export class SlicedStatisticsQueryDto extends PublicOutputDto {
@@ -74,10 +83,8 @@ export class AttritionByStrandQueryDto extends OutputFormatDto {
   @IsOptional() @Transform(booleanFromQuery) @IsBoolean({ message: 'public must be true or false' })
   public?: boolean;
 
-  @ApiPropertyOptional({ type: Number, minimum: MINIMUM_DISCLOSURE_THRESHOLD, default: DEFAULT_DISCLOSURE_THRESHOLD })
-  @IsOptional() @Type(() => Number) @IsInt({ message: 'threshold must be a whole number' })
-  @Min(MINIMUM_DISCLOSURE_THRESHOLD) @Max(1000)
-  threshold?: number;
+  @FixedThreshold()
+  threshold?: never;
 }
 
 export class FlagAuditQueryDto extends StatisticsFilterDto {
