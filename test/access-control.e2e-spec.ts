@@ -162,6 +162,13 @@ describe('access control', () => {
       .get(DataSource)
       .query(`SELECT action FROM projection.access_log WHERE case_id = $1 AND actor LIKE 'inspector:HMCPSI inspector%' ORDER BY id`, [caseId]);
     expect(log.map((row: { action: string }) => row.action)).toEqual(expect.arrayContaining(['read-case-journey', 'read-case-timeline']));
+    // The route read through the inspection functions, each call listed in its one row.
+    const timeline = await pipeline.apps.projection
+      .get(DataSource)
+      .query(`SELECT reads FROM projection.access_log WHERE case_id = $1 AND action = 'read-case-timeline' AND actor LIKE 'inspector:HMCPSI inspector%'`, [caseId]);
+    expect(timeline).toEqual([
+      { reads: ['inspection.case_events', 'inspection.flag_audit', 'inspection.case_journey'].map((name) => expect.objectContaining({ function: name })) },
+    ]);
     const refused = await pipeline.apps.projection
       .get(DataSource)
       .query(`SELECT action FROM projection.access_log WHERE case_id = $1 AND actor LIKE 'analyst:Home Office statistician%' ORDER BY id`, [caseId]);

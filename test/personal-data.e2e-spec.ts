@@ -6,7 +6,7 @@ import { pollUntil, startPipeline, type Pipeline } from './support/pipeline';
 
 /**
  * Names, dates of birth, addresses and contact details stay with the police, sealed per person:
- * they never reach Kafka or the analytics schema, and erasing a person leaves the statistics intact.
+ * they never reach Kafka or the analytics and inspection schemas, and erasing a person leaves the statistics intact.
  */
 describe('personal data', () => {
   let pipeline: Pipeline;
@@ -64,7 +64,7 @@ describe('personal data', () => {
     expect(response.body.code).toBe('person_not_on_case');
   });
 
-  it('puts no personal detail on any topic or in any analytics view', async () => {
+  it('puts no personal detail on any topic or in any analytics or inspection view', async () => {
     const connection = { brokers: parseBrokers(environment().KAFKA_BROKERS), clientId: 'hatecrime-tests' };
     const topics = configuredTopics();
     const onKafka = (await Promise.all([topics.police, topics.cps, topics.courts].map((topic) => readTopic(connection, topic))))
@@ -75,12 +75,12 @@ describe('personal data', () => {
     for (const value of personalValues) expect(onKafka).not.toContain(value); // ...and none of its people
 
     const projection = pipeline.apps.projection.get(DataSource);
-    const views: Array<{ table_name: string }> = await projection.query(
-      `SELECT table_name FROM information_schema.views WHERE table_schema = 'analytics' ORDER BY table_name`,
+    const views: Array<{ table_schema: string; table_name: string }> = await projection.query(
+      `SELECT table_schema, table_name FROM information_schema.views WHERE table_schema IN ('analytics', 'inspection') ORDER BY 1, 2`,
     );
-    expect(views.length).toBeGreaterThan(0);
-    for (const { table_name: view } of views) {
-      const rows = JSON.stringify(await projection.query(`SELECT * FROM analytics."${view}"`));
+    expect(new Set(views.map((view) => view.table_schema))).toEqual(new Set(['analytics', 'inspection']));
+    for (const { table_schema: schema, table_name: view } of views) {
+      const rows = JSON.stringify(await projection.query(`SELECT * FROM "${schema}"."${view}"`));
       for (const value of personalValues) expect(rows).not.toContain(value);
     }
     const stored = JSON.stringify(await pipeline.apps.police.get(DataSource).query(`SELECT * FROM police.person_details`));

@@ -94,9 +94,9 @@ describe('projection analytics', () => {
     });
 
     it('reads the same in SQL, with the slices of each case', async () => {
-      const [{ count }] = await database.query(`SELECT count(*)::int AS count FROM analytics.flag_audit`);
+      const [{ count }] = await database.query(`SELECT count(*)::int AS count FROM inspection.flag_audit(row_limit => NULL)`);
       expect(count).toBe(dataset.expected.length + 1);
-      const [row] = await database.query(`SELECT * FROM analytics.flag_audit WHERE case_id = $1`, [lostAtReferral.caseId]);
+      const [row] = await database.query(`SELECT * FROM inspection.flag_audit(case_id => $1)`, [lostAtReferral.caseId]);
       expect(row).toMatchObject({ urn: '01/AB/12345/24', force_code: '01', cps_area: 'London North', boundary: 'police_to_cps', finding: 'lost', event_id: referral.id });
     });
 
@@ -150,7 +150,7 @@ describe('projection analytics', () => {
         const [expected] = await database.query(
           `SELECT count(*) FILTER (WHERE first_row)::int AS recorded, count(*) FILTER (WHERE stage_index >= 3)::int AS charged,
                   count(*) FILTER (WHERE uplift_announced)::int AS uplift_announced
-             FROM analytics.case_journey WHERE hate_crime AND financial_year = '2018/19' AND ($1 = 'all' OR $1 = ANY(strands))`,
+             FROM inspection.case_journey WHERE hate_crime AND financial_year = '2018/19' AND ($1 = 'all' OR $1 = ANY(strands))`,
           [strand],
         );
         expect({ recorded: row.recorded, charged: row.charged, uplift_announced: row.uplift_announced }).toEqual(expected);
@@ -192,7 +192,7 @@ describe('projection analytics', () => {
     it('keeps the attrition by strand for police-flagged crimes', async () => {
       const rows = (await http.get('/statistics/attrition-by-strand').expect(200)).body as Row[];
       expect(rows.map((row) => row.strand)).toEqual(['all', 'race', 'religion', 'sexual_orientation', 'disability', 'transgender']);
-      const [{ flagged }] = await database.query(`SELECT count(*)::int AS flagged FROM analytics.case_journey WHERE first_row AND police_flagged_at_recording`);
+      const [{ flagged }] = await database.query(`SELECT count(*)::int AS flagged FROM inspection.case_journey WHERE first_row AND police_flagged_at_recording`);
       expect(rows[0]!.recorded).toBe(flagged);
     });
 
@@ -301,10 +301,10 @@ describe('projection analytics', () => {
     /** The slices the statistics take: 'all' and each year recorded; 'all' and each strand; England and Wales, each area, each force. */
     async function slices(): Promise<{ years: string[]; geography: Array<{ cps_area: string; force_code: string }> }> {
       const years: Array<{ year: string }> = await database.query(
-        `SELECT DISTINCT coalesce(financial_year, 'unknown') AS year FROM analytics.case_journey WHERE hate_crime ORDER BY 1`,
+        `SELECT DISTINCT coalesce(financial_year, 'unknown') AS year FROM inspection.case_journey WHERE hate_crime ORDER BY 1`,
       );
       const occurring: Array<{ cps_area: string; force_code: string }> = await database.query(
-        `SELECT DISTINCT coalesce(cps_area, 'unknown') AS cps_area, coalesce(force_code, 'unknown') AS force_code FROM analytics.case_journey WHERE hate_crime`,
+        `SELECT DISTINCT coalesce(cps_area, 'unknown') AS cps_area, coalesce(force_code, 'unknown') AS force_code FROM inspection.case_journey WHERE hate_crime`,
       );
       const geography = new Map<string, { cps_area: string; force_code: string }>();
       const add = (cps_area: string, force_code: string) => geography.set(`${cps_area}|${force_code}`, { cps_area, force_code });
@@ -347,7 +347,7 @@ describe('projection analytics', () => {
     });
 
     it('gives a force with no case rows of zeros with null rates, in SQL and over HTTP', async () => {
-      const [{ cases }] = await database.query(`SELECT count(*)::int AS cases FROM analytics.case_journey WHERE force_code = $1`, [ABSENT_FORCE.code]);
+      const [{ cases }] = await database.query(`SELECT count(*)::int AS cases FROM inspection.case_journey WHERE force_code = $1`, [ABSENT_FORCE.code]);
       expect(cases).toBe(0);
       const { years } = await slices();
       for (const table of [...BY_COURT_TYPE, FLAG_RETENTION]) {
@@ -381,7 +381,7 @@ describe('projection analytics', () => {
     it('gives a force and court type with no case rows of zeros, beside the force\'s other rows', async () => {
       const [pair] = await database.query(
         `SELECT force_code, c.court_type, count(*) FILTER (WHERE j.first_row)::int AS cases
-           FROM analytics.case_journey j CROSS JOIN unnest(ARRAY['magistrates', 'crown', 'none']) AS c(court_type)
+           FROM inspection.case_journey j CROSS JOIN unnest(ARRAY['magistrates', 'crown', 'none']) AS c(court_type)
           WHERE j.hate_crime
           GROUP BY force_code, c.court_type
          HAVING count(*) FILTER (WHERE j.case_court_type = c.court_type) = 0
@@ -464,7 +464,7 @@ describe('projection analytics', () => {
         await manager.query('SET LOCAL ROLE analyst');
         const views: Array<{ table_name: string }> = await manager.query(`SELECT table_name FROM information_schema.views WHERE table_schema = 'analytics' ORDER BY 1`);
         expect(views.map((view) => view.table_name)).toEqual([
-          'attrition_by_strand', 'attrition_funnel', 'case_events', 'case_journey', 'flag_audit', 'flag_retention', 'outcome_rates', 'statistics_freshness', 'timeliness',
+          'attrition_by_strand', 'attrition_funnel', 'flag_retention', 'outcome_rates', 'statistics_freshness', 'timeliness',
         ]);
         for (const { table_name: view } of views) await manager.query(`SELECT * FROM analytics."${view}" LIMIT 1`);
       });
@@ -473,6 +473,8 @@ describe('projection analytics', () => {
         'SELECT * FROM projection.read_model_versions',
         'CREATE VIEW analytics.mine AS SELECT 1',
         'SELECT projection_v2.refresh_statistics()',
+        'SELECT * FROM inspection.case_journey LIMIT 1',
+        `SELECT * FROM inspection.flag_audit()`,
       ]) {
         await expect(
           database.transaction(async (manager) => {

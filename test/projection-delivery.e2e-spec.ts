@@ -186,7 +186,7 @@ describe('the projection, whatever the delivery', () => {
         await db.query(`TRUNCATE projection_v2.case_events, projection_v2.journeys, projection_v2.flag_audit`);
         await db.query(`UPDATE projection_v2.consumer_offsets SET next_offset = 0`);
         await db.query(`SELECT projection_v2.refresh_statistics()`);
-        expect((await db.query(`SELECT count(*)::int AS n FROM analytics.case_journey`)).rows[0].n).toBe(0);
+        expect((await db.query(`SELECT count(*)::int AS n FROM inspection.case_journey`)).rows[0].n).toBe(0);
       } finally {
         await db.end();
       }

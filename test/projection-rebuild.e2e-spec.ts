@@ -1,5 +1,6 @@
 import type { INestApplication } from '@nestjs/common';
 import request from 'supertest';
+import { DataSource } from 'typeorm';
 import { randomUUID } from 'node:crypto';
 import { configuredTopics, environment } from '@hc/config';
 import { openDatabase } from '@hc/event-store';
@@ -86,6 +87,10 @@ describe('rebuilding the read models into a new version', () => {
     expect(old[0]).toMatchObject({ strand: 'all', recorded: 1 });
     const notYet = await http.get('/statistics/attrition-funnel').expect(503);
     expect(notYet.body.message).toMatch(/being built/);
+    // Version 1's case journey left the analysts' schema with the others (migration 1763770000004).
+    const [placed] = await app.get(DataSource).query(`SELECT to_regclass('analytics.case_journey') AS analytics, to_regclass('inspection.case_journey') AS inspection`);
+    expect(placed).toEqual({ analytics: null, inspection: 'inspection.case_journey' });
+    await http.get('/flag-audit').expect(503);
   });
 
   it('switches the analytics views to the new version in one step once it has caught up, and retires the old one', async () => {
@@ -105,5 +110,11 @@ describe('rebuilding the read models into a new version', () => {
     expect(funnel).toHaveLength(1);
     const flagAudit = (await http.get('/flag-audit?limit=100000').expect(200)).body;
     expect(flagAudit).toHaveLength(dataset.expected.length);
+    // The switch published the inspection schema with the analytics one: views and logged functions.
+    const [published] = await app.get(DataSource).query(
+      `SELECT (SELECT count(*)::int FROM pg_proc WHERE pronamespace = 'inspection'::regnamespace) AS functions,
+              (SELECT count(*)::int FROM information_schema.views WHERE table_schema = 'analytics' AND table_name IN ('case_journey', 'flag_audit', 'case_events')) AS case_views_in_analytics`,
+    );
+    expect(published).toEqual({ functions: 4, case_views_in_analytics: 0 });
   });
 });

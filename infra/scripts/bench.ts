@@ -15,8 +15,9 @@ import { generateCases, PUBLISHED } from './generator';
 /**
  * The projection benchmark (not a test): loads a synthetic national year into Kafka, measures how
  * fast the same Kafka client reads it doing nothing else (the ceiling), rebuilds the projection from
- * offset 0 and measures its rate, then times every analytics view at that volume. Runs on its own
- * topic prefix and database, and removes them (and the Kafka broker, if it started one) at the end.
+ * offset 0 and measures its rate, then times every analytics and inspection view, and the
+ * inspection functions, at that volume. Runs on its own topic prefix and database, and removes
+ * them (and the Kafka broker, if it started one) at the end.
  *
  *   npm run bench [-- --cases 103379 --seed 2018 --keep]   (--keep leaves the topics and database for a look)
  */
@@ -171,7 +172,7 @@ async function main(): Promise<void> {
       const ratio = rebuildRate / ceilingRate;
       say(`ratio rebuild / ceiling: ${ratio.toFixed(2)} (target >= ${TARGET_RATIO}: ${ratio >= TARGET_RATIO ? 'met' : 'NOT met'})`);
 
-      // ---- every analytics view at this volume ---------------------------------------------
+      // ---- every analytics and inspection view at this volume ------------------------------
       const { rows: [sample] } = await db.query(`SELECT case_id, urn FROM projection_v2.journeys WHERE stage_index >= 6 ORDER BY case_id LIMIT 1`);
       const queries: Array<[string, string, unknown[]]> = [
         ['attrition_funnel (all slices)', 'SELECT * FROM analytics.attrition_funnel', []],
@@ -181,16 +182,20 @@ async function main(): Promise<void> {
         ['timeliness (all slices)', 'SELECT * FROM analytics.timeliness', []],
         ['attrition_by_strand', 'SELECT * FROM analytics.attrition_by_strand', []],
         ['statistics_freshness', 'SELECT * FROM analytics.statistics_freshness', []],
-        ['flag_audit (one force)', `SELECT * FROM analytics.flag_audit WHERE force_code = '20'`, []],
-        ['flag_audit (one case)', 'SELECT * FROM analytics.flag_audit WHERE case_id = $1', [sample.case_id]],
-        ['flag_audit (count by boundary and finding)', 'SELECT boundary, finding, count(*) FROM analytics.flag_audit GROUP BY 1, 2', []],
-        ['flag_audit (every row)', 'SELECT * FROM analytics.flag_audit', []],
-        ['case_journey (one case)', 'SELECT * FROM analytics.case_journey WHERE case_id = $1', [sample.case_id]],
-        ['case_journey (by URN)', 'SELECT * FROM analytics.case_journey WHERE urn = $1', [sample.urn]],
-        ['case_journey (count of hate crimes)', 'SELECT count(*) FROM analytics.case_journey WHERE hate_crime AND first_row', []],
-        ['case_events (one case)', 'SELECT * FROM analytics.case_events WHERE case_id = $1', [sample.case_id]],
+        ['flag_audit (one force)', `SELECT * FROM inspection.flag_audit WHERE force_code = '20'`, []],
+        ['flag_audit (one case)', 'SELECT * FROM inspection.flag_audit WHERE case_id = $1', [sample.case_id]],
+        ['flag_audit (count by boundary and finding)', 'SELECT boundary, finding, count(*) FROM inspection.flag_audit GROUP BY 1, 2', []],
+        ['flag_audit (every row)', 'SELECT * FROM inspection.flag_audit', []],
+        ['case_journey (one case)', 'SELECT * FROM inspection.case_journey WHERE case_id = $1', [sample.case_id]],
+        ['case_journey (by URN)', 'SELECT * FROM inspection.case_journey WHERE urn = $1', [sample.urn]],
+        ['case_journey (count of hate crimes)', 'SELECT count(*) FROM inspection.case_journey WHERE hate_crime AND first_row', []],
+        ['case_events (one case)', 'SELECT * FROM inspection.case_events WHERE case_id = $1', [sample.case_id]],
+        // What an inspector runs: the same reads through the functions that write the access log.
+        ['inspection.flag_audit() (one force)', `SELECT * FROM inspection.flag_audit(force_code => '20', row_limit => NULL)`, []],
+        ['inspection.case_journey() (one case)', 'SELECT * FROM inspection.case_journey($1)', [sample.case_id]],
+        ['inspection.case_events() (one case)', 'SELECT * FROM inspection.case_events($1)', [sample.case_id]],
       ];
-      say('analytics views at this volume (median of 5 runs after one warm-up; client-side, rows included):');
+      say('analytics and inspection views at this volume (median of 5 runs after one warm-up; client-side, rows included):');
       let slow = 0;
       for (const [label, sql, parameters] of queries) {
         const times: number[] = [];
@@ -236,11 +241,11 @@ async function main(): Promise<void> {
         `SELECT * FROM analytics.outcome_rates WHERE financial_year = 'all' AND strand = 'all' AND cps_area = 'all' AND court_type = 'all'`,
       );
       const { rows: strands } = await db.query(
-        `SELECT s.strand, count(*)::int AS crimes FROM analytics.case_journey j CROSS JOIN LATERAL unnest(j.police_strands) AS s(strand)
+        `SELECT s.strand, count(*)::int AS crimes FROM inspection.case_journey j CROSS JOIN LATERAL unnest(j.police_strands) AS s(strand)
           WHERE j.first_row AND j.police_flagged GROUP BY 1 ORDER BY 1`,
       );
       const { rows: [flagged] } = await db.query(
-        `SELECT count(*)::int AS crimes, count(*) FILTER (WHERE cardinality(police_strands) > 1)::int AS multi FROM analytics.case_journey WHERE first_row AND police_flagged`,
+        `SELECT count(*)::int AS crimes, count(*) FILTER (WHERE cardinality(police_strands) > 1)::int AS multi FROM inspection.case_journey WHERE first_row AND police_flagged`,
       );
       say(`load average ${load()} at the end`);
       say('calibration (generated national year, as the projection counts it, against the published figures):');

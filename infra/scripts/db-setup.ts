@@ -3,7 +3,8 @@ import { dropDatabase, ensureDatabase, environment, serviceRole, SERVICE_SCHEMAS
 /**
  * Prepares PostgreSQL: creates the database named in DATABASE_URL when it is missing
  * (`--fresh` drops it first; `--roles` gives each service its own login role owning its schema,
- * and the analyst role read access to analytics only). Each service applies its own migrations
+ * the analyst role read access to analytics only, and the inspector role the analytics views and
+ * the logged inspection functions). Each service applies its own migrations
  * when it starts.
  */
 async function main(): Promise<void> {
@@ -14,7 +15,7 @@ async function main(): Promise<void> {
   console.error(`postgres: database ${database} ${created ? 'created' : 'already exists'}`);
   if (process.argv.includes('--roles')) {
     await setUpServiceRoles(url);
-    console.error(`postgres: roles ${SERVICE_SCHEMAS.map(serviceRole).join(', ')} own their schemas; analyst reads analytics only`);
+    console.error(`postgres: roles ${SERVICE_SCHEMAS.map(serviceRole).join(', ')} own their schemas; analyst reads analytics only; inspector also calls the logged inspection functions`);
     // For `eval "$(... --roles --export-urls)"`: each service's connection as its own role.
     if (process.argv.includes('--export-urls')) {
       for (const service of SERVICE_SCHEMAS) console.log(`export ${service.toUpperCase()}_DATABASE_URL='${urlAsRole(url, serviceRole(service))}'`);

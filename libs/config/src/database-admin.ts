@@ -55,8 +55,11 @@ export function urlAsRole(url: string, role: string, password?: string): string 
 /**
  * One role per service, owning its schema: a service cannot read or write another agency's store.
  * `analytics` belongs to the projection; the `analyst` group role may read it and nothing else,
- * including views created later (default privileges). Roles are cluster-wide, so this is idempotent
- * and may run for several databases. Run as a superuser or a role with CREATEROLE.
+ * including views created later (default privileges). The `inspector` group role is a member of
+ * `analyst` and may also call the projection's `inspection` functions, which log every read of
+ * case-level data (the projection grants them when it publishes them); it reads no table or view
+ * of `inspection` directly. Roles are cluster-wide, so this is idempotent and may run for several
+ * databases. Run as a superuser or a role with CREATEROLE.
  */
 export function setUpServiceRoles(url: string): Promise<void> {
   return withDatabaseClient(url, async (client, database) => {
@@ -82,6 +85,15 @@ export function setUpServiceRoles(url: string): Promise<void> {
     await client.query(`GRANT USAGE ON SCHEMA analytics TO analyst`);
     await client.query(`GRANT SELECT ON ALL TABLES IN SCHEMA analytics TO analyst`);
     await client.query(`ALTER DEFAULT PRIVILEGES FOR ROLE "${projection}" IN SCHEMA analytics GRANT SELECT ON TABLES TO analyst`);
+    await createRole('inspector', false);
+    await client.query(`GRANT CONNECT ON DATABASE "${database}" TO inspector`);
+    // Only when missing: several databases set up side by side would update the same catalog row.
+    const comment = 'Inspectors: the analytics views, and case-level data through the inspection functions, each read logged. Grant it to a login role.';
+    const inspector = await client.query(
+      `SELECT pg_has_role('inspector', 'analyst', 'MEMBER') AS member, obj_description(oid, 'pg_authid') AS comment FROM pg_roles WHERE rolname = 'inspector'`,
+    );
+    if (!inspector.rows[0].member) await client.query(`GRANT analyst TO inspector`);
+    if (inspector.rows[0].comment !== comment) await client.query(`COMMENT ON ROLE inspector IS '${comment}'`);
   });
 }
 

@@ -171,16 +171,21 @@ export async function revokeApiKey(dataSource: DataSource, schema: string, keyId
   return result[1] > 0;
 }
 
+/** How the access log names the caller of the request being handled: `role:name (key id)`. */
+export function accessLogActor(): string {
+  const principal = currentPrincipal();
+  return principal ? `${principal.role}:${principal.name} (${principal.keyId})` : 'unauthenticated';
+}
+
 /** Writes who read which case-level data; inspectors audit this log. */
 @Injectable()
 export class AccessLog {
   constructor(private readonly dataSource: DataSource) {}
 
   async record(action: string, caseId: string | null, personId: string | null = null): Promise<void> {
-    const principal = currentPrincipal();
     await this.dataSource.query(
       `INSERT INTO "${schemaOf(this.dataSource)}".access_log (actor, action, case_id, person_id) VALUES ($1, $2, $3, $4)`,
-      [principal ? `${principal.role}:${principal.name} (${principal.keyId})` : 'unauthenticated', action, caseId, personId],
+      [accessLogActor(), action, caseId, personId],
     );
   }
 }

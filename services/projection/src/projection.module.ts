@@ -6,11 +6,13 @@ import { openDatabase } from '@hc/event-store';
 import { AccessLog, accessControlMigration, ApiKeyGuard, HEALTH_INDICATOR, HealthController } from '@hc/service-kit';
 import { ProjectionRunner } from './consumer/projection.runner';
 import { InspectionController } from './inspection/inspection.controller';
+import { InspectionService } from './inspection/inspection.service';
 import { StatusController } from './inspection/status.controller';
 import { ProjectionSchema1763770000000 } from './migrations/1763770000000-projection-schema';
 import { AnalyticsViews1763770000001 } from './migrations/1763770000001-analytics-views';
 import { ReadModelV21763770000002 } from './migrations/1763770000002-read-model-v2';
 import { StatisticsEverySlice1763770000003 } from './migrations/1763770000003-statistics-every-slice';
+import { InspectionSchema1763770000004 } from './migrations/1763770000004-inspection-schema';
 import { StatisticsController } from './statistics/statistics.controller';
 import { ReadModelVerification } from './read-model/verification';
 import { StatisticsService } from './statistics/statistics.service';
@@ -20,6 +22,7 @@ export const PROJECTION_MIGRATIONS = [
   AnalyticsViews1763770000001,
   ReadModelV21763770000002,
   StatisticsEverySlice1763770000003,
+  InspectionSchema1763770000004,
   accessControlMigration('projection', 1763800000000),
 ];
 
@@ -31,6 +34,7 @@ export const PROJECTION_MIGRATIONS = [
       useFactory: () => openDatabase({ url: databaseUrlFor('projection'), schema: 'projection', migrations: PROJECTION_MIGRATIONS }),
     },
     StatisticsService,
+    InspectionService,
     ProjectionRunner,
     // /health answers 503 while the consumer is stuck on a batch.
     { provide: HEALTH_INDICATOR, useExisting: ProjectionRunner },

@@ -1,35 +1,34 @@
 import { Controller, Get, Param, ParseUUIDPipe, Query, Req, Res } from '@nestjs/common';
 import { ApiBadRequestResponse, ApiNotFoundResponse, ApiOkResponse, ApiOperation, ApiProduces, ApiTags } from '@nestjs/swagger';
 import type { Request, Response } from 'express';
-import { AccessLog, Roles } from '@hc/service-kit';
+import { Roles } from '@hc/service-kit';
 import { FlagAuditQueryDto, OutputFormatDto } from '../statistics/dto/statistics-query.dto';
 import { respond } from '../statistics/respond';
-import { StatisticsService } from '../statistics/statistics.service';
+import { InspectionService } from './inspection.service';
 
-/** Inspectors' views: the flag audit, one case's journey, and its timeline across the three agencies. */
+/**
+ * Inspectors' views: the flag audit, one case's journey, and its timeline across the three
+ * agencies. Each read is written to the access log by the inspection functions it goes through.
+ */
 @ApiTags('inspection')
 @ApiProduces('application/json', 'text/csv')
 @Roles('inspector')
 @Controller()
 export class InspectionController {
-  constructor(
-    private readonly statistics: StatisticsService,
-    private readonly accessLog: AccessLog,
-  ) {}
+  constructor(private readonly inspection: InspectionService) {}
 
   @Get('flag-audit')
-  @ApiOperation({ summary: 'Every finding of the flag audit: where the flag was lost, changed, removed or first applied, and the victim hand-overs (analytics.flag_audit)' })
+  @ApiOperation({ summary: 'Every finding of the flag audit: where the flag was lost, changed, removed or first applied, and the victim hand-overs (inspection.flag_audit)' })
   @ApiOkResponse({ description: 'One row per finding, oldest first; page with limit and offset.' })
   @ApiBadRequestResponse({ description: 'A filter is invalid (the audit is never public); every bad field is named.' })
   async flagAudit(@Query() query: FlagAuditQueryDto, @Req() request: Request, @Res({ passthrough: true }) response: Response) {
-    await this.accessLog.record('read-flag-audit', null);
-    const rows = await this.statistics.flagAudit(query);
+    const rows = await this.inspection.flagAudit(query);
     return respond(request, response, query.format, 'flag-audit', rows, () => rows);
   }
 
   @Get('cases/:caseId/journey')
   @ApiOperation({ summary: 'One case per defendant across the three agencies, and every event of the case in order' })
-  @ApiOkResponse({ description: 'The case journey rows (analytics.case_journey) and the events; CSV gives the rows.' })
+  @ApiOkResponse({ description: 'The case journey rows (inspection.case_journey) and the events; CSV gives the rows.' })
   @ApiNotFoundResponse({ description: 'The projection has no event of this case.' })
   async journey(
     @Param('caseId', new ParseUUIDPipe()) caseId: string,
@@ -37,8 +36,7 @@ export class InspectionController {
     @Req() request: Request,
     @Res({ passthrough: true }) response: Response,
   ) {
-    await this.accessLog.record('read-case-journey', caseId);
-    const journey = await this.statistics.journey(caseId);
+    const journey = await this.inspection.journey(caseId);
     return respond(request, response, query.format, `case-${caseId}-journey`, journey, () => journey.defendants);
   }
 
@@ -52,8 +50,7 @@ export class InspectionController {
     @Req() request: Request,
     @Res({ passthrough: true }) response: Response,
   ) {
-    await this.accessLog.record('read-case-timeline', caseId);
-    const timeline = await this.statistics.timeline(caseId);
+    const timeline = await this.inspection.timeline(caseId);
     return respond(request, response, query.format, `case-${caseId}-timeline`, timeline, () =>
       timeline.events.map(({ envelope: _envelope, flag, findings, ...entry }) => ({
         ...entry,

@@ -1,13 +1,11 @@
-import { Injectable, Logger, NotFoundException, ServiceUnavailableException } from '@nestjs/common';
+import { Injectable, Logger } from '@nestjs/common';
 import { DataSource } from 'typeorm';
-import type { EventEnvelope } from '@hc/contracts';
 import { environment } from '@hc/config';
 import { publicRelease } from '../disclosure/public-release';
 import type { PublicRow, Row } from '../disclosure/public-table';
-import { buildTimeline, type TimelineEntry } from '../journey/case-timeline';
-import type { FindingRow } from '../journey/flag-audit';
+import { fromPublishedViews } from '../read-model/published-views';
 import { READ_MODEL, ReadModelControl, type ReadModelStatus } from '../read-model/read-model';
-import type { FlagAuditQueryDto, StatisticsFilterDto } from './dto/statistics-query.dto';
+import type { StatisticsFilterDto } from './dto/statistics-query.dto';
 import { numericColumns, PUBLIC_TABLES, RELEASE_LINKS, type FilterColumn, type StatisticsTable } from './statistics-tables';
 
 export interface StatisticsRequest extends StatisticsFilterDto {
@@ -34,13 +32,11 @@ const FILTER_FIELDS: Record<FilterColumn, keyof StatisticsRequest> = {
   boundary: 'boundary',
 };
 
-/** PostgreSQL's "relation does not exist": the analytics views are not published yet. */
-const UNDEFINED_TABLE = '42P01';
-
 /**
- * Reads the analytics views for the HTTP API: filters, disclosure control for public output, and
- * the inspectors' case views. Everything goes through `analytics`, so the API answers from the
- * read model version analysts see, whichever version this process is building.
+ * Reads the analytics views for the HTTP API: filters, and disclosure control for public output.
+ * Everything goes through `analytics`, so the API answers from the read model version analysts
+ * see, whichever version this process is building. The inspectors' case-level reads are the
+ * InspectionService's.
  */
 @Injectable()
 export class StatisticsService {
@@ -123,56 +119,6 @@ export class StatisticsService {
     return { key, of, threshold: this.threshold, tables: tablesOf };
   }
 
-  async flagAudit(request: FlagAuditQueryDto): Promise<Row[]> {
-    const conditions: string[] = [];
-    const parameters: unknown[] = [];
-    const add = (sql: (placeholder: string) => string, value: unknown) => {
-      if (value === undefined || value === 'all') return;
-      parameters.push(value);
-      conditions.push(sql(`$${parameters.length}`));
-    };
-    add((p) => `financial_year = ${p}`, request.year);
-    add((p) => `${p} = ANY(strands)`, request.strand);
-    add((p) => `force_code = ${p}`, request.force);
-    add((p) => `cps_area = ${p}`, request.cpsArea);
-    add((p) => `court_type = ${p}`, request.courtType);
-    add((p) => `boundary = ${p}`, request.boundary);
-    add((p) => `finding = ${p}`, request.finding);
-    parameters.push(request.limit ?? 1000, request.offset ?? 0);
-    return this.query<Row>(
-      `SELECT * FROM analytics.flag_audit${conditions.length > 0 ? ` WHERE ${conditions.join(' AND ')}` : ''}
-        ORDER BY detected_at NULLS LAST, case_id, defendant_id NULLS FIRST, boundary, finding
-        LIMIT $${parameters.length - 1} OFFSET $${parameters.length}`,
-      parameters,
-    );
-  }
-
-  async journey(caseId: string): Promise<{ caseId: string; defendants: Row[]; events: EventEnvelope[] }> {
-    const [defendants, events] = await Promise.all([
-      this.query<Row>(`SELECT * FROM analytics.case_journey WHERE case_id = $1 ORDER BY defendant_id NULLS FIRST`, [caseId]),
-      this.caseEvents(caseId),
-    ]);
-    if (events.length === 0) throw new NotFoundException(`the projection has no event of case ${caseId}`);
-    const timeline = buildTimeline(events, []);
-    return { caseId, defendants, events: timeline.map((entry) => entry.envelope) };
-  }
-
-  async timeline(caseId: string): Promise<{ caseId: string; urn: string | null; findings: Row[]; events: TimelineEntry[] }> {
-    const [events, findings, journey] = await Promise.all([
-      this.caseEvents(caseId),
-      this.query<FindingRow & Row>(`SELECT * FROM analytics.flag_audit WHERE case_id = $1 ORDER BY detected_at, boundary, finding`, [caseId]),
-      this.query<{ urn: string | null }>(`SELECT urn FROM analytics.case_journey WHERE case_id = $1 AND first_row`, [caseId]),
-    ]);
-    if (events.length === 0) throw new NotFoundException(`the projection has no event of case ${caseId}`);
-    const rows = findings.map((finding) => ({ ...finding, event_id: finding.event_id, detected_at: toIso(finding.detected_at) }));
-    return { caseId, urn: journey[0]?.urn ?? null, findings: rows, events: buildTimeline(events, rows as unknown as FindingRow[]) };
-  }
-
-  private async caseEvents(caseId: string): Promise<EventEnvelope[]> {
-    const rows = await this.query<{ envelope: EventEnvelope }>(`SELECT envelope FROM analytics.case_events WHERE case_id = $1 ORDER BY position`, [caseId]);
-    return rows.map((row) => row.envelope);
-  }
-
   async status(): Promise<{
     version: string;
     state: string;
@@ -210,17 +156,8 @@ export class StatisticsService {
     };
   }
 
-  private async query<T>(sql: string, parameters: unknown[] = []): Promise<T[]> {
-    try {
-      return await this.dataSource.query(sql, parameters);
-    } catch (error) {
-      if ((error as { code?: string }).code === UNDEFINED_TABLE) {
-        throw new ServiceUnavailableException(
-          `the analytics views are not published yet: read model ${READ_MODEL.version} is being built from the topics and switches in once it has caught up`,
-        );
-      }
-      throw error;
-    }
+  private query<T>(sql: string, parameters: unknown[] = []): Promise<T[]> {
+    return fromPublishedViews(() => this.dataSource.query(sql, parameters));
   }
 }
 
