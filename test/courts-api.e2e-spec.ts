@@ -18,10 +18,9 @@ describe('the courts API', () => {
   const racialHarassment: Offence = {
     offenceId: 'o1',
     code: '8L',
-    description: 'Racially aggravated harassment, alarm or distress',
     aggravatedUnder: 'CDA1998_s31',
   };
-  const commonAssault: Offence = { offenceId: 'o2', code: '105A', description: 'Common assault' };
+  const commonAssault: Offence = { offenceId: 'o2', code: '105A' };
   const s66 = (overrides: Partial<UpliftDecision> = {}): UpliftDecision => ({
     applied: true,
     provision: 'SA2020_s66',
@@ -34,7 +33,7 @@ describe('the courts API', () => {
     provision,
     statedInOpenCourt: false,
     strandsRecognised: [],
-    reasonNotApplied: 'Hostility not proved at the Newton hearing',
+    reasonNotApplied: 'hostility_not_proved',
   });
   const listing = { courtCode: 'B01LY00', hearingDate: '2025-04-07' };
 
@@ -257,7 +256,7 @@ describe('the courts API', () => {
       await expectRule(`${defendant.path}/conviction`, { basis: 'after_trial', courtType: 'magistrates' }, 409, 'already_acquitted');
       await expectRule(
         `${defendant.path}/sentence`,
-        { courtType: 'magistrates', offences: [{ offenceId: 'o1', sentence: 'Fine', uplift: s66() }, { offenceId: 'o2', sentence: 'Fine', uplift: s66() }] },
+        { courtType: 'magistrates', offences: [{ offenceId: 'o1', sentenceType: 'fine', uplift: s66() }, { offenceId: 'o2', sentenceType: 'fine', uplift: s66() }] },
         409,
         'already_acquitted',
       );
@@ -273,8 +272,8 @@ describe('the courts API', () => {
     const bothOffences = (first: UpliftDecision | undefined, second: UpliftDecision | undefined) => ({
       courtType: 'magistrates',
       offences: [
-        { offenceId: 'o1', sentence: '16 weeks custody suspended for 12 months', ...(first ? { uplift: first } : {}) },
-        { offenceId: 'o2', sentence: 'No separate penalty', ...(second ? { uplift: second } : {}) },
+        { offenceId: 'o1', sentenceType: 'suspended_sentence', ...(first ? { uplift: first } : {}) },
+        { offenceId: 'o2', sentenceType: 'other', ...(second ? { uplift: second } : {}) },
       ],
     });
 
@@ -285,7 +284,7 @@ describe('the courts API', () => {
       await post(`${defendant.path}/conviction`, { basis: 'guilty_plea', courtType: 'magistrates' }).expect(201);
 
       await expectRule(sentencePath, { ...bothOffences(s66(), notApplied()), courtType: 'crown' }, 422, 'wrong_court');
-      await expectRule(sentencePath, { courtType: 'magistrates', offences: [{ offenceId: 'o9', sentence: 'Fine', uplift: s66() }] }, 422, 'unknown_offence');
+      await expectRule(sentencePath, { courtType: 'magistrates', offences: [{ offenceId: 'o9', sentenceType: 'fine', uplift: s66() }] }, 422, 'unknown_offence');
       await expectRule(sentencePath, bothOffences(s66({ provision: 'CJA2003_s145' }), notApplied()), 422, 'provision_not_in_force');
       expect((await view(defendant.caseId)).version).toBe(2);
 
@@ -300,8 +299,8 @@ describe('the courts API', () => {
         sentencedAt: expect.any(String),
         courtType: 'magistrates',
         offences: [
-          { offenceId: 'o1', sentence: '16 weeks custody suspended for 12 months', uplift: s66() },
-          { offenceId: 'o2', sentence: 'No separate penalty', uplift: notApplied() },
+          { offenceId: 'o1', sentenceType: 'suspended_sentence', uplift: s66() },
+          { offenceId: 'o2', sentenceType: 'other', uplift: notApplied() },
         ],
       });
       expect(body.state.defendants[defendant.defendantId].sentenced).toEqual({ upliftDecided: true, upliftApplied: true });
@@ -324,7 +323,7 @@ describe('the courts API', () => {
       },
       {
         rule: 'offence_not_sentenced',
-        body: { courtType: 'magistrates', offences: [{ offenceId: 'o1', sentence: 'Fine', uplift: s66() }] },
+        body: { courtType: 'magistrates', offences: [{ offenceId: 'o1', sentenceType: 'fine', uplift: s66() }] },
         warnings: [warning('offence_not_sentenced')],
         sentenced: { upliftDecided: true, upliftApplied: true },
       },
@@ -369,7 +368,7 @@ describe('the courts API', () => {
     it('records an uplift decision in an unflagged case with the warning uplift_in_unflagged_case (201)', async () => {
       const defendant = take(false);
       await post(`${defendant.path}/conviction`, { basis: 'guilty_plea', courtType: 'magistrates' }).expect(201);
-      const offences = [{ offenceId: 'o2', sentence: 'Fine of £200', uplift: s66() }];
+      const offences = [{ offenceId: 'o2', sentenceType: 'fine', uplift: s66() }];
       const response = await post(`${defendant.path}/sentence`, { courtType: 'magistrates', offences }).expect(201);
       expect(response.body).toEqual(answer(defendant, 3, ['DefendantSentenced'], [warning('uplift_in_unflagged_case', 'first_applied_downstream', 'conviction_to_sentence')]));
       const stored = await view(defendant.caseId);
@@ -381,7 +380,7 @@ describe('the courts API', () => {
     it('sentences an unflagged case without an uplift decision and without warning (201)', async () => {
       const defendant = take(false);
       await post(`${defendant.path}/conviction`, { basis: 'guilty_plea', courtType: 'magistrates' }).expect(201);
-      const response = await post(`${defendant.path}/sentence`, { courtType: 'magistrates', offences: [{ offenceId: 'o2', sentence: 'Fine of £200' }] }).expect(201);
+      const response = await post(`${defendant.path}/sentence`, { courtType: 'magistrates', offences: [{ offenceId: 'o2', sentenceType: 'fine' }] }).expect(201);
       expect(response.body).toEqual(answer(defendant, 3, ['DefendantSentenced']));
       expect((await view(defendant.caseId)).state.defendants[defendant.defendantId].sentenced).toEqual({ upliftDecided: false, upliftApplied: false });
       await expectRule(`${defendant.path}/victim-informed`, { victimId: randomUUID(), upliftExplained: true }, 422, 'no_uplift_to_explain');
@@ -390,7 +389,7 @@ describe('the courts API', () => {
     it('refuses the version 1 body, naming its fields (400)', async () => {
       await expectFields(
         `/cases/${randomUUID()}/defendants/${randomUUID()}/sentence`,
-        { courtType: 'magistrates', sentence: '2 years', uplift: s66() },
+        { courtType: 'magistrates', sentenceType: 'immediate_custody', uplift: s66() },
         ['offences', 'sentence', 'uplift'],
       );
     });
@@ -402,7 +401,7 @@ describe('the courts API', () => {
           courtType: 'magistrates',
           offences: [
             { offenceId: 'o1', sentence: '', uplift: { ...s66(), provision: 'CDA1998', strandsRecognised: ['racism'] } },
-            { offenceId: 'o1', sentence: 'Fine' },
+            { offenceId: 'o1', sentenceType: 'fine' },
           ],
         },
         ['offences', 'offences.0.sentence', 'offences.0.uplift.provision', 'offences.0.uplift.strandsRecognised'],
@@ -415,8 +414,8 @@ describe('the courts API', () => {
     const bothOffencesWithout = () => ({
       courtType: 'magistrates',
       offences: [
-        { offenceId: 'o1', sentence: '12 weeks custody' },
-        { offenceId: 'o2', sentence: 'No separate penalty' },
+        { offenceId: 'o1', sentenceType: 'immediate_custody' },
+        { offenceId: 'o2', sentenceType: 'other' },
       ],
     });
 
@@ -430,8 +429,8 @@ describe('the courts API', () => {
       await post(`${defendant.path}/sentence`, {
         courtType: 'magistrates',
         offences: [
-          { offenceId: 'o1', sentence: '12 weeks custody', uplift: s66() },
-          { offenceId: 'o2', sentence: 'No separate penalty', uplift: s66() },
+          { offenceId: 'o1', sentenceType: 'immediate_custody', uplift: s66() },
+          { offenceId: 'o2', sentenceType: 'other', uplift: s66() },
         ],
       }).expect(201);
       const informed = await post(`${defendant.path}/victim-informed`, { victimId, upliftExplained: true, informedAt: '2025-06-02T09:00:00Z' }).expect(201);
@@ -446,8 +445,8 @@ describe('the courts API', () => {
       await post(`${declined.path}/sentence`, {
         courtType: 'magistrates',
         offences: [
-          { offenceId: 'o1', sentence: '12 weeks custody', uplift: notApplied() },
-          { offenceId: 'o2', sentence: 'No separate penalty', uplift: notApplied() },
+          { offenceId: 'o1', sentenceType: 'immediate_custody', uplift: notApplied() },
+          { offenceId: 'o2', sentenceType: 'other', uplift: notApplied() },
         ],
       }).expect(201);
       expect((await view(declined.caseId)).state.defendants[declined.defendantId].sentenced).toEqual({ upliftDecided: true, upliftApplied: false });
@@ -530,7 +529,7 @@ describe('the courts API', () => {
       const defendant = take();
       await post(`${defendant.path}/conviction`, { basis: 'guilty_plea', courtType: 'magistrates' }).expect(201);
       const key = `court-system-${randomUUID()}`;
-      const sentence = { courtType: 'magistrates', offences: [{ offenceId: 'o1', sentence: 'Fine' }, { offenceId: 'o2', sentence: 'Fine' }] };
+      const sentence = { courtType: 'magistrates', offences: [{ offenceId: 'o1', sentenceType: 'fine' }, { offenceId: 'o2', sentenceType: 'fine' }] };
       const first = await post(`${defendant.path}/sentence`, sentence, key).expect(201);
       expect(first.body).toEqual(answer(defendant, 3, ['DefendantSentenced'], [warning('no_uplift_decision', 'no_uplift_decision', 'conviction_to_sentence')]));
       const again = await post(`${defendant.path}/sentence`, sentence, key).expect(201);
@@ -577,7 +576,7 @@ describe('the courts API', () => {
       expect((await view(defendant.caseId)).state.defendants[defendant.defendantId]).toMatchObject({ hateCrime: flag, flagRecord: { holds: 'flagged', hateCrime: flag } });
 
       await post(`${defendant.path}/conviction`, { basis: 'guilty_plea', courtType: 'magistrates' }).expect(201);
-      const sentenced = await post(`${defendant.path}/sentence`, { courtType: 'magistrates', offences: [{ offenceId: 'o2', sentence: 'Fine' }] }).expect(201);
+      const sentenced = await post(`${defendant.path}/sentence`, { courtType: 'magistrates', offences: [{ offenceId: 'o2', sentenceType: 'fine' }] }).expect(201);
       expect(sentenced.body).toEqual(answer(defendant, 4, ['DefendantSentenced'], [warning('no_uplift_decision', 'no_uplift_decision', 'conviction_to_sentence')]));
     });
 
@@ -609,9 +608,9 @@ describe('the courts API', () => {
       };
       await refused({ holds: 'flagged' }, 'flag_record_needs_flag');
       await refused({ holds: 'no_flag', hateCrime: charged }, 'flag_record_holds_no_flag');
-      await refused({ holds: 'not_hate_crime', hateCrime: charged, reason: 'not proved' }, 'flag_record_holds_no_flag');
-      await refused({ holds: 'flagged', hateCrime: charged, reason: 'proved' }, 'reason_only_when_not_hate_crime');
-      await refused({ holds: 'no_flag', reason: 'not proved' }, 'reason_only_when_not_hate_crime');
+      await refused({ holds: 'not_hate_crime', hateCrime: charged, reason: 'no_hostility_on_evidence' }, 'flag_record_holds_no_flag');
+      await refused({ holds: 'flagged', hateCrime: charged, reason: 'other' }, 'reason_only_when_not_hate_crime');
+      await refused({ holds: 'no_flag', reason: 'no_hostility_on_evidence' }, 'reason_only_when_not_hate_crime');
       await refused({ holds: 'flagged', hateCrime: { strands: ['race'], perceivedBy: ['victim'], religionTargetedGroup: 'antisemitic' } }, 'religion_group_without_religion_strand');
       const unknown = await pipeline.courts.put(`/cases/${defendant.caseId}/defendants/${randomUUID()}/flag-record`).send({ holds: 'no_flag' }).expect(404);
       expect(unknown.body.code).toBe('defendant_not_before_court');
@@ -659,8 +658,8 @@ describe('the courts API', () => {
       const sentence = {
         courtType: 'crown',
         offences: [
-          { offenceId: 'o1', sentence: '2 years imprisonment', uplift: s66() },
-          { offenceId: 'o2', sentence: '6 months concurrent', uplift: notApplied() },
+          { offenceId: 'o1', sentenceType: 'immediate_custody', uplift: s66() },
+          { offenceId: 'o2', sentenceType: 'immediate_custody', uplift: notApplied() },
         ],
       };
       const lines = [
@@ -671,7 +670,7 @@ describe('the courts API', () => {
         { command: 'Sentence', params, body: sentence },
         { command: 'ConvictDefendant', params: { caseId: defendant.caseId }, body: { basis: 'after_trial', courtType: 'crown' } },
         { command: 'ConvictDefendant', params, body: { basis: 'after_trial', courtType: 'crown' } },
-        { command: 'SentenceDefendant', params, body: { courtType: 'crown', sentence: '2 years' } },
+        { command: 'SentenceDefendant', params, body: { courtType: 'crown', sentenceType: 'immediate_custody' } },
         { command: 'SentenceDefendant', params, body: sentence, idempotencyKey: `sentence-${defendant.defendantId}` },
         { command: 'SentenceDefendant', params, body: sentence, idempotencyKey: `sentence-${defendant.defendantId}` },
         '',

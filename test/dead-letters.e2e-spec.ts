@@ -59,7 +59,7 @@ describe('dead letters', () => {
         forceCode: '62',
         referredAt: '2025-01-10T09:00:00.000Z',
         suspectIds: [randomUUID()],
-        offences: [{ offenceId: 'o1', code: '8/23', description: 'Harassment' }],
+        offences: [{ offenceId: 'o1', code: '8/23' }],
         hateCrime: { strands: ['disability'], perceivedBy: ['victim'] },
         victimNeedsPassedOn: true,
       },

@@ -155,7 +155,7 @@ function referral(caseId: string): EventEnvelope {
       forceCode: '47',
       referredAt: '2025-02-01T12:00:00.000Z',
       suspectIds: [randomUUID()],
-      offences: [{ offenceId: 'o1', code: '8/23', description: 'Harassment' }],
+      offences: [{ offenceId: 'o1', code: '8/23' }],
       hateCrime: { strands: ['transgender'], perceivedBy: ['victim'] },
       victimNeedsPassedOn: true,
     },

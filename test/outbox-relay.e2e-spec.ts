@@ -15,7 +15,7 @@ describe('the transactional outbox', () => {
     crimeReference: reference,
     forceCode: '44',
     recordedAt: '2024-08-12T19:30:00Z',
-    offences: [{ offenceId: 'o1', code: '105A', description: 'Assault by beating' }],
+    offences: [{ offenceId: 'o1', code: '105A' }],
     hateCrime: { strands: ['sexual_orientation'], perceivedBy: ['victim'] },
   });
   const unpublished = async (app: INestApplication, caseId: string) => {

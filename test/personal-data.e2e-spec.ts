@@ -27,7 +27,7 @@ describe('personal data', () => {
         crimeReference: `GMP/PII/${randomUUID()}`,
         forceCode: '06',
         recordedAt: '2025-03-02T18:00:00Z',
-        offences: [{ offenceId: 'o1', code: '8L', description: 'Racially or religiously aggravated harassment', aggravatedUnder: 'CDA1998_s31' }],
+        offences: [{ offenceId: 'o1', code: '8L', aggravatedUnder: 'CDA1998_s31' }],
         hateCrime: { strands: ['religion'], perceivedBy: ['victim'], religionTargetedGroup: 'anti_muslim' },
       })
       .expect(201);
@@ -90,7 +90,7 @@ describe('personal data', () => {
   it("binds a person id to its case: another case naming the same id cannot overwrite that person's details (409)", async () => {
     const other = await pipeline.police
       .post('/cases')
-      .send({ crimeReference: `GMP/PII/${randomUUID()}`, forceCode: '06', offences: [{ offenceId: 'o1', code: '105A', description: 'Assault' }] })
+      .send({ crimeReference: `GMP/PII/${randomUUID()}`, forceCode: '06', offences: [{ offenceId: 'o1', code: '105A' }] })
       .expect(201);
     // The other case names the victim's id as its suspect (by mistake, or chosen to).
     await pipeline.police.post(`/cases/${other.body.caseId}/suspects`).send({ suspectId: victimId }).expect(201);

@@ -19,8 +19,8 @@ describe('police API', () => {
   let police: TestAgent;
   const connection = () => ({ brokers: parseBrokers(environment().KAFKA_BROKERS), clientId: 'hatecrime-tests' });
 
-  const plainOffence = { offenceId: 'o1', code: '8L', description: 'Harassment, alarm or distress' };
-  const aggravatedOffence = { offenceId: 'o1', code: '8L', description: 'Racially aggravated harassment', aggravatedUnder: 'CDA1998_s31' };
+  const plainOffence = { offenceId: 'o1', code: '8L' };
+  const aggravatedOffence = { offenceId: 'o1', code: '8L', aggravatedUnder: 'CDA1998_s31' };
   const raceAndReligion = { strands: ['race', 'religion'], perceivedBy: ['victim'], religionTargetedGroup: 'anti_muslim' };
   const raceOnly = { strands: ['race'], perceivedBy: ['victim'] };
   const victimNeeds = { riskLevel: 'high', needs: ['safeguarding'], enhancedService: true, specialMeasuresWanted: ['screens'] };
@@ -123,7 +123,7 @@ describe('police API', () => {
     });
 
     it('refuses a blank crime reference or offence code (400 naming each)', async () => {
-      const response = await police.post('/cases').send(crime({ crimeReference: '   ', offences: [{ offenceId: 'o1', code: ' ', description: 'Assault' }] })).expect(400);
+      const response = await police.post('/cases').send(crime({ crimeReference: '   ', offences: [{ offenceId: 'o1', code: ' ' }] })).expect(400);
       expect(fields(response.body).sort()).toEqual(['crimeReference', 'offences.0.code']);
     });
 
@@ -170,7 +170,7 @@ describe('police API', () => {
       const caseId = await recordCrime();
       const response = await police
         .post(`/cases/${caseId}/flag`)
-        .send({ hateCrime: raceAndReligion, reason: 'Victim disclosed anti-Muslim abuse later', appliedAt: '2024-05-06T10:00:00Z' })
+        .send({ hateCrime: raceAndReligion, reason: 'perceived_by_victim', appliedAt: '2024-05-06T10:00:00Z' })
         .expect(201);
       expect(response.body).toEqual({ caseId, version: 2, events: ['HateCrimeFlagApplied'], warnings: [] });
       const view = await caseView(caseId);
@@ -180,7 +180,7 @@ describe('police API', () => {
         caseId,
         hateCrime: raceAndReligion,
         appliedAt: '2024-05-06T10:00:00Z',
-        reason: 'Victim disclosed anti-Muslim abuse later',
+        reason: 'perceived_by_victim',
       });
     });
 
@@ -193,18 +193,18 @@ describe('police API', () => {
       expect(fields(wrongTypes.body)).toEqual(['appliedAt', 'hateCrime.strands', 'reason']);
       const unknownStrand = await police
         .post(`/cases/${caseId}/flag`)
-        .send({ hateCrime: { strands: ['racism'], perceivedBy: ['neighbour'], religionTargetedGroup: 'atheist' }, reason: 'disclosed' })
+        .send({ hateCrime: { strands: ['racism'], perceivedBy: ['neighbour'], religionTargetedGroup: 'atheist' }, reason: 'perceived_by_victim' })
         .expect(400);
       expect(fields(unknownStrand.body)).toEqual(['hateCrime.perceivedBy', 'hateCrime.religionTargetedGroup', 'hateCrime.strands']);
       const missing = await police.post(`/cases/${caseId}/flag`).send({ flag: raceOnly }).expect(400);
       expect(fields(missing.body)).toEqual(['flag', 'hateCrime', 'reason']);
-      await police.post('/cases/not-a-case/flag').send({ hateCrime: raceOnly, reason: 'disclosed' }).expect(400);
+      await police.post('/cases/not-a-case/flag').send({ hateCrime: raceOnly, reason: 'perceived_by_victim' }).expect(400);
       expect((await caseView(caseId)).version).toBe(1);
     });
 
     it('refuses a flagged case (409), a blank reason and a religion group without religion (422), an unknown case (404)', async () => {
       const flagged = await recordCrime({ hateCrime: raceOnly });
-      const twice = await police.post(`/cases/${flagged}/flag`).send({ hateCrime: raceOnly, reason: 'again' }).expect(409);
+      const twice = await police.post(`/cases/${flagged}/flag`).send({ hateCrime: raceOnly, reason: 'perceived_by_victim' }).expect(409);
       expect(twice.body).toMatchObject({ statusCode: 409, code: 'flag_already_applied' });
 
       const unflagged = await recordCrime();
@@ -212,10 +212,10 @@ describe('police API', () => {
       expect(blank.body.code).toBe('application_needs_reason');
       const group = await police
         .post(`/cases/${unflagged}/flag`)
-        .send({ hateCrime: { strands: ['race'], perceivedBy: ['victim'], religionTargetedGroup: 'antisemitic' }, reason: 'disclosed' })
+        .send({ hateCrime: { strands: ['race'], perceivedBy: ['victim'], religionTargetedGroup: 'antisemitic' }, reason: 'perceived_by_victim' })
         .expect(422);
       expect(group.body.code).toBe('religion_group_without_religion_strand');
-      const unknown = await police.post(`/cases/${randomUUID()}/flag`).send({ hateCrime: raceOnly, reason: 'disclosed' }).expect(404);
+      const unknown = await police.post(`/cases/${randomUUID()}/flag`).send({ hateCrime: raceOnly, reason: 'perceived_by_victim' }).expect(404);
       expect(unknown.body.code).toBe('case_not_found');
       expect((await caseView(unflagged)).version).toBe(1);
     });
@@ -226,7 +226,7 @@ describe('police API', () => {
       const caseId = await recordCrime({ hateCrime: raceAndReligion });
       const response = await police
         .put(`/cases/${caseId}/flag`)
-        .send({ hateCrime: raceOnly, reason: 'The abuse was about ethnicity, not faith', changedAt: '2024-05-08T10:00:00Z' })
+        .send({ hateCrime: raceOnly, reason: 'strands_reassessed', changedAt: '2024-05-08T10:00:00Z' })
         .expect(201);
       expect(response.body).toEqual({ caseId, version: 2, events: ['HateCrimeFlagChanged'], warnings: [] });
       await identifySuspect(caseId);
@@ -234,7 +234,7 @@ describe('police API', () => {
       expect(referral.body).toEqual({ caseId, version: 4, events: ['CaseReferredToCps'], warnings: [] });
       const view = await caseView(caseId);
       expect(eventTypes(view)).toEqual(['CrimeRecorded', 'HateCrimeFlagChanged', 'SuspectIdentified', 'CaseReferredToCps']);
-      expect(view.events[1].data).toMatchObject({ hateCrime: raceOnly, previousStrands: ['race', 'religion'], reason: 'The abuse was about ethnicity, not faith' });
+      expect(view.events[1].data).toMatchObject({ hateCrime: raceOnly, previousStrands: ['race', 'religion'], reason: 'strands_reassessed' });
       expect(view.events[3].data.hateCrime).toEqual(raceOnly);
       expect(view.state.hateCrime).toEqual(raceOnly);
     });
@@ -247,18 +247,18 @@ describe('police API', () => {
 
     it('refuses no flag or the same flag (409) and losing race and religion from an aggravated offence (422)', async () => {
       const unflagged = await recordCrime();
-      const none = await police.put(`/cases/${unflagged}/flag`).send({ hateCrime: raceOnly, reason: 'correction' }).expect(409);
+      const none = await police.put(`/cases/${unflagged}/flag`).send({ hateCrime: raceOnly, reason: 'recorded_in_error' }).expect(409);
       expect(none.body.code).toBe('no_flag_to_change');
 
       const aggravated = await recordCrime({ offences: [aggravatedOffence], hateCrime: raceAndReligion });
       const same = await police
         .put(`/cases/${aggravated}/flag`)
-        .send({ hateCrime: { strands: ['religion', 'race'], perceivedBy: ['victim'], religionTargetedGroup: 'anti_muslim' }, reason: 'correction' })
+        .send({ hateCrime: { strands: ['religion', 'race'], perceivedBy: ['victim'], religionTargetedGroup: 'anti_muslim' }, reason: 'recorded_in_error' })
         .expect(409);
       expect(same.body.code).toBe('flag_unchanged');
       const lost = await police
         .put(`/cases/${aggravated}/flag`)
-        .send({ hateCrime: { strands: ['disability'], perceivedBy: ['victim'] }, reason: 'correction' })
+        .send({ hateCrime: { strands: ['disability'], perceivedBy: ['victim'] }, reason: 'recorded_in_error' })
         .expect(422);
       expect(lost.body.code).toBe('aggravated_offence_needs_race_or_religion_strand');
       const blank = await police.put(`/cases/${aggravated}/flag`).send({ hateCrime: raceOnly, reason: '' }).expect(422);
@@ -272,7 +272,7 @@ describe('police API', () => {
       const caseId = await recordCrime({ hateCrime: raceOnly });
       const response = await police
         .delete(`/cases/${caseId}/flag`)
-        .send({ reason: 'Victim withdrew the allegation of hostility', removedAt: '2024-05-09T10:00:00Z' })
+        .send({ reason: 'perception_withdrawn', removedAt: '2024-05-09T10:00:00Z' })
         .expect(201);
       expect(response.body).toEqual({ caseId, version: 2, events: ['HateCrimeFlagRemoved'], warnings: [] });
       await identifySuspect(caseId);
@@ -280,9 +280,9 @@ describe('police API', () => {
       expect(referral.body.warnings).toEqual([]);
       const view = await caseView(caseId);
       expect(view.state.hateCrime).toBeUndefined();
-      expect(view.state.flagRecord).toEqual({ holds: 'not_hate_crime', reason: 'Victim withdrew the allegation of hostility' });
+      expect(view.state.flagRecord).toEqual({ holds: 'not_hate_crime', reason: 'perception_withdrawn' });
       expect(view.state).not.toHaveProperty('flagDroppedFrom');
-      expect(view.events[1].data).toEqual({ caseId, removedAt: '2024-05-09T10:00:00Z', reason: 'Victim withdrew the allegation of hostility' });
+      expect(view.events[1].data).toEqual({ caseId, removedAt: '2024-05-09T10:00:00Z', reason: 'perception_withdrawn' });
       expect(view.events[3].data).not.toHaveProperty('hateCrime');
     });
 
@@ -325,16 +325,16 @@ describe('police API', () => {
 
     it('unflags an aggravated offence with the warning aggravated_offence_unflagged (201), and refuses a case without flag (409)', async () => {
       const aggravated = await recordCrime({ offences: [aggravatedOffence], hateCrime: raceOnly });
-      const unflagged = await police.delete(`/cases/${aggravated}/flag`).send({ reason: 'not hate' }).expect(201);
+      const unflagged = await police.delete(`/cases/${aggravated}/flag`).send({ reason: 'no_hostility_on_evidence' }).expect(201);
       expect(unflagged.body).toEqual({ caseId: aggravated, version: 2, events: ['HateCrimeFlagRemoved'], warnings: [warning('aggravated_offence_unflagged')] });
       const view = await caseView(aggravated);
       expect(eventTypes(view)).toEqual(['CrimeRecorded', 'HateCrimeFlagRemoved']);
       expect(view.state.hateCrime).toBeUndefined();
 
-      const none = await police.delete(`/cases/${aggravated}/flag`).send({ reason: 'not hate' }).expect(409);
+      const none = await police.delete(`/cases/${aggravated}/flag`).send({ reason: 'no_hostility_on_evidence' }).expect(409);
       expect(none.body.code).toBe('no_flag_to_remove');
       const never = await recordCrime();
-      expect((await police.delete(`/cases/${never}/flag`).send({ reason: 'not hate' }).expect(409)).body.code).toBe('no_flag_to_remove');
+      expect((await police.delete(`/cases/${never}/flag`).send({ reason: 'no_hostility_on_evidence' }).expect(409)).body.code).toBe('no_flag_to_remove');
       expect((await caseView(aggravated)).version).toBe(2);
       expect((await caseView(never)).version).toBe(1);
     });
@@ -389,9 +389,9 @@ describe('police API', () => {
       };
       await refused({ holds: 'flagged' }, 'flag_record_needs_flag');
       await refused({ holds: 'no_flag', hateCrime: raceOnly }, 'flag_record_holds_no_flag');
-      await refused({ holds: 'not_hate_crime', hateCrime: raceOnly, reason: 'not hate' }, 'flag_record_holds_no_flag');
-      await refused({ holds: 'flagged', hateCrime: raceOnly, reason: 'disclosed' }, 'reason_only_when_not_hate_crime');
-      await refused({ holds: 'no_flag', reason: 'not hate' }, 'reason_only_when_not_hate_crime');
+      await refused({ holds: 'not_hate_crime', hateCrime: raceOnly, reason: 'no_hostility_on_evidence' }, 'flag_record_holds_no_flag');
+      await refused({ holds: 'flagged', hateCrime: raceOnly, reason: 'perceived_by_victim' }, 'reason_only_when_not_hate_crime');
+      await refused({ holds: 'no_flag', reason: 'no_hostility_on_evidence' }, 'reason_only_when_not_hate_crime');
       await refused({ holds: 'flagged', hateCrime: { strands: ['race'], perceivedBy: ['victim'], religionTargetedGroup: 'antisemitic' } }, 'religion_group_without_religion_strand');
       await refused({ holds: 'flagged', hateCrime: { strands: ['disability'], perceivedBy: ['victim'] } }, 'aggravated_offence_needs_race_or_religion_strand');
       const unknown = await police.put(`/cases/${randomUUID()}/flag-record`).send({ holds: 'no_flag' }).expect(404);
@@ -573,13 +573,13 @@ describe('police API', () => {
       const { caseId } = await send('record', 'post', '/cases', { crimeReference, forceCode: '01', offences: [plainOffence] });
       const suspect = await send('suspect', 'post', `/cases/${caseId}/suspects`, {});
       expect(suspect).toEqual({ caseId, suspectId: expect.stringMatching(/^[0-9a-f-]{36}$/), version: 2, events: ['SuspectIdentified'], warnings: [] });
-      await send('apply', 'post', `/cases/${caseId}/flag`, { hateCrime: raceAndReligion, reason: 'disclosed later' });
-      await send('change', 'put', `/cases/${caseId}/flag`, { hateCrime: raceOnly, reason: 'ethnicity, not faith' });
+      await send('apply', 'post', `/cases/${caseId}/flag`, { hateCrime: raceAndReligion, reason: 'perceived_by_victim' });
+      await send('change', 'put', `/cases/${caseId}/flag`, { hateCrime: raceOnly, reason: 'strands_reassessed' });
       const victim = await send('victim', 'post', `/cases/${caseId}/victim-needs`, victimNeeds);
       expect(victim).toEqual({ caseId, victimId: expect.stringMatching(/^[0-9a-f-]{36}$/), version: 5, events: ['VictimNeedsAssessed'], warnings: [] });
       await send('referral', 'post', `/cases/${caseId}/referral`, { urn: '01/AB/4715/24', victimNeedsPassedOn: true });
       await send('outcome', 'post', `/cases/${caseId}/outcome`, { outcomeCode: 1 });
-      const removed = await send('remove', 'delete', `/cases/${caseId}/flag`, { reason: 'hostility not borne out' });
+      const removed = await send('remove', 'delete', `/cases/${caseId}/flag`, { reason: 'no_hostility_on_evidence' });
       expect(removed).toEqual({ caseId, version: 8, events: ['HateCrimeFlagRemoved'], warnings: [] });
 
       const view = await caseView(caseId);
@@ -656,13 +656,13 @@ describe('police API', () => {
         line('IdentifySuspect', {}, { caseId }, `${crimeReference}:suspect`),
         line('AssessVictimNeeds', { ...victimNeeds, enhancedService: false }),
         line('AssignPoliceOutcome', { outcomeCode: 18 }),
-        line('ChangeHateCrimeFlag', { hateCrime: raceOnly, reason: 'ethnicity, not faith' }),
-        line('RemoveHateCrimeFlag', { reason: 'not hate' }, { caseId: existing }),
+        line('ChangeHateCrimeFlag', { hateCrime: raceOnly, reason: 'strands_reassessed' }),
+        line('RemoveHateCrimeFlag', { reason: 'no_hostility_on_evidence' }, { caseId: existing }),
         '',
         line('IdentifySuspect', {}, { caseId }, `${crimeReference}:suspect`),
         line('AssessVictimNeeds', victimNeeds),
         line('AssignPoliceOutcome', { outcomeCode: 15 }, { caseId: 'case-1' }),
-        line('ApplyHateCrimeFlag', { hateCrime: raceOnly, reason: 'disclosed' }, { caseId: existing }),
+        line('ApplyHateCrimeFlag', { hateCrime: raceOnly, reason: 'perceived_by_victim' }, { caseId: existing }),
       ].join('\n');
 
       const response = await police.post('/cases/bulk').set('Content-Type', 'application/x-ndjson').send(extract).expect(200);

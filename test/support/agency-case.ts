@@ -47,7 +47,7 @@ export interface AgencyEvent {
   readonly data: { readonly defendantId?: string } & Record<string, unknown>;
 }
 
-export const OFFENCE = { offenceId: 'o1', code: '105A', description: 'Assault by beating' } as const;
+export const OFFENCE = { offenceId: 'o1', code: '105A' } as const;
 const WAIT = { timeoutMs: 60_000, intervalMs: 100 };
 
 export class AgencyCase {
@@ -165,7 +165,7 @@ export class AgencyCase {
   async sentence(uplift?: UpliftBody): Promise<void> {
     await this.send('sentence', ['DefendantSentenced'], 'courts', 'post', `${this.atCourt}/sentence`, {
       courtType: 'magistrates',
-      offences: [{ offenceId: OFFENCE.offenceId, sentence: 'Community order, 100 hours unpaid work', ...(uplift ? { uplift } : {}) }],
+      offences: [{ offenceId: OFFENCE.offenceId, sentenceType: 'community_order', ...(uplift ? { uplift } : {}) }],
     });
   }
 

@@ -4,15 +4,17 @@ import { AGGRAVATED_OFFENCE_SECTIONS, POLICE_OUTCOME_CODES, RISK_LEVELS, SPECIAL
 import { HATE_CRIME_STRANDS, PERCEIVERS, RELIGION_TARGETED_GROUPS } from './hate-crime';
 import { PRE_CHARGE_DECISIONS, PROSECUTION_OUTCOMES } from './cps.events';
 import { ACQUITTAL_BASES, CONVICTION_BASES, COURT_TYPES, PLEAS, UPLIFT_PROVISIONS } from './courts.events';
+import { FLAG_APPLIED_REASONS, FLAG_CHANGED_REASONS, NOT_HATE_CRIME_REASONS, SENTENCE_TYPES, UPLIFT_NOT_APPLIED_REASONS } from './codes';
 import type { EventEnvelope } from './envelope';
 import { URN_PATTERN } from './urn';
 import { isInstant, unstorableText } from './storable';
 import { schemaName, upcast } from './upcasters';
 
 /**
- * JSON Schema (draft 2020-12 subset understood by Ajv) for the envelope and for version 1 of each
- * event's data. Consumers validate every message against these before they act on it; a message
- * that fails goes to the dead-letter topic with the errors below as its reason.
+ * JSON Schema (draft 2020-12 subset understood by Ajv) for the envelope and for every version of
+ * each event's data. Consumers validate every message against the schema of its own version before
+ * they act on it (a message that fails goes to the dead-letter topic with the errors below as its
+ * reason), then upcast it to the latest. The latest versions carry no free text: codes only.
  */
 type Schema = Record<string, unknown>;
 
@@ -32,7 +34,8 @@ const hateCrimeFlag: Schema = {
   },
 };
 
-const uplift: Schema = {
+/** The uplift decision of `DefendantSentenced` versions 1 and 2: the reason not applied was free text. */
+const upliftV2: Schema = {
   type: 'object',
   required: ['applied', 'provision', 'statedInOpenCourt', 'strandsRecognised'],
   additionalProperties: false,
@@ -44,8 +47,13 @@ const uplift: Schema = {
     reasonNotApplied: { type: 'string', minLength: 1, maxLength: 500 },
   },
 };
+const uplift: Schema = {
+  ...upliftV2,
+  properties: { ...(upliftV2.properties as Record<string, Schema>), reasonNotApplied: { enum: [...UPLIFT_NOT_APPLIED_REASONS] } },
+};
 
-const offence: Schema = {
+/** An offence as version 1 carried it, with its description as typed. */
+const offenceV1: Schema = {
   type: 'object',
   required: ['offenceId', 'code', 'description'],
   additionalProperties: false,
@@ -56,8 +64,24 @@ const offence: Schema = {
     aggravatedUnder: { enum: [...AGGRAVATED_OFFENCE_SECTIONS] },
   },
 };
+const offencesV1: Schema = { type: 'array', items: offenceV1, maxItems: 100 };
+/** An offence from version 2: its code, no description. */
+const offence: Schema = {
+  type: 'object',
+  required: ['offenceId', 'code'],
+  additionalProperties: false,
+  properties: {
+    offenceId: id,
+    code: { type: 'string', minLength: 1, maxLength: 20 },
+    aggravatedUnder: { enum: [...AGGRAVATED_OFFENCE_SECTIONS] },
+  },
+};
 const offences: Schema = { type: 'array', items: offence, maxItems: 100 };
-const reason: Schema = { type: 'string', minLength: 1, maxLength: 1000 };
+/** The reason of version 1 of the flag events: free text. */
+const reasonText: Schema = { type: 'string', minLength: 1, maxLength: 1000 };
+const appliedReason: Schema = { enum: [...FLAG_APPLIED_REASONS] };
+const changedReason: Schema = { enum: [...FLAG_CHANGED_REASONS] };
+const notHateCrimeReason: Schema = { enum: [...NOT_HATE_CRIME_REASONS] };
 const strandList: Schema = { type: 'array', uniqueItems: true, items: { enum: [...HATE_CRIME_STRANDS] } };
 const specialMeasures: Schema = { type: 'array', uniqueItems: true, items: { enum: [...SPECIAL_MEASURES] } };
 const courtCode: Schema = { type: 'string', pattern: '^[A-Z0-9]{3,10}$' };
@@ -67,7 +91,7 @@ function object(required: string[], properties: Record<string, Schema>): Schema 
 }
 
 /** An agency's record of the flag: the flag exactly when it holds one, a reason only when it says not a hate crime. */
-function flagRecorded(extra: Record<string, Schema>, required: string[] = []): Schema {
+function flagRecorded(reason: Schema, extra: Record<string, Schema>, required: string[] = []): Schema {
   const base = { caseId: uuid, ...extra, recordedAt: isoTime };
   const keys = ['caseId', ...required, 'holds', 'recordedAt'];
   return {
@@ -80,72 +104,115 @@ function flagRecorded(extra: Record<string, Schema>, required: string[] = []): S
   };
 }
 
+const forceCode: Schema = { type: 'string', pattern: '^\\d{2}$' };
+
+function crimeRecorded(offenceList: Schema): Schema {
+  return object(['caseId', 'crimeReference', 'forceCode', 'recordedAt', 'offences'], {
+    caseId: uuid, crimeReference: id, forceCode, recordedAt: isoTime, offences: { ...offenceList, minItems: 1 }, hateCrime: hateCrimeFlag,
+  });
+}
+
+function caseReferredToCps(offenceList: Schema): Schema {
+  return object(['caseId', 'urn', 'forceCode', 'referredAt', 'suspectIds', 'offences', 'victimNeedsPassedOn'], {
+    caseId: uuid,
+    urn,
+    forceCode,
+    referredAt: isoTime,
+    suspectIds: { type: 'array', minItems: 1, items: uuid },
+    offences: offenceList,
+    hateCrime: hateCrimeFlag,
+    victimNeedsPassedOn: { type: 'boolean' },
+  });
+}
+
+function caseReceivedFromPolice(offenceList: Schema): Schema {
+  return object(['caseId', 'urn', 'forceCode', 'cpsArea', 'receivedAt', 'referralEventId', 'defendantIds', 'offences', 'victimNeedsReceived'], {
+    caseId: uuid,
+    urn,
+    forceCode,
+    cpsArea: id,
+    receivedAt: isoTime,
+    referralEventId: uuid,
+    defendantIds: { type: 'array', minItems: 1, items: uuid },
+    offences: offenceList,
+    hateCrime: hateCrimeFlag,
+    victimNeedsReceived: { type: 'boolean' },
+  });
+}
+
+function preChargeDecisionMade(offenceList: Schema): Schema {
+  return object(['caseId', 'urn', 'defendantId', 'decision', 'decidedAt', 'charges', 'cpsArea'], {
+    caseId: uuid,
+    urn,
+    defendantId: uuid,
+    decision: { enum: [...PRE_CHARGE_DECISIONS] },
+    decidedAt: isoTime,
+    charges: offenceList,
+    hateCrime: hateCrimeFlag,
+    cpsArea: id,
+  });
+}
+
+function caseReceivedFromCps(offenceList: Schema): Schema {
+  return object(['caseId', 'urn', 'defendantId', 'receivedAt', 'chargeEventId', 'charges', 'cpsArea'], {
+    caseId: uuid,
+    urn,
+    defendantId: uuid,
+    receivedAt: isoTime,
+    chargeEventId: uuid,
+    charges: { ...offenceList, minItems: 1 },
+    hateCrime: hateCrimeFlag,
+    cpsArea: id,
+  });
+}
+
+function defendantSentenced(offenceSentence: Schema): Schema {
+  return object(['caseId', 'defendantId', 'sentencedAt', 'courtType', 'offences'], {
+    caseId: uuid,
+    defendantId: uuid,
+    sentencedAt: isoTime,
+    courtType: { enum: [...COURT_TYPES] },
+    offences: { type: 'array', minItems: 1, maxItems: 100, items: offenceSentence },
+  });
+}
+
+function flagApplied(reason: Schema): Schema {
+  return object(['caseId', 'hateCrime', 'appliedAt', 'reason'], { caseId: uuid, hateCrime: hateCrimeFlag, appliedAt: isoTime, reason });
+}
+
+function flagChanged(reason: Schema): Schema {
+  return object(['caseId', 'hateCrime', 'previousStrands', 'changedAt', 'reason'], {
+    caseId: uuid, hateCrime: hateCrimeFlag, previousStrands: strandList, changedAt: isoTime, reason,
+  });
+}
+
+function flagRemoved(reason: Schema): Schema {
+  return object(['caseId', 'removedAt', 'reason'], { caseId: uuid, removedAt: isoTime, reason });
+}
+
 export const EVENT_DATA_SCHEMAS: Record<string, Record<number, Schema>> = {
   'police.CrimeRecorded': {
-    1: object(['caseId', 'crimeReference', 'forceCode', 'recordedAt', 'offences'], {
-      caseId: uuid,
-      crimeReference: id,
-      forceCode: { type: 'string', pattern: '^\\d{2}$' },
-      recordedAt: isoTime,
-      offences: { ...offences, minItems: 1 },
-      hateCrime: hateCrimeFlag,
-    }),
+    1: crimeRecorded(offencesV1),
+    2: crimeRecorded(offences),
   },
   'police.SuspectIdentified': {
     1: object(['caseId', 'suspectId', 'identifiedAt'], { caseId: uuid, suspectId: uuid, identifiedAt: isoTime }),
   },
   'police.CaseReferredToCps': {
-    1: object(['caseId', 'urn', 'forceCode', 'referredAt', 'suspectIds', 'offences', 'victimNeedsPassedOn'], {
-      caseId: uuid,
-      urn,
-      forceCode: { type: 'string', pattern: '^\\d{2}$' },
-      referredAt: isoTime,
-      suspectIds: { type: 'array', minItems: 1, items: uuid },
-      offences,
-      hateCrime: hateCrimeFlag,
-      victimNeedsPassedOn: { type: 'boolean' },
-    }),
+    1: caseReferredToCps(offencesV1),
+    2: caseReferredToCps(offences),
   },
   'cps.CaseReceivedFromPolice': {
-    1: object(
-      ['caseId', 'urn', 'forceCode', 'cpsArea', 'receivedAt', 'referralEventId', 'defendantIds', 'offences', 'victimNeedsReceived'],
-      {
-        caseId: uuid,
-        urn,
-        forceCode: { type: 'string', pattern: '^\\d{2}$' },
-        cpsArea: id,
-        receivedAt: isoTime,
-        referralEventId: uuid,
-        defendantIds: { type: 'array', minItems: 1, items: uuid },
-        offences,
-        hateCrime: hateCrimeFlag,
-        victimNeedsReceived: { type: 'boolean' },
-      },
-    ),
+    1: caseReceivedFromPolice(offencesV1),
+    2: caseReceivedFromPolice(offences),
   },
   'cps.PreChargeDecisionMade': {
-    1: object(['caseId', 'urn', 'defendantId', 'decision', 'decidedAt', 'charges', 'cpsArea'], {
-      caseId: uuid,
-      urn,
-      defendantId: uuid,
-      decision: { enum: [...PRE_CHARGE_DECISIONS] },
-      decidedAt: isoTime,
-      charges: offences,
-      hateCrime: hateCrimeFlag,
-      cpsArea: id,
-    }),
+    1: preChargeDecisionMade(offencesV1),
+    2: preChargeDecisionMade(offences),
   },
   'courts.CaseReceivedFromCps': {
-    1: object(['caseId', 'urn', 'defendantId', 'receivedAt', 'chargeEventId', 'charges', 'cpsArea'], {
-      caseId: uuid,
-      urn,
-      defendantId: uuid,
-      receivedAt: isoTime,
-      chargeEventId: uuid,
-      charges: { ...offences, minItems: 1 },
-      hateCrime: hateCrimeFlag,
-      cpsArea: id,
-    }),
+    1: caseReceivedFromCps(offencesV1),
+    2: caseReceivedFromCps(offences),
   },
   'courts.DefendantConvicted': {
     1: object(['caseId', 'defendantId', 'convictedAt', 'basis', 'courtType'], {
@@ -163,24 +230,10 @@ export const EVENT_DATA_SCHEMAS: Record<string, Record<number, Schema>> = {
       sentencedAt: isoTime,
       courtType: { enum: [...COURT_TYPES] },
       sentence: { type: 'string', minLength: 1, maxLength: 500 },
-      uplift,
+      uplift: upliftV2,
     }),
-    2: object(['caseId', 'defendantId', 'sentencedAt', 'courtType', 'offences'], {
-      caseId: uuid,
-      defendantId: uuid,
-      sentencedAt: isoTime,
-      courtType: { enum: [...COURT_TYPES] },
-      offences: {
-        type: 'array',
-        minItems: 1,
-        maxItems: 100,
-        items: object(['offenceId', 'sentence'], {
-          offenceId: id,
-          sentence: { type: 'string', minLength: 1, maxLength: 500 },
-          uplift,
-        }),
-      },
-    }),
+    2: defendantSentenced(object(['offenceId', 'sentence'], { offenceId: id, sentence: { type: 'string', minLength: 1, maxLength: 500 }, uplift: upliftV2 })),
+    3: defendantSentenced(object(['offenceId', 'sentenceType'], { offenceId: id, sentenceType: { enum: [...SENTENCE_TYPES] }, uplift })),
   },
   'courts.CaseListed': {
     1: object(['caseId', 'defendantId', 'courtType', 'courtCode', 'hearingDate', 'listedAt'], {
@@ -205,20 +258,18 @@ export const EVENT_DATA_SCHEMAS: Record<string, Record<number, Schema>> = {
       caseId: uuid, defendantId: uuid, victimId: uuid, informedAt: isoTime, upliftExplained: { type: 'boolean' },
     }),
   },
-  'police.HateCrimeFlagApplied': {
-    1: object(['caseId', 'hateCrime', 'appliedAt', 'reason'], { caseId: uuid, hateCrime: hateCrimeFlag, appliedAt: isoTime, reason }),
-  },
+  'police.HateCrimeFlagApplied': { 1: flagApplied(reasonText), 2: flagApplied(appliedReason) },
   'police.HateCrimeFlagChanged': {
-    1: object(['caseId', 'hateCrime', 'previousStrands', 'changedAt', 'reason'], {
-      caseId: uuid, hateCrime: hateCrimeFlag, previousStrands: strandList, changedAt: isoTime, reason,
-    }),
+    1: flagChanged(reasonText),
+    2: flagChanged(changedReason),
   },
-  'police.HateCrimeFlagRemoved': {
-    1: object(['caseId', 'removedAt', 'reason'], { caseId: uuid, removedAt: isoTime, reason }),
+  'police.HateCrimeFlagRemoved': { 1: flagRemoved(reasonText), 2: flagRemoved(notHateCrimeReason) },
+  'police.HateCrimeFlagRecorded': { 1: flagRecorded(reasonText, {}), 2: flagRecorded(notHateCrimeReason, {}) },
+  'cps.HateCrimeFlagRecorded': { 1: flagRecorded(reasonText, {}), 2: flagRecorded(notHateCrimeReason, {}) },
+  'courts.HateCrimeFlagRecorded': {
+    1: flagRecorded(reasonText, { defendantId: uuid }, ['defendantId']),
+    2: flagRecorded(notHateCrimeReason, { defendantId: uuid }, ['defendantId']),
   },
-  'police.HateCrimeFlagRecorded': { 1: flagRecorded({}) },
-  'cps.HateCrimeFlagRecorded': { 1: flagRecorded({}) },
-  'courts.HateCrimeFlagRecorded': { 1: flagRecorded({ defendantId: uuid }, ['defendantId']) },
   'police.VictimNeedsAssessed': {
     1: object(['caseId', 'victimId', 'assessedAt', 'riskLevel', 'needs', 'enhancedService', 'specialMeasuresWanted'], {
       caseId: uuid,
@@ -236,12 +287,8 @@ export const EVENT_DATA_SCHEMAS: Record<string, Record<number, Schema>> = {
   'cps.HateCrimeFlagConfirmed': {
     1: object(['caseId', 'hateCrime', 'confirmedAt'], { caseId: uuid, hateCrime: hateCrimeFlag, confirmedAt: isoTime }),
   },
-  'cps.HateCrimeFlagApplied': {
-    1: object(['caseId', 'hateCrime', 'appliedAt', 'reason'], { caseId: uuid, hateCrime: hateCrimeFlag, appliedAt: isoTime, reason }),
-  },
-  'cps.HateCrimeFlagRemoved': {
-    1: object(['caseId', 'removedAt', 'reason'], { caseId: uuid, removedAt: isoTime, reason }),
-  },
+  'cps.HateCrimeFlagApplied': { 1: flagApplied(reasonText), 2: flagApplied(appliedReason) },
+  'cps.HateCrimeFlagRemoved': { 1: flagRemoved(reasonText), 2: flagRemoved(notHateCrimeReason) },
   'cps.SpecialMeasuresAppliedFor': {
     1: object(['caseId', 'victimId', 'measures', 'appliedAt'], { caseId: uuid, victimId: uuid, measures: { ...specialMeasures, minItems: 1 }, appliedAt: isoTime }),
   },
