@@ -122,6 +122,20 @@ describe('police API', () => {
       expect(response.body.message).toMatch(/nests deeper than 32 levels/);
     });
 
+    it('refuses an offence description (400 naming it: free text stays with the force, the code says what the offence is), and records nothing', async () => {
+      const body = crime({ offences: [{ ...plainOffence, description: 'Harassment of Amira Haddad' }] });
+      const response = await police.post('/cases').send(body).expect(400);
+      expect(response.body.errors).toEqual([
+        { field: 'offences.0.description', messages: [expect.stringContaining("is refused: free text stays in the agency's own system; the pipeline carries codes only")] },
+      ]);
+      await police.get(`/cases/${policeCaseId('01', body.crimeReference)}`).expect(404);
+      const bulk = await police.post('/cases/bulk').set('Content-Type', 'application/x-ndjson').send(JSON.stringify({ command: 'RecordCrime', body })).expect(200);
+      expect(bulk.body.results).toEqual([
+        expect.objectContaining({ status: 400, outcome: 'rejected', errors: [{ field: 'body.offences.0.description', messages: [expect.stringContaining('codes only')] }] }),
+      ]);
+      await police.get(`/cases/${policeCaseId('01', body.crimeReference)}`).expect(404);
+    });
+
     it('refuses a blank crime reference or offence code (400 naming each)', async () => {
       const response = await police.post('/cases').send(crime({ crimeReference: '   ', offences: [{ offenceId: 'o1', code: ' ' }] })).expect(400);
       expect(fields(response.body).sort()).toEqual(['crimeReference', 'offences.0.code']);
@@ -131,7 +145,7 @@ describe('police API', () => {
       ['a NUL', 'CR/1\\u0000/24', 'holds a NUL character'],
       ['half a surrogate pair', 'CR/\\ud800/24', 'surrogate'],
     ])('refuses text holding %s (400 naming the field)', async (_what, crimeReference, reason) => {
-      const response = await police.post('/cases').set('Content-Type', 'application/json').send(`{"crimeReference":"${crimeReference}","forceCode":"01","offences":[{"offenceId":"o1","code":"105A","description":"Assault"}]}`).expect(400);
+      const response = await police.post('/cases').set('Content-Type', 'application/json').send(`{"crimeReference":"${crimeReference}","forceCode":"01","offences":[{"offenceId":"o1","code":"105A"}]}`).expect(400);
       expect(response.body.errors).toEqual([{ field: 'crimeReference', messages: [expect.stringContaining(reason)] }]);
     });
 
@@ -154,7 +168,7 @@ describe('police API', () => {
     it('refuses such a line of a bulk extract, and takes the others', async () => {
       const good = crime({ recordedAt: '2024-05-01T10:00:00+01:00' });
       const ndjson = [
-        `{"command":"RecordCrime","body":{"crimeReference":"CR/\\u0000","forceCode":"01","offences":[{"offenceId":"o1","code":"105A","description":"x"}]}}`,
+        `{"command":"RecordCrime","body":{"crimeReference":"CR/\\u0000","forceCode":"01","offences":[{"offenceId":"o1","code":"105A"}]}}`,
         JSON.stringify({ command: 'RecordCrime', body: good }),
       ].join('\n');
       const response = await police.post('/cases/bulk').set('Content-Type', 'application/x-ndjson').send(ndjson).expect(200);
@@ -202,14 +216,16 @@ describe('police API', () => {
       expect((await caseView(caseId)).version).toBe(1);
     });
 
-    it('refuses a flagged case (409), a blank reason and a religion group without religion (422), an unknown case (404)', async () => {
+    it('refuses a flagged case (409), a reason in words (400), a religion group without religion (422), an unknown case (404)', async () => {
       const flagged = await recordCrime({ hateCrime: raceOnly });
       const twice = await police.post(`/cases/${flagged}/flag`).send({ hateCrime: raceOnly, reason: 'perceived_by_victim' }).expect(409);
       expect(twice.body).toMatchObject({ statusCode: 409, code: 'flag_already_applied' });
 
       const unflagged = await recordCrime();
-      const blank = await police.post(`/cases/${unflagged}/flag`).send({ hateCrime: raceOnly, reason: '   ' }).expect(422);
-      expect(blank.body.code).toBe('application_needs_reason');
+      for (const reason of ['Victim disclosed homophobic abuse later', '   ', 'unclassified']) {
+        const typed = await police.post(`/cases/${unflagged}/flag`).send({ hateCrime: raceOnly, reason }).expect(400);
+        expect(typed.body.errors).toEqual([{ field: 'reason', messages: [expect.stringMatching(/^reason must be one of perceived_by_victim, .*: a code, not text \(free text stays/)] }]);
+      }
       const group = await police
         .post(`/cases/${unflagged}/flag`)
         .send({ hateCrime: { strands: ['race'], perceivedBy: ['victim'], religionTargetedGroup: 'antisemitic' }, reason: 'perceived_by_victim' })
@@ -261,8 +277,8 @@ describe('police API', () => {
         .send({ hateCrime: { strands: ['disability'], perceivedBy: ['victim'] }, reason: 'recorded_in_error' })
         .expect(422);
       expect(lost.body.code).toBe('aggravated_offence_needs_race_or_religion_strand');
-      const blank = await police.put(`/cases/${aggravated}/flag`).send({ hateCrime: raceOnly, reason: '' }).expect(422);
-      expect(blank.body.code).toBe('change_needs_reason');
+      const typed = await police.put(`/cases/${aggravated}/flag`).send({ hateCrime: raceOnly, reason: 'The abuse was about ethnicity, not faith' }).expect(400);
+      expect(fields(typed.body)).toEqual(['reason']);
       expect((await caseView(aggravated)).version).toBe(1);
     });
   });
@@ -301,10 +317,10 @@ describe('police API', () => {
       expect(referral.body).toEqual({ caseId, version: 4, events: ['CaseReferredToCps'], warnings: [warning('flag_dropped_before_referral', 'lost', 'police_to_cps')] });
       expect((await caseView(caseId)).events[3].data).not.toHaveProperty('hateCrime');
 
-      const blank = await recordCrime({ hateCrime: raceOnly });
-      const answered = await police.delete(`/cases/${blank}/flag`).send({ reason: '  \t', removedAt: '2024-05-09T10:00:00Z' }).expect(201);
-      expect(answered.body).toEqual({ caseId: blank, version: 2, events: ['HateCrimeFlagRecorded'], warnings: [warning('removal_without_reason', 'lost', 'police_to_cps')] });
-      expect((await caseView(blank)).events[1].data).toEqual({ caseId: blank, holds: 'not_hate_crime', recordedAt: '2024-05-09T10:00:00Z' });
+      const typed = await recordCrime({ hateCrime: raceOnly });
+      const refused = await police.delete(`/cases/${typed}/flag`).send({ reason: 'Victim withdrew the allegation', removedAt: '2024-05-09T10:00:00Z' }).expect(400);
+      expect(fields(refused.body)).toEqual(['reason']);
+      expect((await caseView(typed)).version).toBe(1);
     });
 
     it('warns of a flag dropped without a reason after the referral with no audit finding (201)', async () => {
@@ -351,7 +367,7 @@ describe('police API', () => {
       expect((await put(flagged)).body).toEqual({ caseId, version: 2, events: [], warnings: [] });
       expect((await caseView(caseId)).state).toMatchObject({ hateCrime: raceAndReligion, flagRecord: { holds: 'flagged', hateCrime: raceAndReligion } });
 
-      const reason = 'No hostility: a dispute between neighbours about parking';
+      const reason = 'no_hostility_on_evidence';
       const notHateCrime = { holds: 'not_hate_crime', reason, recordedAt: '2024-05-11T08:00:00Z' };
       expect((await put(notHateCrime)).body).toEqual({ caseId, version: 3, events: ['HateCrimeFlagRecorded'], warnings: [] });
       expect((await put(notHateCrime)).body).toEqual({ caseId, version: 3, events: [], warnings: [] });
@@ -390,7 +406,7 @@ describe('police API', () => {
       await refused({ holds: 'flagged' }, 'flag_record_needs_flag');
       await refused({ holds: 'no_flag', hateCrime: raceOnly }, 'flag_record_holds_no_flag');
       await refused({ holds: 'not_hate_crime', hateCrime: raceOnly, reason: 'no_hostility_on_evidence' }, 'flag_record_holds_no_flag');
-      await refused({ holds: 'flagged', hateCrime: raceOnly, reason: 'perceived_by_victim' }, 'reason_only_when_not_hate_crime');
+      await refused({ holds: 'flagged', hateCrime: raceOnly, reason: 'recorded_in_error' }, 'reason_only_when_not_hate_crime');
       await refused({ holds: 'no_flag', reason: 'no_hostility_on_evidence' }, 'reason_only_when_not_hate_crime');
       await refused({ holds: 'flagged', hateCrime: { strands: ['race'], perceivedBy: ['victim'], religionTargetedGroup: 'antisemitic' } }, 'religion_group_without_religion_strand');
       await refused({ holds: 'flagged', hateCrime: { strands: ['disability'], perceivedBy: ['victim'] } }, 'aggravated_offence_needs_race_or_religion_strand');
@@ -398,9 +414,9 @@ describe('police API', () => {
       expect(unknown.body.code).toBe('case_not_found');
       const bad = await police
         .put(`/cases/${caseId}/flag-record`)
-        .send({ holds: 'maybe', hateCrime: { strands: ['racism'], perceivedBy: ['victim'] }, recordedAt: '2024-05-10T08:00:00', flag: true })
+        .send({ holds: 'maybe', hateCrime: { strands: ['racism'], perceivedBy: ['victim'] }, reason: 'A dispute about parking', recordedAt: '2024-05-10T08:00:00', flag: true })
         .expect(400);
-      expect(fields(bad.body)).toEqual(['flag', 'hateCrime.strands', 'holds', 'recordedAt']);
+      expect(fields(bad.body)).toEqual(['flag', 'hateCrime.strands', 'holds', 'reason', 'recordedAt']);
       const view = await caseView(caseId);
       expect(view.version).toBe(1);
       expect(view.state.flagRecord).toEqual({ holds: 'flagged', hateCrime: raceOnly });
