@@ -164,14 +164,14 @@ describe('the CPS API', () => {
       expect((await courtCaseFor(caseId, defendantIds[0]!)).received.data.hateCrime).toEqual({ strands: ['disability'], perceivedBy: ['victim'] });
     });
 
-    it('refuses a flag on a flagged case (409), a blank reason (422) and a missing reason (400)', async () => {
+    it('refuses a flag on a flagged case (409), a reason in words and a missing reason (400)', async () => {
       const flagged = await referredCase({ hateCrime: raceAndReligion });
       const unflagged = await referredCase();
       const flag = { strands: ['transgender'], perceivedBy: ['witness'] };
       const conflict = await pipeline.cps.post(`/cases/${flagged.caseId}/flag`).send({ hateCrime: flag, reason: 'hostility_evidenced' }).expect(409);
       expect(conflict.body.code).toBe('flag_already_applied');
-      const blank = await pipeline.cps.post(`/cases/${unflagged.caseId}/flag`).send({ hateCrime: flag, reason: '  ' }).expect(422);
-      expect(blank.body.code).toBe('application_needs_reason');
+      const typed = await pipeline.cps.post(`/cases/${unflagged.caseId}/flag`).send({ hateCrime: flag, reason: 'Disclosed in the victim personal statement' }).expect(400);
+      expect(typed.body.errors).toEqual([{ field: 'reason', messages: [expect.stringMatching(/^reason must be one of perceived_by_victim, .*: a code, not text \(free text stays in the agency's own system/)] }]);
       const missing = await pipeline.cps.post(`/cases/${unflagged.caseId}/flag`).send({ hateCrime: flag }).expect(400);
       expect(missing.body.errors.map((error: { field: string }) => error.field)).toEqual(['reason']);
       expect((await cpsCase(flagged.caseId)).version).toBe(1);
@@ -231,10 +231,10 @@ describe('the CPS API', () => {
       expect(eventsOf(await cpsCase(caseId), 'PreChargeDecisionMade')[0]!.data).not.toHaveProperty('hateCrime');
       expect((await courtCaseFor(caseId, defendantIds[0]!)).received.data).not.toHaveProperty('hateCrime');
 
-      const blank = await referredCase({ hateCrime: raceAndReligion });
-      const answered = await pipeline.cps.delete(`/cases/${blank.caseId}/flag`).send({ reason: ' ' }).expect(200);
-      expect(answered.body).toEqual({ caseId: blank.caseId, version: 2, events: ['HateCrimeFlagRecorded'], warnings: [warning('flag_not_held', 'lost', 'police_to_cps')] });
-      expect(eventTypes(await cpsCase(blank.caseId))).toEqual(['CaseReceivedFromPolice', 'HateCrimeFlagRecorded']);
+      const typed = await referredCase({ hateCrime: raceAndReligion });
+      const refused = await pipeline.cps.delete(`/cases/${typed.caseId}/flag`).send({ reason: 'Wrongly flagged: a dispute about a debt' }).expect(400);
+      expect(fields(refused.body)).toEqual(['reason']);
+      expect(eventTypes(await cpsCase(typed.caseId))).toEqual(['CaseReceivedFromPolice']);
     });
 
     it('warns of an aggravated offence charged and left unflagged (201)', async () => {
@@ -272,7 +272,7 @@ describe('the CPS API', () => {
       await charge(caseId, defendantIds[0]!).expect(201);
       expect((await courtCaseFor(caseId, defendantIds[0]!)).received.data.hateCrime).toEqual(flag);
 
-      const reason = 'No hostility: the words were part of a dispute about a debt';
+      const reason = 'no_hostility_on_evidence';
       const notHateCrime = { holds: 'not_hate_crime', reason, recordedAt: '2024-05-24T02:00:00Z' };
       expect((await put(notHateCrime)).body).toEqual({ caseId, version: 4, events: ['HateCrimeFlagRecorded'], warnings: [] });
       expect((await put(notHateCrime)).body).toEqual({ caseId, version: 4, events: [], warnings: [] });
@@ -317,7 +317,7 @@ describe('the CPS API', () => {
       await refused({ holds: 'flagged' }, 'flag_record_needs_flag');
       await refused({ holds: 'no_flag', hateCrime: raceAndReligion }, 'flag_record_holds_no_flag');
       await refused({ holds: 'not_hate_crime', hateCrime: raceAndReligion }, 'flag_record_holds_no_flag');
-      await refused({ holds: 'flagged', hateCrime: raceAndReligion, reason: 'perceived_by_victim' }, 'reason_only_when_not_hate_crime');
+      await refused({ holds: 'flagged', hateCrime: raceAndReligion, reason: 'recorded_in_error' }, 'reason_only_when_not_hate_crime');
       await refused({ holds: 'no_flag', reason: 'no_hostility_on_evidence' }, 'reason_only_when_not_hate_crime');
       await refused({ holds: 'flagged', hateCrime: { strands: ['race'], perceivedBy: ['victim'], religionTargetedGroup: 'antisemitic' } }, 'religion_group_without_religion_strand');
       await refused({ holds: 'flagged', hateCrime: { strands: ['disability'], perceivedBy: ['victim'] } }, 'aggravated_offence_needs_race_or_religion_strand');
@@ -389,6 +389,14 @@ describe('the CPS API', () => {
         .send({ decision: 'prosecute' })
         .expect(400);
       expect(bad.body.errors.map((error: { field: string }) => error.field)).toEqual(['decision']);
+      expect((await cpsCase(caseId)).version).toBe(1);
+    });
+
+    it('refuses a charge with its description (400 naming it: the code says what the offence is), and records nothing', async () => {
+      const { caseId, defendantIds } = await referredCase();
+      const described = { ...assault, description: 'Assault on Amira Haddad' } as Offence;
+      const refused = await charge(caseId, defendantIds[0]!, [described]).expect(400);
+      expect(refused.body.errors).toEqual([{ field: 'charges.0.description', messages: [expect.stringContaining('free text stays in the agency\'s own system; the pipeline carries codes only')] }]);
       expect((await cpsCase(caseId)).version).toBe(1);
     });
 
@@ -543,7 +551,7 @@ describe('the CPS API', () => {
         { command: 'ApplyForSpecialMeasures', params: { caseId }, body: { victimId, measures: ['intermediary'] } },
         { command: 'CompleteProsecution', params: { caseId, defendantId: first }, body: { outcome: 'conviction_after_trial' } },
         { command: 'CompleteProsecution', params: { caseId, defendantId: second }, body: { outcome: 'discontinued' } },
-        { command: 'RemoveHateCrimeFlag', params: { caseId }, body: { reason: '' } },
+        { command: 'RemoveHateCrimeFlag', params: { caseId }, body: {} },
         { command: 'CompleteProsecution', params: { caseId: 'x' }, body: { outcome: 'discontinued' } },
         { command: 'ReceiveCaseFromPolice', params: {}, body: {} },
       ];
@@ -577,7 +585,7 @@ describe('the CPS API', () => {
         warnings: [warning('strands_differ_from_police', 'strands_changed', 'police_to_cps')],
       });
       expect(response.body.results[1].response).toEqual({ caseId, defendantId: first, version: 3, events: ['PreChargeDecisionMade'], warnings: [] });
-      // A blank reason is no reason: the flag is recorded as not held, which the audit counts as lost.
+      // A removal without a reason: the flag is recorded as not held, which the audit counts as lost.
       expect(response.body.results[7].response).toEqual({ caseId, version: 6, events: ['HateCrimeFlagRecorded'], warnings: [warning('flag_not_held', 'lost', 'police_to_cps')] });
 
       const cps = await cpsCase(caseId);
