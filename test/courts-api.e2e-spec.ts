@@ -277,7 +277,7 @@ describe('the courts API', () => {
       ],
     });
 
-    it('refuses each sentence that cannot have happened with its rule, then records the sentence as a version 2 event', async () => {
+    it('refuses each sentence that cannot have happened with its rule, then records the sentence as a version 3 event (codes only)', async () => {
       const defendant = take();
       const sentencePath = `${defendant.path}/sentence`;
       await expectRule(sentencePath, bothOffences(s66(), notApplied()), 422, 'no_sentence_before_conviction');
@@ -292,7 +292,7 @@ describe('the courts API', () => {
       expect(sentenced.body).toEqual(answer(defendant, 3, ['DefendantSentenced']));
       const body = await view(defendant.caseId);
       const event = body.events[2];
-      expect(event).toMatchObject({ type: 'uk.gov.cjs.hatecrime.courts.DefendantSentenced', schemaversion: 2 });
+      expect(event).toMatchObject({ type: 'uk.gov.cjs.hatecrime.courts.DefendantSentenced', schemaversion: 3 });
       expect(event.data).toEqual({
         caseId: defendant.caseId,
         defendantId: defendant.defendantId,
@@ -389,7 +389,7 @@ describe('the courts API', () => {
     it('refuses the version 1 body, naming its fields (400)', async () => {
       await expectFields(
         `/cases/${randomUUID()}/defendants/${randomUUID()}/sentence`,
-        { courtType: 'magistrates', sentenceType: 'immediate_custody', uplift: s66() },
+        { courtType: 'magistrates', sentence: '2 years', uplift: s66() },
         ['offences', 'sentence', 'uplift'],
       );
     });
@@ -400,12 +400,26 @@ describe('the courts API', () => {
         {
           courtType: 'magistrates',
           offences: [
-            { offenceId: 'o1', sentence: '', uplift: { ...s66(), provision: 'CDA1998', strandsRecognised: ['racism'] } },
+            { offenceId: 'o1', sentenceType: 'custody', uplift: { ...s66(), provision: 'CDA1998', strandsRecognised: ['racism'] } },
             { offenceId: 'o1', sentenceType: 'fine' },
           ],
         },
-        ['offences', 'offences.0.sentence', 'offences.0.uplift.provision', 'offences.0.uplift.strandsRecognised'],
+        ['offences', 'offences.0.sentenceType', 'offences.0.uplift.provision', 'offences.0.uplift.strandsRecognised'],
       );
+    });
+
+    it('refuses a sentence in words and a reason not applied in words (400 naming each: free text stays with the court)', async () => {
+      const response = await post(`/cases/${randomUUID()}/defendants/${randomUUID()}/sentence`, {
+        courtType: 'magistrates',
+        offences: [
+          { offenceId: 'o1', sentenceType: 'fine', sentence: 'Fine of £200, compensation to Amira Haddad' },
+          { offenceId: 'o2', sentenceType: 'fine', uplift: { ...notApplied(), reasonNotApplied: 'Not proved at the Newton hearing' } },
+        ],
+      }).expect(400);
+      expect(response.body.errors).toEqual([
+        { field: 'offences.0.sentence', messages: [expect.stringMatching(/^sentence is refused: free text stays in the agency's own system; the pipeline carries codes only; send sentenceType/)] },
+        { field: 'offences.1.uplift.reasonNotApplied', messages: [expect.stringMatching(/^reasonNotApplied must be one of hostility_not_proved, .*: a code, not text/)] },
+      ]);
       await expectFields(`/cases/${randomUUID()}/defendants/${randomUUID()}/sentence`, { courtType: 'magistrates', offences: [] }, ['offences']);
     });
   });
@@ -546,7 +560,7 @@ describe('the courts API', () => {
       const defendant = take();
       expect((await put(defendant, { holds: 'flagged', hateCrime: charged }).expect(201)).body).toEqual(answer(defendant, 1, []));
 
-      const reason = 'Hostility not proved: the court found the words were not aimed at the victim';
+      const reason = 'no_hostility_on_evidence';
       const notHateCrime = { holds: 'not_hate_crime', reason, recordedAt: '2025-05-01T02:00:00Z' };
       // The charge is a racially aggravated offence (CDA 1998 s.31): left unflagged, it is recorded with a warning.
       expect((await put(defendant, notHateCrime).expect(201)).body).toEqual(answer(defendant, 2, ['HateCrimeFlagRecorded'], [warning('aggravated_offence_unflagged')]));
@@ -626,7 +640,7 @@ describe('the courts API', () => {
       const defendant = take();
       const params = { caseId: defendant.caseId, defendantId: defendant.defendantId };
       const line = (body: object, lineParams: object = params) => JSON.stringify({ command: 'RecordHateCrimeFlag', params: lineParams, body });
-      const reason = 'The court found no hostility';
+      const reason = 'no_hostility_on_evidence';
       const ndjson = [
         line({ holds: 'not_hate_crime', reason, recordedAt: '2025-05-03T02:00:00Z' }),
         line({ holds: 'not_hate_crime', reason, recordedAt: '2025-05-04T02:00:00Z' }),
@@ -670,7 +684,7 @@ describe('the courts API', () => {
         { command: 'Sentence', params, body: sentence },
         { command: 'ConvictDefendant', params: { caseId: defendant.caseId }, body: { basis: 'after_trial', courtType: 'crown' } },
         { command: 'ConvictDefendant', params, body: { basis: 'after_trial', courtType: 'crown' } },
-        { command: 'SentenceDefendant', params, body: { courtType: 'crown', sentenceType: 'immediate_custody' } },
+        { command: 'SentenceDefendant', params, body: { courtType: 'crown', sentence: '2 years' } },
         { command: 'SentenceDefendant', params, body: sentence, idempotencyKey: `sentence-${defendant.defendantId}` },
         { command: 'SentenceDefendant', params, body: sentence, idempotencyKey: `sentence-${defendant.defendantId}` },
         '',
@@ -711,7 +725,7 @@ describe('the courts API', () => {
         'DefendantSentenced',
         'VictimInformedOfOutcome',
       ]);
-      expect(onKafka.find((envelope) => envelope.type.endsWith('.DefendantSentenced'))?.schemaversion).toBe(2);
+      expect(onKafka.find((envelope) => envelope.type.endsWith('.DefendantSentenced'))?.schemaversion).toBe(3);
     });
   });
 });
