@@ -52,7 +52,7 @@ describe('dead letters', () => {
       causationid: randomUUID(),
       correlationid: caseId,
       streamversion: 3,
-      schemaversion: 1,
+      schemaversion: 2,
       data: {
         caseId,
         urn: '62/CF/40021/25',

@@ -148,7 +148,7 @@ function referral(caseId: string): EventEnvelope {
     causationid: randomUUID(),
     correlationid: caseId,
     streamversion: 3,
-    schemaversion: 1,
+    schemaversion: 2,
     data: {
       caseId,
       urn: '47/BN/31337/25',
