@@ -157,7 +157,7 @@ export const SCENARIOS: readonly Scenario[] = [
     force: '11',
     drive: async (c) => {
       await c.record(RACE); await c.identifySuspect(); await c.refer();
-      await c.cpsRemoveFlag('No evidence of hostility: the dispute was about a debt');
+      await c.cpsRemoveFlag('no_hostility_on_evidence');
       await c.decide('no_further_action_evidential');
     },
     findings: [{
@@ -173,7 +173,7 @@ export const SCENARIOS: readonly Scenario[] = [
     force: '12',
     drive: async (c) => {
       await c.record(); await c.identifySuspect(); await c.refer();
-      await c.cpsApplyFlag(DISABILITY, 'Hostility towards the victim\'s disability disclosed in the victim personal statement');
+      await c.cpsApplyFlag(DISABILITY, 'perceived_by_victim');
       await c.decide('charge');
     },
     findings: [{ boundary: 'police_to_cps', finding: 'first_applied_downstream', ofDefendant: false, upstream: NO_FLAG, downstream: flagged('disability'), at: 'cps flag application' }],
