@@ -104,7 +104,7 @@ export type HateCrimeFlagRemoved = {
   };
 };
 
-/** Version 1 of the three flag events above: the reason was free text. */
+/** Version 1 of a flag event with a reason (police and CPS HateCrimeFlagApplied, Changed, Removed): the reason was free text. */
 export type HateCrimeFlagReasonedV1<T extends { readonly type: string; readonly data: { readonly reason: string } }> = {
   readonly type: T['type'];
   readonly data: Omit<T['data'], 'reason'> & { readonly reason: string };

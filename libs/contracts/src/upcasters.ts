@@ -17,10 +17,28 @@ import type {
   UpliftDecision,
   UpliftDecisionV2,
 } from './courts.events';
-import type { CaseReceivedFromPolice, CaseReceivedFromPoliceV1, PreChargeDecisionMade, PreChargeDecisionMadeV1 } from './cps.events';
+import type {
+  CaseReceivedFromPolice,
+  CaseReceivedFromPoliceV1,
+  CpsHateCrimeFlagApplied,
+  CpsHateCrimeFlagRemoved,
+  PreChargeDecisionMade,
+  PreChargeDecisionMadeV1,
+} from './cps.events';
 import type { EventEnvelope } from './envelope';
 import type { FlagRecordedData, FlagRecordedDataV1 } from './hate-crime';
-import type { CaseReferredToCps, CaseReferredToCpsV1, CrimeRecorded, CrimeRecordedV1, Offence, OffenceV1 } from './police.events';
+import type {
+  CaseReferredToCps,
+  CaseReferredToCpsV1,
+  CrimeRecorded,
+  CrimeRecordedV1,
+  HateCrimeFlagApplied,
+  HateCrimeFlagChanged,
+  HateCrimeFlagReasonedV1,
+  HateCrimeFlagRemoved,
+  Offence,
+  OffenceV1,
+} from './police.events';
 
 /**
  * A published event shape is never edited: a change is a new schema version, and an upcaster turns
@@ -48,7 +66,10 @@ function flagRecordOf<T extends FlagRecordedDataV1>({ reason, ...record }: T): O
   return { ...record, ...(reason !== undefined ? { reason: classify(reason, NOT_HATE_CRIME_REASONS) } : {}) };
 }
 
-const withReasonFrom = (codes: readonly string[]) => (data: { reason: string }) => ({ ...data, reason: classify(data.reason, codes) });
+/** A flag event of version 1 with its typed reason replaced by the code from `codes`. */
+function reasonCoded<T extends { readonly type: string; readonly data: { readonly reason: string } }>(codes: readonly T['data']['reason'][]) {
+  return (data: HateCrimeFlagReasonedV1<T>['data']): T['data'] => ({ ...data, reason: classify(data.reason, codes) }) as T['data'];
+}
 
 const UPCASTERS: Readonly<Record<string, Readonly<Record<number, Upcaster>>>> = {
   'police.CrimeRecorded': {
@@ -57,9 +78,9 @@ const UPCASTERS: Readonly<Record<string, Readonly<Record<number, Upcaster>>>> = 
   'police.CaseReferredToCps': {
     1: (data: CaseReferredToCpsV1['data']): CaseReferredToCps['data'] => ({ ...data, offences: data.offences.map(offenceOf) }),
   },
-  'police.HateCrimeFlagApplied': { 1: withReasonFrom(FLAG_APPLIED_REASONS) },
-  'police.HateCrimeFlagChanged': { 1: withReasonFrom(FLAG_CHANGED_REASONS) },
-  'police.HateCrimeFlagRemoved': { 1: withReasonFrom(NOT_HATE_CRIME_REASONS) },
+  'police.HateCrimeFlagApplied': { 1: reasonCoded<HateCrimeFlagApplied>(FLAG_APPLIED_REASONS) },
+  'police.HateCrimeFlagChanged': { 1: reasonCoded<HateCrimeFlagChanged>(FLAG_CHANGED_REASONS) },
+  'police.HateCrimeFlagRemoved': { 1: reasonCoded<HateCrimeFlagRemoved>(NOT_HATE_CRIME_REASONS) },
   'police.HateCrimeFlagRecorded': { 1: flagRecordOf },
   'cps.CaseReceivedFromPolice': {
     1: (data: CaseReceivedFromPoliceV1['data']): CaseReceivedFromPolice['data'] => ({ ...data, offences: data.offences.map(offenceOf) }),
@@ -67,8 +88,8 @@ const UPCASTERS: Readonly<Record<string, Readonly<Record<number, Upcaster>>>> = 
   'cps.PreChargeDecisionMade': {
     1: (data: PreChargeDecisionMadeV1['data']): PreChargeDecisionMade['data'] => ({ ...data, charges: data.charges.map(offenceOf) }),
   },
-  'cps.HateCrimeFlagApplied': { 1: withReasonFrom(FLAG_APPLIED_REASONS) },
-  'cps.HateCrimeFlagRemoved': { 1: withReasonFrom(NOT_HATE_CRIME_REASONS) },
+  'cps.HateCrimeFlagApplied': { 1: reasonCoded<CpsHateCrimeFlagApplied>(FLAG_APPLIED_REASONS) },
+  'cps.HateCrimeFlagRemoved': { 1: reasonCoded<CpsHateCrimeFlagRemoved>(NOT_HATE_CRIME_REASONS) },
   'cps.HateCrimeFlagRecorded': { 1: flagRecordOf },
   'courts.CaseReceivedFromCps': {
     1: (data: CaseReceivedFromCpsV1['data']): CaseReceivedFromCps['data'] => ({ ...data, charges: data.charges.map(offenceOf) }),
