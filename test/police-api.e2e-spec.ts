@@ -129,10 +129,12 @@ describe('police API', () => {
         { field: 'offences.0.description', messages: [expect.stringContaining("is refused: free text stays in the agency's own system; the pipeline carries codes only")] },
       ]);
       await police.get(`/cases/${policeCaseId('01', body.crimeReference)}`).expect(404);
-      const bulk = await police.post('/cases/bulk').set('Content-Type', 'application/x-ndjson').send(JSON.stringify({ command: 'RecordCrime', body })).expect(200);
-      expect(bulk.body.results).toEqual([
-        expect.objectContaining({ status: 400, outcome: 'rejected', errors: [{ field: 'body.offences.0.description', messages: [expect.stringContaining('codes only')] }] }),
-      ]);
+      const snapshot = { ...body, flag: { holds: 'no_flag' } };
+      const ndjson = [JSON.stringify({ command: 'RecordCrime', body }), JSON.stringify({ command: 'CaseSnapshot', body: snapshot })].join('\n');
+      const bulk = await police.post('/cases/bulk').set('Content-Type', 'application/x-ndjson').send(ndjson).expect(200);
+      expect(bulk.body.results).toEqual([1, 2].map((line) =>
+        expect.objectContaining({ line, status: 400, outcome: 'rejected', errors: [{ field: 'body.offences.0.description', messages: [expect.stringContaining('codes only')] }] }),
+      ));
       await police.get(`/cases/${policeCaseId('01', body.crimeReference)}`).expect(404);
     });
 
