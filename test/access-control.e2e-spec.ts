@@ -14,7 +14,7 @@ describe('access control', () => {
   const crime = (forceCode: string) => ({
     crimeReference: `AC/${randomUUID()}`,
     forceCode,
-    offences: [{ offenceId: 'o1', code: '105A', description: 'Assault by beating' }],
+    offences: [{ offenceId: 'o1', code: '105A' }],
     hateCrime: { strands: ['race'], perceivedBy: ['victim'] },
   });
 

@@ -33,6 +33,6 @@ describe('API documents in docs/', () => {
     const asyncApi = JSON.parse((await generateApiDocs())['asyncapi.json']!);
     const messages = Object.keys(asyncApi.components.messages);
     expect(messages).toEqual(expect.arrayContaining(['police.CrimeRecorded', 'cps.ProsecutionCompleted', 'courts.DefendantSentenced', 'DeadLetter']));
-    expect(asyncApi.components.messages['courts.DefendantSentenced'].payload.properties.schemaversion).toEqual({ const: 2 });
+    expect(asyncApi.components.messages['courts.DefendantSentenced'].payload.properties.schemaversion).toEqual({ const: 3 });
   });
 });

@@ -135,7 +135,7 @@ describe('a hate crime from police recording to sentence uplift', () => {
         .post('/cases')
         .send({
           crimeReference: `T/${randomUUID()}`, forceCode: '01',
-          offences: [{ offenceId: 'o1', code: '8/1', description: 'Racially aggravated ABH', aggravatedUnder: 'CDA1998_s29' }],
+          offences: [{ offenceId: 'o1', code: '8/1', aggravatedUnder: 'CDA1998_s29' }],
           hateCrime: { strands: ['disability'], perceivedBy: ['victim'] },
         })
         .expect(422);
@@ -143,7 +143,7 @@ describe('a hate crime from police recording to sentence uplift', () => {
     });
 
     it('refuses the same crime reference twice from one force (409) and a referral with no suspect (422)', async () => {
-      const crime = { crimeReference: `T/${randomUUID()}`, forceCode: '20', offences: [{ offenceId: 'o1', code: '105A', description: 'Assault' }] };
+      const crime = { crimeReference: `T/${randomUUID()}`, forceCode: '20', offences: [{ offenceId: 'o1', code: '105A' }] };
       const first = await pipeline.police.post('/cases').send(crime).expect(201);
       expect((await pipeline.police.post('/cases').send(crime).expect(409)).body.code).toBe('case_already_recorded');
       const referral = await pipeline.police
@@ -164,7 +164,7 @@ describe('a hate crime from police recording to sentence uplift', () => {
       const defendantId = randomUUID();
       const charge = await pipeline.cps
         .post(`/cases/${caseId}/defendants/${defendantId}/pre-charge-decision`)
-        .send({ decision: 'charge', charges: [{ offenceId: 'o1', code: '105A', description: 'Assault' }] })
+        .send({ decision: 'charge', charges: [{ offenceId: 'o1', code: '105A' }] })
         .expect(404);
       expect(charge.body.code).toBe('no_referral');
       const charged = driven[7]!;
@@ -172,7 +172,7 @@ describe('a hate crime from police recording to sentence uplift', () => {
         .post(`/cases/${charged.caseId}/defendants/${charged.defendantIds[0]}/sentence`)
         .send({
           courtType: 'magistrates',
-          offences: [{ offenceId: 'o1', sentence: '2 years', uplift: { applied: true, provision: 'SA2020_s66', statedInOpenCourt: true, strandsRecognised: ['sexual_orientation'] } }],
+          offences: [{ offenceId: 'o1', sentenceType: 'immediate_custody', uplift: { applied: true, provision: 'SA2020_s66', statedInOpenCourt: true, strandsRecognised: ['sexual_orientation'] } }],
         })
         .expect(422);
       expect(sentence.body.code).toBe('no_sentence_before_conviction');
@@ -205,7 +205,7 @@ describe('a hate crime from police recording to sentence uplift', () => {
       const after = await driveCase(client, {
         label: 'unflagged assault after the poison message', crimeReference: `T/${randomUUID()}`, forceCode: '43',
         recordedAt: '2025-03-01T10:00:00Z', urn: '43/OX/5501/25',
-        offences: [{ offenceId: 'o1', code: '105A', description: 'Assault by beating' }],
+        offences: [{ offenceId: 'o1', code: '105A' }],
         defendants: [{ decision: 'charge' }],
       });
       const cps = await pipeline.cps.get(`/cases/${after.caseId}`).expect(200);

@@ -18,10 +18,9 @@ describe('the courts API', () => {
   const racialHarassment: Offence = {
     offenceId: 'o1',
     code: '8L',
-    description: 'Racially aggravated harassment, alarm or distress',
     aggravatedUnder: 'CDA1998_s31',
   };
-  const commonAssault: Offence = { offenceId: 'o2', code: '105A', description: 'Common assault' };
+  const commonAssault: Offence = { offenceId: 'o2', code: '105A' };
   const s66 = (overrides: Partial<UpliftDecision> = {}): UpliftDecision => ({
     applied: true,
     provision: 'SA2020_s66',
@@ -34,7 +33,7 @@ describe('the courts API', () => {
     provision,
     statedInOpenCourt: false,
     strandsRecognised: [],
-    reasonNotApplied: 'Hostility not proved at the Newton hearing',
+    reasonNotApplied: 'hostility_not_proved',
   });
   const listing = { courtCode: 'B01LY00', hearingDate: '2025-04-07' };
 
@@ -257,7 +256,7 @@ describe('the courts API', () => {
       await expectRule(`${defendant.path}/conviction`, { basis: 'after_trial', courtType: 'magistrates' }, 409, 'already_acquitted');
       await expectRule(
         `${defendant.path}/sentence`,
-        { courtType: 'magistrates', offences: [{ offenceId: 'o1', sentence: 'Fine', uplift: s66() }, { offenceId: 'o2', sentence: 'Fine', uplift: s66() }] },
+        { courtType: 'magistrates', offences: [{ offenceId: 'o1', sentenceType: 'fine', uplift: s66() }, { offenceId: 'o2', sentenceType: 'fine', uplift: s66() }] },
         409,
         'already_acquitted',
       );
@@ -273,19 +272,19 @@ describe('the courts API', () => {
     const bothOffences = (first: UpliftDecision | undefined, second: UpliftDecision | undefined) => ({
       courtType: 'magistrates',
       offences: [
-        { offenceId: 'o1', sentence: '16 weeks custody suspended for 12 months', ...(first ? { uplift: first } : {}) },
-        { offenceId: 'o2', sentence: 'No separate penalty', ...(second ? { uplift: second } : {}) },
+        { offenceId: 'o1', sentenceType: 'suspended_sentence', ...(first ? { uplift: first } : {}) },
+        { offenceId: 'o2', sentenceType: 'other', ...(second ? { uplift: second } : {}) },
       ],
     });
 
-    it('refuses each sentence that cannot have happened with its rule, then records the sentence as a version 2 event', async () => {
+    it('refuses each sentence that cannot have happened with its rule, then records the sentence as a version 3 event (codes only)', async () => {
       const defendant = take();
       const sentencePath = `${defendant.path}/sentence`;
       await expectRule(sentencePath, bothOffences(s66(), notApplied()), 422, 'no_sentence_before_conviction');
       await post(`${defendant.path}/conviction`, { basis: 'guilty_plea', courtType: 'magistrates' }).expect(201);
 
       await expectRule(sentencePath, { ...bothOffences(s66(), notApplied()), courtType: 'crown' }, 422, 'wrong_court');
-      await expectRule(sentencePath, { courtType: 'magistrates', offences: [{ offenceId: 'o9', sentence: 'Fine', uplift: s66() }] }, 422, 'unknown_offence');
+      await expectRule(sentencePath, { courtType: 'magistrates', offences: [{ offenceId: 'o9', sentenceType: 'fine', uplift: s66() }] }, 422, 'unknown_offence');
       await expectRule(sentencePath, bothOffences(s66({ provision: 'CJA2003_s145' }), notApplied()), 422, 'provision_not_in_force');
       expect((await view(defendant.caseId)).version).toBe(2);
 
@@ -293,15 +292,15 @@ describe('the courts API', () => {
       expect(sentenced.body).toEqual(answer(defendant, 3, ['DefendantSentenced']));
       const body = await view(defendant.caseId);
       const event = body.events[2];
-      expect(event).toMatchObject({ type: 'uk.gov.cjs.hatecrime.courts.DefendantSentenced', schemaversion: 2 });
+      expect(event).toMatchObject({ type: 'uk.gov.cjs.hatecrime.courts.DefendantSentenced', schemaversion: 3 });
       expect(event.data).toEqual({
         caseId: defendant.caseId,
         defendantId: defendant.defendantId,
         sentencedAt: expect.any(String),
         courtType: 'magistrates',
         offences: [
-          { offenceId: 'o1', sentence: '16 weeks custody suspended for 12 months', uplift: s66() },
-          { offenceId: 'o2', sentence: 'No separate penalty', uplift: notApplied() },
+          { offenceId: 'o1', sentenceType: 'suspended_sentence', uplift: s66() },
+          { offenceId: 'o2', sentenceType: 'other', uplift: notApplied() },
         ],
       });
       expect(body.state.defendants[defendant.defendantId].sentenced).toEqual({ upliftDecided: true, upliftApplied: true });
@@ -324,7 +323,7 @@ describe('the courts API', () => {
       },
       {
         rule: 'offence_not_sentenced',
-        body: { courtType: 'magistrates', offences: [{ offenceId: 'o1', sentence: 'Fine', uplift: s66() }] },
+        body: { courtType: 'magistrates', offences: [{ offenceId: 'o1', sentenceType: 'fine', uplift: s66() }] },
         warnings: [warning('offence_not_sentenced')],
         sentenced: { upliftDecided: true, upliftApplied: true },
       },
@@ -369,7 +368,7 @@ describe('the courts API', () => {
     it('records an uplift decision in an unflagged case with the warning uplift_in_unflagged_case (201)', async () => {
       const defendant = take(false);
       await post(`${defendant.path}/conviction`, { basis: 'guilty_plea', courtType: 'magistrates' }).expect(201);
-      const offences = [{ offenceId: 'o2', sentence: 'Fine of £200', uplift: s66() }];
+      const offences = [{ offenceId: 'o2', sentenceType: 'fine', uplift: s66() }];
       const response = await post(`${defendant.path}/sentence`, { courtType: 'magistrates', offences }).expect(201);
       expect(response.body).toEqual(answer(defendant, 3, ['DefendantSentenced'], [warning('uplift_in_unflagged_case', 'first_applied_downstream', 'conviction_to_sentence')]));
       const stored = await view(defendant.caseId);
@@ -381,7 +380,7 @@ describe('the courts API', () => {
     it('sentences an unflagged case without an uplift decision and without warning (201)', async () => {
       const defendant = take(false);
       await post(`${defendant.path}/conviction`, { basis: 'guilty_plea', courtType: 'magistrates' }).expect(201);
-      const response = await post(`${defendant.path}/sentence`, { courtType: 'magistrates', offences: [{ offenceId: 'o2', sentence: 'Fine of £200' }] }).expect(201);
+      const response = await post(`${defendant.path}/sentence`, { courtType: 'magistrates', offences: [{ offenceId: 'o2', sentenceType: 'fine' }] }).expect(201);
       expect(response.body).toEqual(answer(defendant, 3, ['DefendantSentenced']));
       expect((await view(defendant.caseId)).state.defendants[defendant.defendantId].sentenced).toEqual({ upliftDecided: false, upliftApplied: false });
       await expectRule(`${defendant.path}/victim-informed`, { victimId: randomUUID(), upliftExplained: true }, 422, 'no_uplift_to_explain');
@@ -401,12 +400,26 @@ describe('the courts API', () => {
         {
           courtType: 'magistrates',
           offences: [
-            { offenceId: 'o1', sentence: '', uplift: { ...s66(), provision: 'CDA1998', strandsRecognised: ['racism'] } },
-            { offenceId: 'o1', sentence: 'Fine' },
+            { offenceId: 'o1', sentenceType: 'custody', uplift: { ...s66(), provision: 'CDA1998', strandsRecognised: ['racism'] } },
+            { offenceId: 'o1', sentenceType: 'fine' },
           ],
         },
-        ['offences', 'offences.0.sentence', 'offences.0.uplift.provision', 'offences.0.uplift.strandsRecognised'],
+        ['offences', 'offences.0.sentenceType', 'offences.0.uplift.provision', 'offences.0.uplift.strandsRecognised'],
       );
+    });
+
+    it('refuses a sentence in words and a reason not applied in words (400 naming each: free text stays with the court)', async () => {
+      const response = await post(`/cases/${randomUUID()}/defendants/${randomUUID()}/sentence`, {
+        courtType: 'magistrates',
+        offences: [
+          { offenceId: 'o1', sentenceType: 'fine', sentence: 'Fine of £200, compensation to Amira Haddad' },
+          { offenceId: 'o2', sentenceType: 'fine', uplift: { ...notApplied(), reasonNotApplied: 'Not proved at the Newton hearing' } },
+        ],
+      }).expect(400);
+      expect(response.body.errors).toEqual([
+        { field: 'offences.0.sentence', messages: [expect.stringMatching(/^sentence is refused: free text stays in the agency's own system; the pipeline carries codes only; send sentenceType/)] },
+        { field: 'offences.1.uplift.reasonNotApplied', messages: [expect.stringMatching(/^reasonNotApplied must be one of hostility_not_proved, .*: a code, not text/)] },
+      ]);
       await expectFields(`/cases/${randomUUID()}/defendants/${randomUUID()}/sentence`, { courtType: 'magistrates', offences: [] }, ['offences']);
     });
   });
@@ -415,8 +428,8 @@ describe('the courts API', () => {
     const bothOffencesWithout = () => ({
       courtType: 'magistrates',
       offences: [
-        { offenceId: 'o1', sentence: '12 weeks custody' },
-        { offenceId: 'o2', sentence: 'No separate penalty' },
+        { offenceId: 'o1', sentenceType: 'immediate_custody' },
+        { offenceId: 'o2', sentenceType: 'other' },
       ],
     });
 
@@ -430,8 +443,8 @@ describe('the courts API', () => {
       await post(`${defendant.path}/sentence`, {
         courtType: 'magistrates',
         offences: [
-          { offenceId: 'o1', sentence: '12 weeks custody', uplift: s66() },
-          { offenceId: 'o2', sentence: 'No separate penalty', uplift: s66() },
+          { offenceId: 'o1', sentenceType: 'immediate_custody', uplift: s66() },
+          { offenceId: 'o2', sentenceType: 'other', uplift: s66() },
         ],
       }).expect(201);
       const informed = await post(`${defendant.path}/victim-informed`, { victimId, upliftExplained: true, informedAt: '2025-06-02T09:00:00Z' }).expect(201);
@@ -446,8 +459,8 @@ describe('the courts API', () => {
       await post(`${declined.path}/sentence`, {
         courtType: 'magistrates',
         offences: [
-          { offenceId: 'o1', sentence: '12 weeks custody', uplift: notApplied() },
-          { offenceId: 'o2', sentence: 'No separate penalty', uplift: notApplied() },
+          { offenceId: 'o1', sentenceType: 'immediate_custody', uplift: notApplied() },
+          { offenceId: 'o2', sentenceType: 'other', uplift: notApplied() },
         ],
       }).expect(201);
       expect((await view(declined.caseId)).state.defendants[declined.defendantId].sentenced).toEqual({ upliftDecided: true, upliftApplied: false });
@@ -530,7 +543,7 @@ describe('the courts API', () => {
       const defendant = take();
       await post(`${defendant.path}/conviction`, { basis: 'guilty_plea', courtType: 'magistrates' }).expect(201);
       const key = `court-system-${randomUUID()}`;
-      const sentence = { courtType: 'magistrates', offences: [{ offenceId: 'o1', sentence: 'Fine' }, { offenceId: 'o2', sentence: 'Fine' }] };
+      const sentence = { courtType: 'magistrates', offences: [{ offenceId: 'o1', sentenceType: 'fine' }, { offenceId: 'o2', sentenceType: 'fine' }] };
       const first = await post(`${defendant.path}/sentence`, sentence, key).expect(201);
       expect(first.body).toEqual(answer(defendant, 3, ['DefendantSentenced'], [warning('no_uplift_decision', 'no_uplift_decision', 'conviction_to_sentence')]));
       const again = await post(`${defendant.path}/sentence`, sentence, key).expect(201);
@@ -547,7 +560,7 @@ describe('the courts API', () => {
       const defendant = take();
       expect((await put(defendant, { holds: 'flagged', hateCrime: charged }).expect(201)).body).toEqual(answer(defendant, 1, []));
 
-      const reason = 'Hostility not proved: the court found the words were not aimed at the victim';
+      const reason = 'no_hostility_on_evidence';
       const notHateCrime = { holds: 'not_hate_crime', reason, recordedAt: '2025-05-01T02:00:00Z' };
       // The charge is a racially aggravated offence (CDA 1998 s.31): left unflagged, it is recorded with a warning.
       expect((await put(defendant, notHateCrime).expect(201)).body).toEqual(answer(defendant, 2, ['HateCrimeFlagRecorded'], [warning('aggravated_offence_unflagged')]));
@@ -577,7 +590,7 @@ describe('the courts API', () => {
       expect((await view(defendant.caseId)).state.defendants[defendant.defendantId]).toMatchObject({ hateCrime: flag, flagRecord: { holds: 'flagged', hateCrime: flag } });
 
       await post(`${defendant.path}/conviction`, { basis: 'guilty_plea', courtType: 'magistrates' }).expect(201);
-      const sentenced = await post(`${defendant.path}/sentence`, { courtType: 'magistrates', offences: [{ offenceId: 'o2', sentence: 'Fine' }] }).expect(201);
+      const sentenced = await post(`${defendant.path}/sentence`, { courtType: 'magistrates', offences: [{ offenceId: 'o2', sentenceType: 'fine' }] }).expect(201);
       expect(sentenced.body).toEqual(answer(defendant, 4, ['DefendantSentenced'], [warning('no_uplift_decision', 'no_uplift_decision', 'conviction_to_sentence')]));
     });
 
@@ -609,9 +622,9 @@ describe('the courts API', () => {
       };
       await refused({ holds: 'flagged' }, 'flag_record_needs_flag');
       await refused({ holds: 'no_flag', hateCrime: charged }, 'flag_record_holds_no_flag');
-      await refused({ holds: 'not_hate_crime', hateCrime: charged, reason: 'not proved' }, 'flag_record_holds_no_flag');
-      await refused({ holds: 'flagged', hateCrime: charged, reason: 'proved' }, 'reason_only_when_not_hate_crime');
-      await refused({ holds: 'no_flag', reason: 'not proved' }, 'reason_only_when_not_hate_crime');
+      await refused({ holds: 'not_hate_crime', hateCrime: charged, reason: 'no_hostility_on_evidence' }, 'flag_record_holds_no_flag');
+      await refused({ holds: 'flagged', hateCrime: charged, reason: 'other' }, 'reason_only_when_not_hate_crime');
+      await refused({ holds: 'no_flag', reason: 'no_hostility_on_evidence' }, 'reason_only_when_not_hate_crime');
       await refused({ holds: 'flagged', hateCrime: { strands: ['race'], perceivedBy: ['victim'], religionTargetedGroup: 'antisemitic' } }, 'religion_group_without_religion_strand');
       const unknown = await pipeline.courts.put(`/cases/${defendant.caseId}/defendants/${randomUUID()}/flag-record`).send({ holds: 'no_flag' }).expect(404);
       expect(unknown.body.code).toBe('defendant_not_before_court');
@@ -627,7 +640,7 @@ describe('the courts API', () => {
       const defendant = take();
       const params = { caseId: defendant.caseId, defendantId: defendant.defendantId };
       const line = (body: object, lineParams: object = params) => JSON.stringify({ command: 'RecordHateCrimeFlag', params: lineParams, body });
-      const reason = 'The court found no hostility';
+      const reason = 'no_hostility_on_evidence';
       const ndjson = [
         line({ holds: 'not_hate_crime', reason, recordedAt: '2025-05-03T02:00:00Z' }),
         line({ holds: 'not_hate_crime', reason, recordedAt: '2025-05-04T02:00:00Z' }),
@@ -659,8 +672,8 @@ describe('the courts API', () => {
       const sentence = {
         courtType: 'crown',
         offences: [
-          { offenceId: 'o1', sentence: '2 years imprisonment', uplift: s66() },
-          { offenceId: 'o2', sentence: '6 months concurrent', uplift: notApplied() },
+          { offenceId: 'o1', sentenceType: 'immediate_custody', uplift: s66() },
+          { offenceId: 'o2', sentenceType: 'immediate_custody', uplift: notApplied() },
         ],
       };
       const lines = [
@@ -712,7 +725,7 @@ describe('the courts API', () => {
         'DefendantSentenced',
         'VictimInformedOfOutcome',
       ]);
-      expect(onKafka.find((envelope) => envelope.type.endsWith('.DefendantSentenced'))?.schemaversion).toBe(2);
+      expect(onKafka.find((envelope) => envelope.type.endsWith('.DefendantSentenced'))?.schemaversion).toBe(3);
     });
   });
 });

@@ -14,11 +14,10 @@ describe('the CPS API', () => {
   let pipeline: Pipeline;
 
   const raceAndReligion: HateCrimeFlag = { strands: ['race', 'religion'], perceivedBy: ['victim'], religionTargetedGroup: 'antisemitic' };
-  const assault: Offence = { offenceId: 'o1', code: '105A', description: 'Assault by beating' };
+  const assault: Offence = { offenceId: 'o1', code: '105A' };
   const aggravatedAssault: Offence = {
     offenceId: 'o2',
     code: '8/1',
-    description: 'Racially or religiously aggravated common assault',
     aggravatedUnder: 'CDA1998_s29',
   };
 
@@ -155,24 +154,24 @@ describe('the CPS API', () => {
       const { caseId, defendantIds } = await referredCase();
       const applied = await pipeline.cps
         .post(`/cases/${caseId}/flag`)
-        .send({ hateCrime: { strands: ['disability'], perceivedBy: ['victim'] }, reason: 'Hostility disclosed in the victim personal statement' })
+        .send({ hateCrime: { strands: ['disability'], perceivedBy: ['victim'] }, reason: 'perceived_by_victim' })
         .expect(201);
       expect(applied.body).toEqual({ caseId, version: 2, events: ['HateCrimeFlagApplied'], warnings: [] });
       const event = eventsOf(await cpsCase(caseId), 'HateCrimeFlagApplied')[0]!;
-      expect(event.data).toMatchObject({ hateCrime: { strands: ['disability'], perceivedBy: ['victim'] }, reason: 'Hostility disclosed in the victim personal statement' });
+      expect(event.data).toMatchObject({ hateCrime: { strands: ['disability'], perceivedBy: ['victim'] }, reason: 'perceived_by_victim' });
 
       await charge(caseId, defendantIds[0]!).expect(201);
       expect((await courtCaseFor(caseId, defendantIds[0]!)).received.data.hateCrime).toEqual({ strands: ['disability'], perceivedBy: ['victim'] });
     });
 
-    it('refuses a flag on a flagged case (409), a blank reason (422) and a missing reason (400)', async () => {
+    it('refuses a flag on a flagged case (409), a reason in words and a missing reason (400)', async () => {
       const flagged = await referredCase({ hateCrime: raceAndReligion });
       const unflagged = await referredCase();
       const flag = { strands: ['transgender'], perceivedBy: ['witness'] };
-      const conflict = await pipeline.cps.post(`/cases/${flagged.caseId}/flag`).send({ hateCrime: flag, reason: 'Seen on CCTV' }).expect(409);
+      const conflict = await pipeline.cps.post(`/cases/${flagged.caseId}/flag`).send({ hateCrime: flag, reason: 'hostility_evidenced' }).expect(409);
       expect(conflict.body.code).toBe('flag_already_applied');
-      const blank = await pipeline.cps.post(`/cases/${unflagged.caseId}/flag`).send({ hateCrime: flag, reason: '  ' }).expect(422);
-      expect(blank.body.code).toBe('application_needs_reason');
+      const typed = await pipeline.cps.post(`/cases/${unflagged.caseId}/flag`).send({ hateCrime: flag, reason: 'Disclosed in the victim personal statement' }).expect(400);
+      expect(typed.body.errors).toEqual([{ field: 'reason', messages: [expect.stringMatching(/^reason must be one of perceived_by_victim, .*: a code, not text \(free text stays in the agency's own system/)] }]);
       const missing = await pipeline.cps.post(`/cases/${unflagged.caseId}/flag`).send({ hateCrime: flag }).expect(400);
       expect(missing.body.errors.map((error: { field: string }) => error.field)).toEqual(['reason']);
       expect((await cpsCase(flagged.caseId)).version).toBe(1);
@@ -181,9 +180,9 @@ describe('the CPS API', () => {
 
     it('applies a flag after a reasoned removal, warning when its strands differ from the police referral', async () => {
       const { caseId } = await referredCase({ hateCrime: raceAndReligion });
-      await pipeline.cps.delete(`/cases/${caseId}/flag`).send({ reason: 'Reviewed: no hostility on the evidence' }).expect(200);
+      await pipeline.cps.delete(`/cases/${caseId}/flag`).send({ reason: 'no_hostility_on_evidence' }).expect(200);
       const flag = { strands: ['disability'], perceivedBy: ['victim'] };
-      const applied = await pipeline.cps.post(`/cases/${caseId}/flag`).send({ hateCrime: flag, reason: 'Disability hostility disclosed later' }).expect(201);
+      const applied = await pipeline.cps.post(`/cases/${caseId}/flag`).send({ hateCrime: flag, reason: 'perceived_by_victim' }).expect(201);
       expect(applied.body).toEqual({
         caseId,
         version: 3,
@@ -199,12 +198,12 @@ describe('the CPS API', () => {
   describe('DELETE /cases/:caseId/flag', () => {
     it('removes the flag with its reason, and the next charge reaches the court unflagged', async () => {
       const { caseId, defendantIds } = await referredCase({ hateCrime: raceAndReligion });
-      const removed = await pipeline.cps.delete(`/cases/${caseId}/flag`).send({ reason: 'Wrongly flagged: a dispute about a debt' }).expect(200);
+      const removed = await pipeline.cps.delete(`/cases/${caseId}/flag`).send({ reason: 'recorded_in_error' }).expect(200);
       expect(removed.body).toEqual({ caseId, version: 2, events: ['HateCrimeFlagRemoved'], warnings: [] });
       const cps = await cpsCase(caseId);
       expect(cps.state.hateCrime).toBeUndefined();
-      expect(cps.state.flagReview).toMatchObject({ outcome: 'removed', reason: 'Wrongly flagged: a dispute about a debt' });
-      expect(cps.state.flagRecord).toEqual({ holds: 'not_hate_crime', reason: 'Wrongly flagged: a dispute about a debt' });
+      expect(cps.state.flagReview).toMatchObject({ outcome: 'removed', reason: 'recorded_in_error' });
+      expect(cps.state.flagRecord).toEqual({ holds: 'not_hate_crime', reason: 'recorded_in_error' });
 
       const charged = await charge(caseId, defendantIds[0]!).expect(201);
       expect(charged.body.warnings).toEqual([]);
@@ -232,16 +231,16 @@ describe('the CPS API', () => {
       expect(eventsOf(await cpsCase(caseId), 'PreChargeDecisionMade')[0]!.data).not.toHaveProperty('hateCrime');
       expect((await courtCaseFor(caseId, defendantIds[0]!)).received.data).not.toHaveProperty('hateCrime');
 
-      const blank = await referredCase({ hateCrime: raceAndReligion });
-      const answered = await pipeline.cps.delete(`/cases/${blank.caseId}/flag`).send({ reason: ' ' }).expect(200);
-      expect(answered.body).toEqual({ caseId: blank.caseId, version: 2, events: ['HateCrimeFlagRecorded'], warnings: [warning('flag_not_held', 'lost', 'police_to_cps')] });
-      expect(eventTypes(await cpsCase(blank.caseId))).toEqual(['CaseReceivedFromPolice', 'HateCrimeFlagRecorded']);
+      const typed = await referredCase({ hateCrime: raceAndReligion });
+      const refused = await pipeline.cps.delete(`/cases/${typed.caseId}/flag`).send({ reason: 'Wrongly flagged: a dispute about a debt' }).expect(400);
+      expect(fields(refused.body)).toEqual(['reason']);
+      expect(eventTypes(await cpsCase(typed.caseId))).toEqual(['CaseReceivedFromPolice']);
     });
 
     it('warns of an aggravated offence charged and left unflagged (201)', async () => {
       const { caseId, defendantIds } = await referredCase({ hateCrime: raceAndReligion, offences: [aggravatedAssault] });
       await charge(caseId, defendantIds[0]!, [aggravatedAssault]).expect(201);
-      const removed = await pipeline.cps.delete(`/cases/${caseId}/flag`).send({ reason: 'Hostility not borne out by the evidence' }).expect(200);
+      const removed = await pipeline.cps.delete(`/cases/${caseId}/flag`).send({ reason: 'no_hostility_on_evidence' }).expect(200);
       expect(removed.body).toEqual({ caseId, version: 3, events: ['HateCrimeFlagRemoved'], warnings: [warning('aggravated_offence_unflagged')] });
       expect((await cpsCase(caseId)).state.hateCrime).toBeUndefined();
     });
@@ -251,8 +250,8 @@ describe('the CPS API', () => {
       const wrong = await pipeline.cps.delete(`/cases/${caseId}/flag`).send({ reason: 42, strands: ['race'] }).expect(400);
       expect(fields(wrong.body)).toEqual(['reason', 'strands']);
       expect((await cpsCase(caseId)).version).toBe(1);
-      await pipeline.cps.delete(`/cases/${caseId}/flag`).send({ reason: 'Wrongly flagged' }).expect(200);
-      expect((await pipeline.cps.delete(`/cases/${caseId}/flag`).send({ reason: 'Again' }).expect(422)).body.code).toBe('no_flag_to_remove');
+      await pipeline.cps.delete(`/cases/${caseId}/flag`).send({ reason: 'recorded_in_error' }).expect(200);
+      expect((await pipeline.cps.delete(`/cases/${caseId}/flag`).send({ reason: 'no_hostility_on_evidence' }).expect(422)).body.code).toBe('no_flag_to_remove');
       expect((await pipeline.cps.delete(`/cases/${caseId}/flag`).send({}).expect(422)).body.code).toBe('no_flag_to_remove');
       expect((await cpsCase(caseId)).version).toBe(2);
     });
@@ -273,7 +272,7 @@ describe('the CPS API', () => {
       await charge(caseId, defendantIds[0]!).expect(201);
       expect((await courtCaseFor(caseId, defendantIds[0]!)).received.data.hateCrime).toEqual(flag);
 
-      const reason = 'No hostility: the words were part of a dispute about a debt';
+      const reason = 'no_hostility_on_evidence';
       const notHateCrime = { holds: 'not_hate_crime', reason, recordedAt: '2024-05-24T02:00:00Z' };
       expect((await put(notHateCrime)).body).toEqual({ caseId, version: 4, events: ['HateCrimeFlagRecorded'], warnings: [] });
       expect((await put(notHateCrime)).body).toEqual({ caseId, version: 4, events: [], warnings: [] });
@@ -302,10 +301,10 @@ describe('the CPS API', () => {
         warnings: [warning('strands_differ_from_police', 'strands_changed', 'police_to_cps')],
       });
       expect((await put({ holds: 'no_flag' })).body).toEqual({ caseId, version: 3, events: ['HateCrimeFlagRecorded'], warnings: [warning('flag_not_held', 'lost', 'police_to_cps')] });
-      expect((await put({ holds: 'not_hate_crime', reason: 'Reviewed: no hostility' })).body).toEqual({ caseId, version: 4, events: ['HateCrimeFlagRecorded'], warnings: [] });
+      expect((await put({ holds: 'not_hate_crime', reason: 'no_hostility_on_evidence' })).body).toEqual({ caseId, version: 4, events: ['HateCrimeFlagRecorded'], warnings: [] });
       const cps = await cpsCase(caseId);
       expect(eventTypes(cps)).toEqual(['CaseReceivedFromPolice', 'HateCrimeFlagRecorded', 'HateCrimeFlagRecorded', 'HateCrimeFlagRecorded']);
-      expect(cps.state.flagRecord).toEqual({ holds: 'not_hate_crime', reason: 'Reviewed: no hostility' });
+      expect(cps.state.flagRecord).toEqual({ holds: 'not_hate_crime', reason: 'no_hostility_on_evidence' });
     });
 
     it('refuses a contradictory record with its rule (422), a case never referred (404), bad fields (400), and records nothing', async () => {
@@ -318,8 +317,8 @@ describe('the CPS API', () => {
       await refused({ holds: 'flagged' }, 'flag_record_needs_flag');
       await refused({ holds: 'no_flag', hateCrime: raceAndReligion }, 'flag_record_holds_no_flag');
       await refused({ holds: 'not_hate_crime', hateCrime: raceAndReligion }, 'flag_record_holds_no_flag');
-      await refused({ holds: 'flagged', hateCrime: raceAndReligion, reason: 'disclosed' }, 'reason_only_when_not_hate_crime');
-      await refused({ holds: 'no_flag', reason: 'not hate' }, 'reason_only_when_not_hate_crime');
+      await refused({ holds: 'flagged', hateCrime: raceAndReligion, reason: 'recorded_in_error' }, 'reason_only_when_not_hate_crime');
+      await refused({ holds: 'no_flag', reason: 'no_hostility_on_evidence' }, 'reason_only_when_not_hate_crime');
       await refused({ holds: 'flagged', hateCrime: { strands: ['race'], perceivedBy: ['victim'], religionTargetedGroup: 'antisemitic' } }, 'religion_group_without_religion_strand');
       await refused({ holds: 'flagged', hateCrime: { strands: ['disability'], perceivedBy: ['victim'] } }, 'aggravated_offence_needs_race_or_religion_strand');
       expect((await pipeline.cps.put(`/cases/${randomUUID()}/flag-record`).send({ holds: 'no_flag' }).expect(404)).body.code).toBe('no_referral');
@@ -337,7 +336,7 @@ describe('the CPS API', () => {
         line({ holds: 'flagged', hateCrime: raceAndReligion }),
         line({ holds: 'not_hate_crime', recordedAt: '2024-05-23T02:00:00Z' }),
         line({ holds: 'not_hate_crime', recordedAt: '2024-05-24T02:00:00Z' }),
-        line({ holds: 'flagged', reason: 'x' }),
+        line({ holds: 'flagged', reason: 'other' }),
         line({ holds: 'no_flag' }, { caseId: 'x' }),
       ].join('\n');
       const response = await pipeline.cps.post('/cases/bulk').set('Content-Type', 'application/x-ndjson').send(ndjson).expect(200);
@@ -390,6 +389,14 @@ describe('the CPS API', () => {
         .send({ decision: 'prosecute' })
         .expect(400);
       expect(bad.body.errors.map((error: { field: string }) => error.field)).toEqual(['decision']);
+      expect((await cpsCase(caseId)).version).toBe(1);
+    });
+
+    it('refuses a charge with its description (400 naming it: the code says what the offence is), and records nothing', async () => {
+      const { caseId, defendantIds } = await referredCase();
+      const described = { ...assault, description: 'Assault on Amira Haddad' } as Offence;
+      const refused = await charge(caseId, defendantIds[0]!, [described]).expect(400);
+      expect(refused.body.errors).toEqual([{ field: 'charges.0.description', messages: [expect.stringContaining('free text stays in the agency\'s own system; the pipeline carries codes only')] }]);
       expect((await cpsCase(caseId)).version).toBe(1);
     });
 
@@ -544,7 +551,7 @@ describe('the CPS API', () => {
         { command: 'ApplyForSpecialMeasures', params: { caseId }, body: { victimId, measures: ['intermediary'] } },
         { command: 'CompleteProsecution', params: { caseId, defendantId: first }, body: { outcome: 'conviction_after_trial' } },
         { command: 'CompleteProsecution', params: { caseId, defendantId: second }, body: { outcome: 'discontinued' } },
-        { command: 'RemoveHateCrimeFlag', params: { caseId }, body: { reason: '' } },
+        { command: 'RemoveHateCrimeFlag', params: { caseId }, body: {} },
         { command: 'CompleteProsecution', params: { caseId: 'x' }, body: { outcome: 'discontinued' } },
         { command: 'ReceiveCaseFromPolice', params: {}, body: {} },
       ];
@@ -578,7 +585,7 @@ describe('the CPS API', () => {
         warnings: [warning('strands_differ_from_police', 'strands_changed', 'police_to_cps')],
       });
       expect(response.body.results[1].response).toEqual({ caseId, defendantId: first, version: 3, events: ['PreChargeDecisionMade'], warnings: [] });
-      // A blank reason is no reason: the flag is recorded as not held, which the audit counts as lost.
+      // A removal without a reason: the flag is recorded as not held, which the audit counts as lost.
       expect(response.body.results[7].response).toEqual({ caseId, version: 6, events: ['HateCrimeFlagRecorded'], warnings: [warning('flag_not_held', 'lost', 'police_to_cps')] });
 
       const cps = await cpsCase(caseId);

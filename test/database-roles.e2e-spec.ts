@@ -47,7 +47,7 @@ describe('database roles', () => {
     pipeline = await startPipeline();
     const recorded = await pipeline.police
       .post('/cases')
-      .send({ crimeReference: `ROLE/${randomUUID()}`, forceCode: '13', offences: [{ offenceId: 'o1', code: '105A', description: 'Assault' }], hateCrime: { strands: ['race'], perceivedBy: ['victim'] } })
+      .send({ crimeReference: `ROLE/${randomUUID()}`, forceCode: '13', offences: [{ offenceId: 'o1', code: '105A' }], hateCrime: { strands: ['race'], perceivedBy: ['victim'] } })
       .expect(201);
     caseId = recorded.body.caseId;
     await pollUntil('the projection to hold the case', async () =>

@@ -12,7 +12,7 @@ import { pollUntil, startPipeline, type Pipeline } from './support/pipeline';
 jest.setTimeout(180_000);
 
 const RACE = { strands: ['race'], perceivedBy: ['victim'] };
-const ASSAULT = { offenceId: 'o1', code: '105A', description: 'Assault by beating' };
+const ASSAULT = { offenceId: 'o1', code: '105A' };
 
 describe('legacy extracts: snapshot lines at the bulk endpoints', () => {
   let pipeline: Pipeline;
@@ -115,7 +115,7 @@ describe('legacy extracts: snapshot lines at the bulk endpoints', () => {
           flag: { holds: 'flagged', hateCrime: RACE },
           listing: { courtCode: 'B04LY00', hearingDate: '2024-06-17' },
           conviction: { basis: 'guilty_plea', courtType: 'magistrates', convictedAt: '2024-06-17T11:00:00Z' },
-          sentence: { courtType: 'magistrates', sentencedAt: '2024-07-01T11:00:00Z', offences: [{ offenceId: 'o1', sentence: 'Community order' }] },
+          sentence: { courtType: 'magistrates', sentencedAt: '2024-07-01T11:00:00Z', offences: [{ offenceId: 'o1', sentenceType: 'community_order' }] },
         }],
         takenAt: '2024-07-02T02:00:00Z',
       },

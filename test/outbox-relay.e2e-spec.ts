@@ -4,7 +4,7 @@ import request from 'supertest';
 import { DataSource, type EntityManager } from 'typeorm';
 import { configuredTopics, environment } from '@hc/config';
 import { OutboxRelay } from '@hc/event-store';
-import { EventProducer, parseBrokers, topicMessageCount } from '@hc/kafka';
+import { EventProducer, parseBrokers, readTopic, topicMessageCount } from '@hc/kafka';
 import { createPoliceApp } from '../services/police/src/main';
 import { pollUntil, startPipeline } from './support/pipeline';
 
@@ -15,7 +15,7 @@ describe('the transactional outbox', () => {
     crimeReference: reference,
     forceCode: '44',
     recordedAt: '2024-08-12T19:30:00Z',
-    offences: [{ offenceId: 'o1', code: '105A', description: 'Assault by beating' }],
+    offences: [{ offenceId: 'o1', code: '105A' }],
     hateCrime: { strands: ['sexual_orientation'], perceivedBy: ['victim'] },
   });
   const unpublished = async (app: INestApplication, caseId: string) => {
@@ -41,6 +41,37 @@ describe('the transactional outbox', () => {
         (await unpublished(police, recorded.body.caseId)).waiting === 0 ? true : undefined,
       );
       expect(await topicMessageCount(connection(), configuredTopics().police)).toBe(before + 1);
+    } finally {
+      await police.close();
+    }
+  });
+
+  it('publishes an event stored at an older schema version upcast: its free text stays in the store, only codes go out', async () => {
+    let police = await createPoliceApp();
+    await police.get(OutboxRelay).stop();
+    const recorded = await request(police.getHttpServer()).post('/cases').send(crime(`HAM/${randomUUID()}`)).expect(201);
+    // As if it had been stored before the codes: version 1, with the offence described as typed.
+    const database = police.get(DataSource);
+    await database.query(
+      `UPDATE police.events
+          SET envelope = jsonb_set(jsonb_set(envelope, '{schemaversion}', '1'), '{data,offences,0,description}', '"Assault on Precious Okonkwo-Baptiste"')
+        WHERE stream_id = $1`,
+      [recorded.body.caseId],
+    );
+    await police.close();
+
+    police = await createPoliceApp();
+    try {
+      await pollUntil('the relay to publish the waiting event', async () =>
+        (await unpublished(police, recorded.body.caseId)).waiting === 0 ? true : undefined,
+      );
+      const published = (await readTopic(connection(), configuredTopics().police)).filter((message) => message.key === recorded.body.caseId);
+      expect(published).toHaveLength(1);
+      const envelope = JSON.parse(published[0]!.value!);
+      expect(envelope).toMatchObject({ schemaversion: 2, data: { offences: [{ offenceId: 'o1', code: '105A' }] } });
+      expect(envelope.data.offences[0]).not.toHaveProperty('description');
+      const [stored] = await police.get(DataSource).query(`SELECT envelope FROM police.events WHERE stream_id = $1`, [recorded.body.caseId]);
+      expect(stored.envelope.data.offences[0].description).toBe('Assault on Precious Okonkwo-Baptiste'); // the force's own record, as written
     } finally {
       await police.close();
     }

@@ -19,8 +19,8 @@ describe('police API', () => {
   let police: TestAgent;
   const connection = () => ({ brokers: parseBrokers(environment().KAFKA_BROKERS), clientId: 'hatecrime-tests' });
 
-  const plainOffence = { offenceId: 'o1', code: '8L', description: 'Harassment, alarm or distress' };
-  const aggravatedOffence = { offenceId: 'o1', code: '8L', description: 'Racially aggravated harassment', aggravatedUnder: 'CDA1998_s31' };
+  const plainOffence = { offenceId: 'o1', code: '8L' };
+  const aggravatedOffence = { offenceId: 'o1', code: '8L', aggravatedUnder: 'CDA1998_s31' };
   const raceAndReligion = { strands: ['race', 'religion'], perceivedBy: ['victim'], religionTargetedGroup: 'anti_muslim' };
   const raceOnly = { strands: ['race'], perceivedBy: ['victim'] };
   const victimNeeds = { riskLevel: 'high', needs: ['safeguarding'], enhancedService: true, specialMeasuresWanted: ['screens'] };
@@ -122,8 +122,24 @@ describe('police API', () => {
       expect(response.body.message).toMatch(/nests deeper than 32 levels/);
     });
 
+    it('refuses an offence description (400 naming it: free text stays with the force, the code says what the offence is), and records nothing', async () => {
+      const body = crime({ offences: [{ ...plainOffence, description: 'Harassment of Amira Haddad' }] });
+      const response = await police.post('/cases').send(body).expect(400);
+      expect(response.body.errors).toEqual([
+        { field: 'offences.0.description', messages: [expect.stringContaining("is refused: free text stays in the agency's own system; the pipeline carries codes only")] },
+      ]);
+      await police.get(`/cases/${policeCaseId('01', body.crimeReference)}`).expect(404);
+      const snapshot = { ...body, flag: { holds: 'no_flag' } };
+      const ndjson = [JSON.stringify({ command: 'RecordCrime', body }), JSON.stringify({ command: 'CaseSnapshot', body: snapshot })].join('\n');
+      const bulk = await police.post('/cases/bulk').set('Content-Type', 'application/x-ndjson').send(ndjson).expect(200);
+      expect(bulk.body.results).toEqual([1, 2].map((line) =>
+        expect.objectContaining({ line, status: 400, outcome: 'rejected', errors: [{ field: 'body.offences.0.description', messages: [expect.stringContaining('codes only')] }] }),
+      ));
+      await police.get(`/cases/${policeCaseId('01', body.crimeReference)}`).expect(404);
+    });
+
     it('refuses a blank crime reference or offence code (400 naming each)', async () => {
-      const response = await police.post('/cases').send(crime({ crimeReference: '   ', offences: [{ offenceId: 'o1', code: ' ', description: 'Assault' }] })).expect(400);
+      const response = await police.post('/cases').send(crime({ crimeReference: '   ', offences: [{ offenceId: 'o1', code: ' ' }] })).expect(400);
       expect(fields(response.body).sort()).toEqual(['crimeReference', 'offences.0.code']);
     });
 
@@ -131,7 +147,7 @@ describe('police API', () => {
       ['a NUL', 'CR/1\\u0000/24', 'holds a NUL character'],
       ['half a surrogate pair', 'CR/\\ud800/24', 'surrogate'],
     ])('refuses text holding %s (400 naming the field)', async (_what, crimeReference, reason) => {
-      const response = await police.post('/cases').set('Content-Type', 'application/json').send(`{"crimeReference":"${crimeReference}","forceCode":"01","offences":[{"offenceId":"o1","code":"105A","description":"Assault"}]}`).expect(400);
+      const response = await police.post('/cases').set('Content-Type', 'application/json').send(`{"crimeReference":"${crimeReference}","forceCode":"01","offences":[{"offenceId":"o1","code":"105A"}]}`).expect(400);
       expect(response.body.errors).toEqual([{ field: 'crimeReference', messages: [expect.stringContaining(reason)] }]);
     });
 
@@ -154,7 +170,7 @@ describe('police API', () => {
     it('refuses such a line of a bulk extract, and takes the others', async () => {
       const good = crime({ recordedAt: '2024-05-01T10:00:00+01:00' });
       const ndjson = [
-        `{"command":"RecordCrime","body":{"crimeReference":"CR/\\u0000","forceCode":"01","offences":[{"offenceId":"o1","code":"105A","description":"x"}]}}`,
+        `{"command":"RecordCrime","body":{"crimeReference":"CR/\\u0000","forceCode":"01","offences":[{"offenceId":"o1","code":"105A"}]}}`,
         JSON.stringify({ command: 'RecordCrime', body: good }),
       ].join('\n');
       const response = await police.post('/cases/bulk').set('Content-Type', 'application/x-ndjson').send(ndjson).expect(200);
@@ -170,7 +186,7 @@ describe('police API', () => {
       const caseId = await recordCrime();
       const response = await police
         .post(`/cases/${caseId}/flag`)
-        .send({ hateCrime: raceAndReligion, reason: 'Victim disclosed anti-Muslim abuse later', appliedAt: '2024-05-06T10:00:00Z' })
+        .send({ hateCrime: raceAndReligion, reason: 'perceived_by_victim', appliedAt: '2024-05-06T10:00:00Z' })
         .expect(201);
       expect(response.body).toEqual({ caseId, version: 2, events: ['HateCrimeFlagApplied'], warnings: [] });
       const view = await caseView(caseId);
@@ -180,7 +196,7 @@ describe('police API', () => {
         caseId,
         hateCrime: raceAndReligion,
         appliedAt: '2024-05-06T10:00:00Z',
-        reason: 'Victim disclosed anti-Muslim abuse later',
+        reason: 'perceived_by_victim',
       });
     });
 
@@ -193,29 +209,31 @@ describe('police API', () => {
       expect(fields(wrongTypes.body)).toEqual(['appliedAt', 'hateCrime.strands', 'reason']);
       const unknownStrand = await police
         .post(`/cases/${caseId}/flag`)
-        .send({ hateCrime: { strands: ['racism'], perceivedBy: ['neighbour'], religionTargetedGroup: 'atheist' }, reason: 'disclosed' })
+        .send({ hateCrime: { strands: ['racism'], perceivedBy: ['neighbour'], religionTargetedGroup: 'atheist' }, reason: 'perceived_by_victim' })
         .expect(400);
       expect(fields(unknownStrand.body)).toEqual(['hateCrime.perceivedBy', 'hateCrime.religionTargetedGroup', 'hateCrime.strands']);
       const missing = await police.post(`/cases/${caseId}/flag`).send({ flag: raceOnly }).expect(400);
       expect(fields(missing.body)).toEqual(['flag', 'hateCrime', 'reason']);
-      await police.post('/cases/not-a-case/flag').send({ hateCrime: raceOnly, reason: 'disclosed' }).expect(400);
+      await police.post('/cases/not-a-case/flag').send({ hateCrime: raceOnly, reason: 'perceived_by_victim' }).expect(400);
       expect((await caseView(caseId)).version).toBe(1);
     });
 
-    it('refuses a flagged case (409), a blank reason and a religion group without religion (422), an unknown case (404)', async () => {
+    it('refuses a flagged case (409), a reason in words (400), a religion group without religion (422), an unknown case (404)', async () => {
       const flagged = await recordCrime({ hateCrime: raceOnly });
-      const twice = await police.post(`/cases/${flagged}/flag`).send({ hateCrime: raceOnly, reason: 'again' }).expect(409);
+      const twice = await police.post(`/cases/${flagged}/flag`).send({ hateCrime: raceOnly, reason: 'perceived_by_victim' }).expect(409);
       expect(twice.body).toMatchObject({ statusCode: 409, code: 'flag_already_applied' });
 
       const unflagged = await recordCrime();
-      const blank = await police.post(`/cases/${unflagged}/flag`).send({ hateCrime: raceOnly, reason: '   ' }).expect(422);
-      expect(blank.body.code).toBe('application_needs_reason');
+      for (const reason of ['Victim disclosed homophobic abuse later', '   ', 'unclassified']) {
+        const typed = await police.post(`/cases/${unflagged}/flag`).send({ hateCrime: raceOnly, reason }).expect(400);
+        expect(typed.body.errors).toEqual([{ field: 'reason', messages: [expect.stringMatching(/^reason must be one of perceived_by_victim, .*: a code, not text \(free text stays/)] }]);
+      }
       const group = await police
         .post(`/cases/${unflagged}/flag`)
-        .send({ hateCrime: { strands: ['race'], perceivedBy: ['victim'], religionTargetedGroup: 'antisemitic' }, reason: 'disclosed' })
+        .send({ hateCrime: { strands: ['race'], perceivedBy: ['victim'], religionTargetedGroup: 'antisemitic' }, reason: 'perceived_by_victim' })
         .expect(422);
       expect(group.body.code).toBe('religion_group_without_religion_strand');
-      const unknown = await police.post(`/cases/${randomUUID()}/flag`).send({ hateCrime: raceOnly, reason: 'disclosed' }).expect(404);
+      const unknown = await police.post(`/cases/${randomUUID()}/flag`).send({ hateCrime: raceOnly, reason: 'perceived_by_victim' }).expect(404);
       expect(unknown.body.code).toBe('case_not_found');
       expect((await caseView(unflagged)).version).toBe(1);
     });
@@ -226,7 +244,7 @@ describe('police API', () => {
       const caseId = await recordCrime({ hateCrime: raceAndReligion });
       const response = await police
         .put(`/cases/${caseId}/flag`)
-        .send({ hateCrime: raceOnly, reason: 'The abuse was about ethnicity, not faith', changedAt: '2024-05-08T10:00:00Z' })
+        .send({ hateCrime: raceOnly, reason: 'strands_reassessed', changedAt: '2024-05-08T10:00:00Z' })
         .expect(201);
       expect(response.body).toEqual({ caseId, version: 2, events: ['HateCrimeFlagChanged'], warnings: [] });
       await identifySuspect(caseId);
@@ -234,7 +252,7 @@ describe('police API', () => {
       expect(referral.body).toEqual({ caseId, version: 4, events: ['CaseReferredToCps'], warnings: [] });
       const view = await caseView(caseId);
       expect(eventTypes(view)).toEqual(['CrimeRecorded', 'HateCrimeFlagChanged', 'SuspectIdentified', 'CaseReferredToCps']);
-      expect(view.events[1].data).toMatchObject({ hateCrime: raceOnly, previousStrands: ['race', 'religion'], reason: 'The abuse was about ethnicity, not faith' });
+      expect(view.events[1].data).toMatchObject({ hateCrime: raceOnly, previousStrands: ['race', 'religion'], reason: 'strands_reassessed' });
       expect(view.events[3].data.hateCrime).toEqual(raceOnly);
       expect(view.state.hateCrime).toEqual(raceOnly);
     });
@@ -247,22 +265,22 @@ describe('police API', () => {
 
     it('refuses no flag or the same flag (409) and losing race and religion from an aggravated offence (422)', async () => {
       const unflagged = await recordCrime();
-      const none = await police.put(`/cases/${unflagged}/flag`).send({ hateCrime: raceOnly, reason: 'correction' }).expect(409);
+      const none = await police.put(`/cases/${unflagged}/flag`).send({ hateCrime: raceOnly, reason: 'recorded_in_error' }).expect(409);
       expect(none.body.code).toBe('no_flag_to_change');
 
       const aggravated = await recordCrime({ offences: [aggravatedOffence], hateCrime: raceAndReligion });
       const same = await police
         .put(`/cases/${aggravated}/flag`)
-        .send({ hateCrime: { strands: ['religion', 'race'], perceivedBy: ['victim'], religionTargetedGroup: 'anti_muslim' }, reason: 'correction' })
+        .send({ hateCrime: { strands: ['religion', 'race'], perceivedBy: ['victim'], religionTargetedGroup: 'anti_muslim' }, reason: 'recorded_in_error' })
         .expect(409);
       expect(same.body.code).toBe('flag_unchanged');
       const lost = await police
         .put(`/cases/${aggravated}/flag`)
-        .send({ hateCrime: { strands: ['disability'], perceivedBy: ['victim'] }, reason: 'correction' })
+        .send({ hateCrime: { strands: ['disability'], perceivedBy: ['victim'] }, reason: 'recorded_in_error' })
         .expect(422);
       expect(lost.body.code).toBe('aggravated_offence_needs_race_or_religion_strand');
-      const blank = await police.put(`/cases/${aggravated}/flag`).send({ hateCrime: raceOnly, reason: '' }).expect(422);
-      expect(blank.body.code).toBe('change_needs_reason');
+      const typed = await police.put(`/cases/${aggravated}/flag`).send({ hateCrime: raceOnly, reason: 'The abuse was about ethnicity, not faith' }).expect(400);
+      expect(fields(typed.body)).toEqual(['reason']);
       expect((await caseView(aggravated)).version).toBe(1);
     });
   });
@@ -272,7 +290,7 @@ describe('police API', () => {
       const caseId = await recordCrime({ hateCrime: raceOnly });
       const response = await police
         .delete(`/cases/${caseId}/flag`)
-        .send({ reason: 'Victim withdrew the allegation of hostility', removedAt: '2024-05-09T10:00:00Z' })
+        .send({ reason: 'perception_withdrawn', removedAt: '2024-05-09T10:00:00Z' })
         .expect(201);
       expect(response.body).toEqual({ caseId, version: 2, events: ['HateCrimeFlagRemoved'], warnings: [] });
       await identifySuspect(caseId);
@@ -280,9 +298,9 @@ describe('police API', () => {
       expect(referral.body.warnings).toEqual([]);
       const view = await caseView(caseId);
       expect(view.state.hateCrime).toBeUndefined();
-      expect(view.state.flagRecord).toEqual({ holds: 'not_hate_crime', reason: 'Victim withdrew the allegation of hostility' });
+      expect(view.state.flagRecord).toEqual({ holds: 'not_hate_crime', reason: 'perception_withdrawn' });
       expect(view.state).not.toHaveProperty('flagDroppedFrom');
-      expect(view.events[1].data).toEqual({ caseId, removedAt: '2024-05-09T10:00:00Z', reason: 'Victim withdrew the allegation of hostility' });
+      expect(view.events[1].data).toEqual({ caseId, removedAt: '2024-05-09T10:00:00Z', reason: 'perception_withdrawn' });
       expect(view.events[3].data).not.toHaveProperty('hateCrime');
     });
 
@@ -301,10 +319,10 @@ describe('police API', () => {
       expect(referral.body).toEqual({ caseId, version: 4, events: ['CaseReferredToCps'], warnings: [warning('flag_dropped_before_referral', 'lost', 'police_to_cps')] });
       expect((await caseView(caseId)).events[3].data).not.toHaveProperty('hateCrime');
 
-      const blank = await recordCrime({ hateCrime: raceOnly });
-      const answered = await police.delete(`/cases/${blank}/flag`).send({ reason: '  \t', removedAt: '2024-05-09T10:00:00Z' }).expect(201);
-      expect(answered.body).toEqual({ caseId: blank, version: 2, events: ['HateCrimeFlagRecorded'], warnings: [warning('removal_without_reason', 'lost', 'police_to_cps')] });
-      expect((await caseView(blank)).events[1].data).toEqual({ caseId: blank, holds: 'not_hate_crime', recordedAt: '2024-05-09T10:00:00Z' });
+      const typed = await recordCrime({ hateCrime: raceOnly });
+      const refused = await police.delete(`/cases/${typed}/flag`).send({ reason: 'Victim withdrew the allegation', removedAt: '2024-05-09T10:00:00Z' }).expect(400);
+      expect(fields(refused.body)).toEqual(['reason']);
+      expect((await caseView(typed)).version).toBe(1);
     });
 
     it('warns of a flag dropped without a reason after the referral with no audit finding (201)', async () => {
@@ -325,16 +343,16 @@ describe('police API', () => {
 
     it('unflags an aggravated offence with the warning aggravated_offence_unflagged (201), and refuses a case without flag (409)', async () => {
       const aggravated = await recordCrime({ offences: [aggravatedOffence], hateCrime: raceOnly });
-      const unflagged = await police.delete(`/cases/${aggravated}/flag`).send({ reason: 'not hate' }).expect(201);
+      const unflagged = await police.delete(`/cases/${aggravated}/flag`).send({ reason: 'no_hostility_on_evidence' }).expect(201);
       expect(unflagged.body).toEqual({ caseId: aggravated, version: 2, events: ['HateCrimeFlagRemoved'], warnings: [warning('aggravated_offence_unflagged')] });
       const view = await caseView(aggravated);
       expect(eventTypes(view)).toEqual(['CrimeRecorded', 'HateCrimeFlagRemoved']);
       expect(view.state.hateCrime).toBeUndefined();
 
-      const none = await police.delete(`/cases/${aggravated}/flag`).send({ reason: 'not hate' }).expect(409);
+      const none = await police.delete(`/cases/${aggravated}/flag`).send({ reason: 'no_hostility_on_evidence' }).expect(409);
       expect(none.body.code).toBe('no_flag_to_remove');
       const never = await recordCrime();
-      expect((await police.delete(`/cases/${never}/flag`).send({ reason: 'not hate' }).expect(409)).body.code).toBe('no_flag_to_remove');
+      expect((await police.delete(`/cases/${never}/flag`).send({ reason: 'no_hostility_on_evidence' }).expect(409)).body.code).toBe('no_flag_to_remove');
       expect((await caseView(aggravated)).version).toBe(2);
       expect((await caseView(never)).version).toBe(1);
     });
@@ -351,7 +369,7 @@ describe('police API', () => {
       expect((await put(flagged)).body).toEqual({ caseId, version: 2, events: [], warnings: [] });
       expect((await caseView(caseId)).state).toMatchObject({ hateCrime: raceAndReligion, flagRecord: { holds: 'flagged', hateCrime: raceAndReligion } });
 
-      const reason = 'No hostility: a dispute between neighbours about parking';
+      const reason = 'no_hostility_on_evidence';
       const notHateCrime = { holds: 'not_hate_crime', reason, recordedAt: '2024-05-11T08:00:00Z' };
       expect((await put(notHateCrime)).body).toEqual({ caseId, version: 3, events: ['HateCrimeFlagRecorded'], warnings: [] });
       expect((await put(notHateCrime)).body).toEqual({ caseId, version: 3, events: [], warnings: [] });
@@ -389,18 +407,18 @@ describe('police API', () => {
       };
       await refused({ holds: 'flagged' }, 'flag_record_needs_flag');
       await refused({ holds: 'no_flag', hateCrime: raceOnly }, 'flag_record_holds_no_flag');
-      await refused({ holds: 'not_hate_crime', hateCrime: raceOnly, reason: 'not hate' }, 'flag_record_holds_no_flag');
-      await refused({ holds: 'flagged', hateCrime: raceOnly, reason: 'disclosed' }, 'reason_only_when_not_hate_crime');
-      await refused({ holds: 'no_flag', reason: 'not hate' }, 'reason_only_when_not_hate_crime');
+      await refused({ holds: 'not_hate_crime', hateCrime: raceOnly, reason: 'no_hostility_on_evidence' }, 'flag_record_holds_no_flag');
+      await refused({ holds: 'flagged', hateCrime: raceOnly, reason: 'recorded_in_error' }, 'reason_only_when_not_hate_crime');
+      await refused({ holds: 'no_flag', reason: 'no_hostility_on_evidence' }, 'reason_only_when_not_hate_crime');
       await refused({ holds: 'flagged', hateCrime: { strands: ['race'], perceivedBy: ['victim'], religionTargetedGroup: 'antisemitic' } }, 'religion_group_without_religion_strand');
       await refused({ holds: 'flagged', hateCrime: { strands: ['disability'], perceivedBy: ['victim'] } }, 'aggravated_offence_needs_race_or_religion_strand');
       const unknown = await police.put(`/cases/${randomUUID()}/flag-record`).send({ holds: 'no_flag' }).expect(404);
       expect(unknown.body.code).toBe('case_not_found');
       const bad = await police
         .put(`/cases/${caseId}/flag-record`)
-        .send({ holds: 'maybe', hateCrime: { strands: ['racism'], perceivedBy: ['victim'] }, recordedAt: '2024-05-10T08:00:00', flag: true })
+        .send({ holds: 'maybe', hateCrime: { strands: ['racism'], perceivedBy: ['victim'] }, reason: 'A dispute about parking', recordedAt: '2024-05-10T08:00:00', flag: true })
         .expect(400);
-      expect(fields(bad.body)).toEqual(['flag', 'hateCrime.strands', 'holds', 'recordedAt']);
+      expect(fields(bad.body)).toEqual(['flag', 'hateCrime.strands', 'holds', 'reason', 'recordedAt']);
       const view = await caseView(caseId);
       expect(view.version).toBe(1);
       expect(view.state.flagRecord).toEqual({ holds: 'flagged', hateCrime: raceOnly });
@@ -573,13 +591,13 @@ describe('police API', () => {
       const { caseId } = await send('record', 'post', '/cases', { crimeReference, forceCode: '01', offences: [plainOffence] });
       const suspect = await send('suspect', 'post', `/cases/${caseId}/suspects`, {});
       expect(suspect).toEqual({ caseId, suspectId: expect.stringMatching(/^[0-9a-f-]{36}$/), version: 2, events: ['SuspectIdentified'], warnings: [] });
-      await send('apply', 'post', `/cases/${caseId}/flag`, { hateCrime: raceAndReligion, reason: 'disclosed later' });
-      await send('change', 'put', `/cases/${caseId}/flag`, { hateCrime: raceOnly, reason: 'ethnicity, not faith' });
+      await send('apply', 'post', `/cases/${caseId}/flag`, { hateCrime: raceAndReligion, reason: 'perceived_by_victim' });
+      await send('change', 'put', `/cases/${caseId}/flag`, { hateCrime: raceOnly, reason: 'strands_reassessed' });
       const victim = await send('victim', 'post', `/cases/${caseId}/victim-needs`, victimNeeds);
       expect(victim).toEqual({ caseId, victimId: expect.stringMatching(/^[0-9a-f-]{36}$/), version: 5, events: ['VictimNeedsAssessed'], warnings: [] });
       await send('referral', 'post', `/cases/${caseId}/referral`, { urn: '01/AB/4715/24', victimNeedsPassedOn: true });
       await send('outcome', 'post', `/cases/${caseId}/outcome`, { outcomeCode: 1 });
-      const removed = await send('remove', 'delete', `/cases/${caseId}/flag`, { reason: 'hostility not borne out' });
+      const removed = await send('remove', 'delete', `/cases/${caseId}/flag`, { reason: 'no_hostility_on_evidence' });
       expect(removed).toEqual({ caseId, version: 8, events: ['HateCrimeFlagRemoved'], warnings: [] });
 
       const view = await caseView(caseId);
@@ -656,13 +674,13 @@ describe('police API', () => {
         line('IdentifySuspect', {}, { caseId }, `${crimeReference}:suspect`),
         line('AssessVictimNeeds', { ...victimNeeds, enhancedService: false }),
         line('AssignPoliceOutcome', { outcomeCode: 18 }),
-        line('ChangeHateCrimeFlag', { hateCrime: raceOnly, reason: 'ethnicity, not faith' }),
-        line('RemoveHateCrimeFlag', { reason: 'not hate' }, { caseId: existing }),
+        line('ChangeHateCrimeFlag', { hateCrime: raceOnly, reason: 'strands_reassessed' }),
+        line('RemoveHateCrimeFlag', { reason: 'no_hostility_on_evidence' }, { caseId: existing }),
         '',
         line('IdentifySuspect', {}, { caseId }, `${crimeReference}:suspect`),
         line('AssessVictimNeeds', victimNeeds),
         line('AssignPoliceOutcome', { outcomeCode: 15 }, { caseId: 'case-1' }),
-        line('ApplyHateCrimeFlag', { hateCrime: raceOnly, reason: 'disclosed' }, { caseId: existing }),
+        line('ApplyHateCrimeFlag', { hateCrime: raceOnly, reason: 'perceived_by_victim' }, { caseId: existing }),
       ].join('\n');
 
       const response = await police.post('/cases/bulk').set('Content-Type', 'application/x-ndjson').send(extract).expect(200);

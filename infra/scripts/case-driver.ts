@@ -4,6 +4,7 @@ import type {
   HateCrimeFlag,
   Offence,
   PreChargeDecision,
+  SentenceType,
   UpliftDecision,
 } from '@hc/contracts';
 
@@ -31,7 +32,7 @@ export interface DefendantScript {
   /** A Crown Court conviction or sentence sends the defendant to the Crown Court after the listing. */
   readonly conviction?: { readonly basis: ConvictionBasis; readonly courtType: CourtType };
   /** The same sentence and uplift decision for every charged offence (the script's offences). */
-  readonly sentence?: { readonly sentence: string; readonly courtType: CourtType; readonly uplift?: UpliftDecision };
+  readonly sentence?: { readonly sentenceType: SentenceType; readonly courtType: CourtType; readonly uplift?: UpliftDecision };
 }
 
 export interface CaseScript {
@@ -127,10 +128,10 @@ export async function driveCase(client: HttpClient, script: CaseScript): Promise
       );
     });
     if (!defendant.sentence) continue;
-    const { sentence, courtType, uplift } = defendant.sentence;
+    const { sentenceType, courtType, uplift } = defendant.sentence;
     const sentenced = await client.post('courts', `${atCourt}/sentence`, {
       courtType,
-      offences: script.offences.map((offence) => ({ offenceId: offence.offenceId, sentence, ...(uplift ? { uplift } : {}) })),
+      offences: script.offences.map((offence) => ({ offenceId: offence.offenceId, sentenceType, ...(uplift ? { uplift } : {}) })),
     });
     expectStatus(`sentence in ${script.label}`, sentenced, 201);
   }

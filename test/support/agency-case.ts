@@ -1,4 +1,5 @@
 import { randomUUID } from 'node:crypto';
+import type { FlagAppliedReason, NotHateCrimeReason, UpliftNotAppliedReason } from '@hc/contracts';
 import { pollUntil, type Pipeline } from './pipeline';
 
 /**
@@ -20,14 +21,14 @@ export interface FlagBody {
 export type FlagRecordBody =
   | { readonly holds: 'flagged'; readonly hateCrime: FlagBody }
   | { readonly holds: 'no_flag' }
-  | { readonly holds: 'not_hate_crime'; readonly reason?: string };
+  | { readonly holds: 'not_hate_crime'; readonly reason?: NotHateCrimeReason };
 
 export interface UpliftBody {
   readonly applied: boolean;
   readonly provision: 'SA2020_s66';
   readonly statedInOpenCourt: boolean;
   readonly strandsRecognised: readonly string[];
-  readonly reasonNotApplied?: string;
+  readonly reasonNotApplied?: UpliftNotAppliedReason;
 }
 
 export interface Answer {
@@ -47,7 +48,7 @@ export interface AgencyEvent {
   readonly data: { readonly defendantId?: string } & Record<string, unknown>;
 }
 
-export const OFFENCE = { offenceId: 'o1', code: '105A', description: 'Assault by beating' } as const;
+export const OFFENCE = { offenceId: 'o1', code: '105A' } as const;
 const WAIT = { timeoutMs: 60_000, intervalMs: 100 };
 
 export class AgencyCase {
@@ -114,12 +115,12 @@ export class AgencyCase {
     await this.send('cps flag confirmation', ['HateCrimeFlagConfirmed'], 'cps', 'post', `/cases/${this.caseId}/flag/confirmation`, hateCrime ? { hateCrime } : {});
   }
 
-  async cpsApplyFlag(hateCrime: FlagBody, reason: string): Promise<void> {
+  async cpsApplyFlag(hateCrime: FlagBody, reason: FlagAppliedReason): Promise<void> {
     await this.send('cps flag application', ['HateCrimeFlagApplied'], 'cps', 'post', `/cases/${this.caseId}/flag`, { hateCrime, reason });
   }
 
   /** DELETE /cases/{caseId}/flag at the CPS with a reason, documented as 200 (the police answer 201). */
-  async cpsRemoveFlag(reason: string): Promise<void> {
+  async cpsRemoveFlag(reason: NotHateCrimeReason): Promise<void> {
     await this.send('cps flag removal', ['HateCrimeFlagRemoved'], 'cps', 'delete', `/cases/${this.caseId}/flag`, { reason }, 200);
   }
 
@@ -165,7 +166,7 @@ export class AgencyCase {
   async sentence(uplift?: UpliftBody): Promise<void> {
     await this.send('sentence', ['DefendantSentenced'], 'courts', 'post', `${this.atCourt}/sentence`, {
       courtType: 'magistrates',
-      offences: [{ offenceId: OFFENCE.offenceId, sentence: 'Community order, 100 hours unpaid work', ...(uplift ? { uplift } : {}) }],
+      offences: [{ offenceId: OFFENCE.offenceId, sentenceType: 'community_order', ...(uplift ? { uplift } : {}) }],
     });
   }
 

@@ -23,7 +23,7 @@ const DISABILITY: FlagBody = { strands: ['disability'], perceivedBy: ['victim', 
 const SEXUAL_ORIENTATION: FlagBody = { strands: ['sexual_orientation'], perceivedBy: ['witness'] };
 const UPLIFT_APPLIED = { applied: true, provision: 'SA2020_s66', statedInOpenCourt: true, strandsRecognised: ['race'] } as const;
 const UPLIFT_DECLINED = {
-  applied: false, provision: 'SA2020_s66', statedInOpenCourt: false, strandsRecognised: [], reasonNotApplied: 'Hostility not proved to the criminal standard',
+  applied: false, provision: 'SA2020_s66', statedInOpenCourt: false, strandsRecognised: [], reasonNotApplied: 'hostility_not_proved',
 } as const;
 
 export interface FlagSide {
@@ -157,12 +157,12 @@ export const SCENARIOS: readonly Scenario[] = [
     force: '11',
     drive: async (c) => {
       await c.record(RACE); await c.identifySuspect(); await c.refer();
-      await c.cpsRemoveFlag('No evidence of hostility: the dispute was about a debt');
+      await c.cpsRemoveFlag('no_hostility_on_evidence');
       await c.decide('no_further_action_evidential');
     },
     findings: [{
       boundary: 'police_to_cps', finding: 'removed_with_reason', ofDefendant: false, upstream: flagged('race'), downstream: NO_FLAG,
-      reason: 'No evidence of hostility: the dispute was about a debt', at: 'cps flag removal',
+      reason: 'no_hostility_on_evidence', at: 'cps flag removal',
     }],
     crossings: { police_to_cps: 'removed_with_reason' },
     stage: 'referred_to_cps',
@@ -173,7 +173,7 @@ export const SCENARIOS: readonly Scenario[] = [
     force: '12',
     drive: async (c) => {
       await c.record(); await c.identifySuspect(); await c.refer();
-      await c.cpsApplyFlag(DISABILITY, 'Hostility towards the victim\'s disability disclosed in the victim personal statement');
+      await c.cpsApplyFlag(DISABILITY, 'perceived_by_victim');
       await c.decide('charge');
     },
     findings: [{ boundary: 'police_to_cps', finding: 'first_applied_downstream', ofDefendant: false, upstream: NO_FLAG, downstream: flagged('disability'), at: 'cps flag application' }],
@@ -238,11 +238,11 @@ export const SCENARIOS: readonly Scenario[] = [
     force: '21',
     drive: async (c) => {
       await c.record(RACE); await c.identifySuspect(); await c.refer(); await c.decide('charge');
-      await c.courtRecordFlag({ holds: 'not_hate_crime', reason: 'Prosecution accepted a plea to the basic offence without hostility' });
+      await c.courtRecordFlag({ holds: 'not_hate_crime', reason: 'other' });
     },
     findings: [{
       boundary: 'cps_to_court', finding: 'removed_with_reason', ofDefendant: true, upstream: flagged('race'), downstream: NO_FLAG,
-      reason: 'Prosecution accepted a plea to the basic offence without hostility', at: 'court flag record',
+      reason: 'other', at: 'court flag record',
     }],
     crossings: { police_to_cps: 'kept', cps_to_court: 'removed_with_reason' },
     stage: 'charged',

@@ -148,7 +148,7 @@ export class LoadDriver {
     const n = this.nextCase++;
     const { runId } = this.options;
     const forceCode = FORCE_CODES[n % FORCE_CODES.length]!;
-    const offences: Offence[] = [{ offenceId: 'o1', code: '105A', description: 'Assault by beating' }];
+    const offences: Offence[] = [{ offenceId: 'o1', code: '105A' }];
     const hateCrime: HateCrimeFlag | undefined =
       n % 7 === 0
         ? undefined

@@ -13,6 +13,7 @@ import {
   type Perceiver,
   type PreChargeDecision,
   type ReligionTargetedGroup,
+  type SentenceType,
   type UpliftDecision,
   type UpliftProvision,
 } from '@hc/contracts';
@@ -51,7 +52,7 @@ export interface SeededRates {
   readonly cpsToCourtLoss: number;
   /** Conviction -> sentence: a flagged defendant sentenced with no uplift decision. */
   readonly noUpliftDecision: number;
-  /** The CPS removes the police flag with a reason ("wrongly flagged"). */
+  /** The CPS removes the police flag with a reason (recorded in error). */
   readonly cpsRemoval: number;
   /** The CPS confirms the flag with an extra strand. */
   readonly cpsStrandChange: number;
@@ -129,27 +130,27 @@ const DAY = 86_400_000;
 const HOUR = 3_600_000;
 const SECOND = 1000;
 
+/** Home Office offence codes, with what they are in a comment: the events carry codes only. */
 interface OffenceKind {
   readonly code: string;
-  readonly description: string;
-  readonly aggravated?: { readonly code: string; readonly description: string; readonly section: Offence['aggravatedUnder'] };
+  readonly aggravated?: { readonly code: string; readonly section: Offence['aggravatedUnder'] };
   readonly weight: number;
 }
 
 const OFFENCE_KINDS: readonly OffenceKind[] = [
-  { code: '9A', description: 'Public fear, alarm or distress', aggravated: { code: '9B', description: 'Racially or religiously aggravated public fear, alarm or distress', section: 'CDA1998_s31' }, weight: 45 },
-  { code: '105A', description: 'Assault without injury', aggravated: { code: '105B', description: 'Racially or religiously aggravated assault without injury', section: 'CDA1998_s29' }, weight: 18 },
-  { code: '8N', description: 'Harassment', aggravated: { code: '8M', description: 'Racially or religiously aggravated harassment', section: 'CDA1998_s32' }, weight: 12 },
-  { code: '8L', description: 'Assault with injury', aggravated: { code: '8P', description: 'Racially or religiously aggravated assault with injury', section: 'CDA1998_s29' }, weight: 8 },
-  { code: '58A', description: 'Criminal damage to a dwelling', aggravated: { code: '58J', description: 'Racially or religiously aggravated criminal damage', section: 'CDA1998_s30' }, weight: 7 },
-  { code: '195/94', description: 'Malicious communications', weight: 6 },
-  { code: '8Q', description: 'Stalking', weight: 2 },
-  { code: '5D', description: 'Wounding with intent', weight: 2 },
+  { code: '9A', aggravated: { code: '9B', section: 'CDA1998_s31' }, weight: 45 }, // public fear, alarm or distress
+  { code: '105A', aggravated: { code: '105B', section: 'CDA1998_s29' }, weight: 18 }, // assault without injury
+  { code: '8N', aggravated: { code: '8M', section: 'CDA1998_s32' }, weight: 12 }, // harassment
+  { code: '8L', aggravated: { code: '8P', section: 'CDA1998_s29' }, weight: 8 }, // assault with injury
+  { code: '58A', aggravated: { code: '58J', section: 'CDA1998_s30' }, weight: 7 }, // criminal damage to a dwelling
+  { code: '195/94', weight: 6 }, // malicious communications
+  { code: '8Q', weight: 2 }, // stalking
+  { code: '5D', weight: 2 }, // wounding with intent
 ];
 
-const SENTENCES = [
-  ['Fine', 30], ['Community order', 28], ['Conditional discharge', 12], ['Suspended sentence order', 14], ['Immediate custody', 12], ['Absolute discharge', 2], ['Compensation order', 2],
-] as const;
+const SENTENCES: ReadonlyArray<readonly [SentenceType, number]> = [
+  ['fine', 30], ['community_order', 28], ['conditional_discharge', 12], ['suspended_sentence', 14], ['immediate_custody', 12], ['absolute_discharge', 2], ['other', 2],
+];
 
 const RELIGION_GROUPS: ReadonlyArray<readonly [ReligionTargetedGroup, number]> = [
   ['anti_muslim', 47], ['antisemitic', 18], ['anti_christian', 10], ['other_religion', 8], ['anti_sikh', 3], ['anti_hindu', 2], ['no_religion', 2], ['unknown', 10],
@@ -219,7 +220,6 @@ export function* generateCases(options: GeneratorOptions = {}): Generator<Genera
       return {
         offenceId: `off-${i + 1}`,
         code: aggravated?.code ?? offence.code,
-        description: aggravated?.description ?? offence.description,
         ...(aggravated ? { aggravatedUnder: aggravated.section } : {}),
       };
     });
@@ -239,18 +239,18 @@ export function* generateCases(options: GeneratorOptions = {}): Generator<Genera
     if (!isGain) policeFlag = lateFlag ? undefined : flag;
     if (lateFlag) {
       clock += random.int(1, 10) * DAY;
-      out.push('police', 'HateCrimeFlagApplied', clock, { hateCrime: flag, appliedAt: iso(clock), reason: 'Hostility disclosed in the victim statement' });
+      out.push('police', 'HateCrimeFlagApplied', clock, { hateCrime: flag, appliedAt: iso(clock), reason: 'perceived_by_victim' });
       policeFlag = flag;
     } else if (!isGain && random.chance(rates.policeStrandChange)) {
       clock += random.int(1, 10) * DAY;
       const changed = withExtraStrand(flag);
-      out.push('police', 'HateCrimeFlagChanged', clock, { hateCrime: changed, previousStrands: flag.strands, changedAt: iso(clock), reason: 'Further hostility identified' });
+      out.push('police', 'HateCrimeFlagChanged', clock, { hateCrime: changed, previousStrands: flag.strands, changedAt: iso(clock), reason: 'strands_reassessed' });
       policeFlag = changed;
     }
     const removed = !isGain && random.chance(rates.policeRemoval);
     if (removed) {
       clock += random.int(2, 20) * DAY;
-      out.push('police', 'HateCrimeFlagRemoved', clock, { removedAt: iso(clock), reason: 'Investigation found no hostility' });
+      out.push('police', 'HateCrimeFlagRemoved', clock, { removedAt: iso(clock), reason: 'no_hostility_on_evidence' });
       policeFlag = undefined;
     }
 
@@ -306,12 +306,12 @@ export function* generateCases(options: GeneratorOptions = {}): Generator<Genera
         expected.push({ caseId, defendantId: null, boundary: 'police_to_cps', finding: 'lost' });
       } else if (isGain) {
         cpsFlag = flagOf(strands);
-        out.push('cps', 'HateCrimeFlagApplied', cpsClock, { hateCrime: cpsFlag, appliedAt: iso(cpsClock), reason: 'Hostility evident from the evidence on file' });
+        out.push('cps', 'HateCrimeFlagApplied', cpsClock, { hateCrime: cpsFlag, appliedAt: iso(cpsClock), reason: 'hostility_evidenced' });
         expected.push({ caseId, defendantId: null, boundary: 'police_to_cps', finding: 'first_applied_downstream' });
       } else if (cpsFlag) {
         const roll = random.next();
         if (roll < rates.cpsRemoval) {
-          out.push('cps', 'HateCrimeFlagRemoved', cpsClock, { removedAt: iso(cpsClock), reason: 'Wrongly flagged: no evidence of hostility' });
+          out.push('cps', 'HateCrimeFlagRemoved', cpsClock, { removedAt: iso(cpsClock), reason: 'recorded_in_error' });
           expected.push({ caseId, defendantId: null, boundary: 'police_to_cps', finding: 'removed_with_reason' });
           cpsFlag = undefined;
         } else if (roll < rates.cpsRemoval + rates.cpsStrandChange) {
@@ -451,7 +451,7 @@ function courtProceedings(out: CaseEvents, random: Random, rates: SeededRates, e
   if (random.chance(SENTENCE_PENDING)) return;
 
   const sentencedAt = courtType === 'magistrates' && random.chance(0.5) ? resultAt + HOUR : resultAt + Math.round(random.days(28, 0.5) * DAY);
-  const sentences: OffenceSentence[] = offences.map((offence) => ({ offenceId: offence.offenceId, sentence: random.weighted(SENTENCES) }));
+  const sentences: OffenceSentence[] = offences.map((offence) => ({ offenceId: offence.offenceId, sentenceType: random.weighted(SENTENCES) }));
   if (courtFlag) {
     if (random.chance(rates.noUpliftDecision)) {
       expected.push({ caseId, defendantId, boundary: 'conviction_to_sentence', finding: 'no_uplift_decision' });
@@ -497,7 +497,7 @@ function upliftDecision(flag: HateCrimeFlag, kind: 'announced' | 'not stated' | 
     strands = flag.strands.filter((strand) => strand !== 'race' && strand !== 'religion');
   }
   if (kind === 'not applied') {
-    return { applied: false, provision, statedInOpenCourt: true, strandsRecognised: [], reasonNotApplied: 'Hostility not proved to the criminal standard' };
+    return { applied: false, provision, statedInOpenCourt: true, strandsRecognised: [], reasonNotApplied: 'hostility_not_proved' };
   }
   return { applied: true, provision, statedInOpenCourt: kind === 'announced', strandsRecognised: strands };
 }

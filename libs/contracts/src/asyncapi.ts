@@ -31,6 +31,14 @@ export function asyncApiDocument(): Record<string, unknown> {
       messages[name] = {
         name: eventTypeName(agency, type),
         title: `${type} (schema version ${version})`,
+        ...(version > 1
+          ? {
+              description:
+                `Older versions (${Array.from({ length: version - 1 }, (_, i) => i + 1).join(', ')}) are still read: every consumer upcasts them to version ${version} ` +
+                'at its door, and what the services publish and the projection keeps is always the latest version. Free text an older version carried ' +
+                '(an offence description, a reason or a sentence in words) is dropped there; the code is unclassified unless the text was itself a code.',
+            }
+          : {}),
         contentType: 'application/cloudevents+json',
         bindings: { kafka: { key: { type: 'string', format: 'uuid', description: 'The case id (also the CloudEvents subject)' } } },
         payload: {

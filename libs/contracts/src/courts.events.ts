@@ -1,5 +1,6 @@
-import type { FlagRecordedData, HateCrimeFlag, HateCrimeStrand } from './hate-crime';
-import type { Offence } from './police.events';
+import type { SentenceType, UpliftNotAppliedReason } from './codes';
+import type { FlagRecordedData, FlagRecordedDataV1, HateCrimeFlag, HateCrimeStrand } from './hate-crime';
+import type { Offence, OffenceV1 } from './police.events';
 
 /** Events published by HMCTS on the courts topic. */
 
@@ -22,8 +23,12 @@ export interface UpliftDecision {
   /** The uplift only counts when the court states it in open court. */
   readonly statedInOpenCourt: boolean;
   readonly strandsRecognised: readonly HateCrimeStrand[];
-  readonly reasonNotApplied?: string;
+  /** Why the uplift was not applied, as a code (the court's words stay in its own system). */
+  readonly reasonNotApplied?: UpliftNotAppliedReason;
 }
+
+/** The uplift decision of versions 1 and 2 of `DefendantSentenced`: the reason not applied was free text. */
+export type UpliftDecisionV2 = Omit<UpliftDecision, 'reasonNotApplied'> & { readonly reasonNotApplied?: string };
 
 export type CaseReceivedFromCps = {
   readonly type: 'CaseReceivedFromCps';
@@ -41,6 +46,12 @@ export type CaseReceivedFromCps = {
   };
 };
 
+/** Version 1: charges with their descriptions. Superseded by version 2 (codes only). */
+export type CaseReceivedFromCpsV1 = {
+  readonly type: 'CaseReceivedFromCps';
+  readonly data: Omit<CaseReceivedFromCps['data'], 'charges'> & { readonly charges: readonly OffenceV1[] };
+};
+
 /**
  * The flag as the court's own system holds it for one defendant, when it differs from the flag the
  * case was opened with: a flag with the given strands, no flag, or not a hate crime with or without
@@ -49,6 +60,12 @@ export type CaseReceivedFromCps = {
 export type CourtHateCrimeFlagRecorded = {
   readonly type: 'HateCrimeFlagRecorded';
   readonly data: FlagRecordedData & { readonly defendantId: string };
+};
+
+/** Version 1: the reason of not_hate_crime was free text. Superseded by version 2 (a code). */
+export type CourtHateCrimeFlagRecordedV1 = {
+  readonly type: 'HateCrimeFlagRecorded';
+  readonly data: FlagRecordedDataV1 & { readonly defendantId: string };
 };
 
 export type DefendantConvicted = {
@@ -72,7 +89,7 @@ export type DefendantSentencedV1 = {
     readonly courtType: CourtType;
     readonly sentence: string;
     /** Absent only when the case reached sentence without a flag. */
-    readonly uplift?: UpliftDecision;
+    readonly uplift?: UpliftDecisionV2;
   };
 };
 
@@ -80,12 +97,26 @@ export type DefendantSentencedV1 = {
 export interface OffenceSentence {
   /** The offence id from the charge; `all` in events upcast from version 1, which had no per-offence detail. */
   readonly offenceId: string;
-  readonly sentence: string;
+  /** The disposal, as a code: the words of the sentence stay in the court's own system. */
+  readonly sentenceType: SentenceType;
   /** Absent when the offence is not flagged as a hate crime. */
   readonly uplift?: UpliftDecision;
 }
 
-/** Version 2: the uplift is decided per offence, as the court announces it. */
+/** An offence's sentence in version 2, as the court typed it. */
+export interface OffenceSentenceV2 {
+  readonly offenceId: string;
+  readonly sentence: string;
+  readonly uplift?: UpliftDecisionV2;
+}
+
+/** Version 2: the uplift is decided per offence, as the court announces it; the sentence was free text. Superseded by version 3. */
+export type DefendantSentencedV2 = {
+  readonly type: 'DefendantSentenced';
+  readonly data: Omit<DefendantSentenced['data'], 'offences'> & { readonly offences: readonly OffenceSentenceV2[] };
+};
+
+/** Version 3: per offence, the sentence type and the uplift decision, codes only. */
 export type DefendantSentenced = {
   readonly type: 'DefendantSentenced';
   readonly data: {

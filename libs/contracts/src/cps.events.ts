@@ -1,5 +1,6 @@
-import type { FlagRecordedData, HateCrimeFlag } from './hate-crime';
-import type { Offence, SpecialMeasure } from './police.events';
+import type { FlagAppliedReason, NotHateCrimeReason } from './codes';
+import type { FlagRecordedData, FlagRecordedDataV1, HateCrimeFlag } from './hate-crime';
+import type { Offence, OffenceV1, SpecialMeasure } from './police.events';
 
 /** Events published by the CPS on the CPS topic. */
 
@@ -30,6 +31,12 @@ export type CaseReceivedFromPolice = {
   };
 };
 
+/** Version 1: offences with their descriptions. Superseded by version 2 (codes only). */
+export type CaseReceivedFromPoliceV1 = {
+  readonly type: 'CaseReceivedFromPolice';
+  readonly data: Omit<CaseReceivedFromPolice['data'], 'offences'> & { readonly offences: readonly OffenceV1[] };
+};
+
 export type PreChargeDecisionMade = {
   readonly type: 'PreChargeDecisionMade';
   readonly data: {
@@ -46,6 +53,12 @@ export type PreChargeDecisionMade = {
   };
 };
 
+/** Version 1: charges with their descriptions. Superseded by version 2 (codes only). */
+export type PreChargeDecisionMadeV1 = {
+  readonly type: 'PreChargeDecisionMade';
+  readonly data: Omit<PreChargeDecisionMade['data'], 'charges'> & { readonly charges: readonly OffenceV1[] };
+};
+
 /** The CPS reviewed the police flag and keeps it; strands may differ from the police's (a change). */
 export type HateCrimeFlagConfirmed = {
   readonly type: 'HateCrimeFlagConfirmed';
@@ -56,24 +69,24 @@ export type HateCrimeFlagConfirmed = {
   };
 };
 
-/** The CPS first applied a flag the police had not. */
+/** The CPS first applied a flag the police had not. Version 2: the reason is a code. */
 export type CpsHateCrimeFlagApplied = {
   readonly type: 'HateCrimeFlagApplied';
   readonly data: {
     readonly caseId: string;
     readonly hateCrime: HateCrimeFlag;
     readonly appliedAt: string;
-    readonly reason: string;
+    readonly reason: FlagAppliedReason;
   };
 };
 
-/** The CPS removed the flag, with its reason (e.g. wrongly flagged). */
+/** The CPS removed the flag, with its reason (e.g. recorded in error). Version 2: the reason is a code. */
 export type CpsHateCrimeFlagRemoved = {
   readonly type: 'HateCrimeFlagRemoved';
   readonly data: {
     readonly caseId: string;
     readonly removedAt: string;
-    readonly reason: string;
+    readonly reason: NotHateCrimeReason;
   };
 };
 
@@ -85,6 +98,12 @@ export type CpsHateCrimeFlagRemoved = {
 export type CpsHateCrimeFlagRecorded = {
   readonly type: 'HateCrimeFlagRecorded';
   readonly data: FlagRecordedData;
+};
+
+/** Version 1: the reason of not_hate_crime was free text. Superseded by version 2 (a code). */
+export type CpsHateCrimeFlagRecordedV1 = {
+  readonly type: 'HateCrimeFlagRecorded';
+  readonly data: FlagRecordedDataV1;
 };
 
 export type SpecialMeasuresAppliedFor = {

@@ -1,3 +1,5 @@
+import type { NotHateCrimeReason } from './codes';
+
 /**
  * The hate crime flag as every agency holds it. One offence can carry several of the five
  * centrally monitored strands; the flag is perception-based, so we record who perceived it.
@@ -57,12 +59,15 @@ export interface FlagRecord {
   readonly holds: FlagHolding;
   /** Present exactly when `holds` is `flagged`. */
   readonly hateCrime?: HateCrimeFlag;
-  /** Only with `not_hate_crime`: why the agency says so. Without it, the audit counts a lost flag. */
-  readonly reason?: string;
+  /** Only with `not_hate_crime`: why the agency says so, as a code. Without it, the audit counts a lost flag. */
+  readonly reason?: NotHateCrimeReason;
 }
 
 /** The data of a `HateCrimeFlagRecorded` event: an agency's record of the flag on a case, and when it was taken. */
 export type FlagRecordedData = FlagRecord & { readonly caseId: string; readonly recordedAt: string };
+
+/** Version 1 of `HateCrimeFlagRecorded`: the reason was free text. Superseded by version 2 (a code). */
+export type FlagRecordedDataV1 = Omit<FlagRecordedData, 'reason'> & { readonly reason?: string };
 
 /** The flag a record holds, if any. */
 export function flagOfRecord(record: FlagRecord): HateCrimeFlag | undefined {

@@ -1,4 +1,5 @@
 export * from './hate-crime';
+export * from './codes';
 export * from './flag-audit';
 export * from './urn';
 export * from './envelope';

@@ -1,19 +1,26 @@
-import type { FlagRecordedData, HateCrimeFlag, HateCrimeStrand } from './hate-crime';
+import type { FlagAppliedReason, FlagChangedReason, NotHateCrimeReason } from './codes';
+import type { FlagRecordedData, FlagRecordedDataV1, HateCrimeFlag, HateCrimeStrand } from './hate-crime';
 
 /** Events published by police services on the police topic. Published shapes are never edited: add a version. */
 
+/** An offence as the pipeline carries it: its code, never its description (free text stays with the agency). */
 export interface Offence {
   readonly offenceId: string;
   /** Home Office offence code or a local code the force uses. */
   readonly code: string;
-  readonly description: string;
   /** Crime and Disorder Act 1998 s.29-32 racially or religiously aggravated offence, when charged as such. */
   readonly aggravatedUnder?: AggravatedOffenceSection;
+}
+
+/** An offence in the version 1 events, which also carried the description as typed. */
+export interface OffenceV1 extends Offence {
+  readonly description: string;
 }
 
 export const AGGRAVATED_OFFENCE_SECTIONS = ['CDA1998_s29', 'CDA1998_s30', 'CDA1998_s31', 'CDA1998_s32'] as const;
 export type AggravatedOffenceSection = (typeof AGGRAVATED_OFFENCE_SECTIONS)[number];
 
+/** Version 2: the offences carry their codes, not their descriptions. */
 export type CrimeRecorded = {
   readonly type: 'CrimeRecorded';
   readonly data: {
@@ -25,6 +32,12 @@ export type CrimeRecorded = {
     /** Absent when the crime was not flagged as a hate crime at recording. */
     readonly hateCrime?: HateCrimeFlag;
   };
+};
+
+/** Version 1: offences with their descriptions. Superseded by version 2. */
+export type CrimeRecordedV1 = {
+  readonly type: 'CrimeRecorded';
+  readonly data: Omit<CrimeRecorded['data'], 'offences'> & { readonly offences: readonly OffenceV1[] };
 };
 
 export type SuspectIdentified = {
@@ -52,18 +65,24 @@ export type CaseReferredToCps = {
   };
 };
 
-/** The flag put on a crime recorded without one (e.g. hostility disclosed later). */
+/** Version 1: offences with their descriptions. Superseded by version 2. */
+export type CaseReferredToCpsV1 = {
+  readonly type: 'CaseReferredToCps';
+  readonly data: Omit<CaseReferredToCps['data'], 'offences'> & { readonly offences: readonly OffenceV1[] };
+};
+
+/** The flag put on a crime recorded without one (e.g. hostility disclosed later). Version 2: the reason is a code. */
 export type HateCrimeFlagApplied = {
   readonly type: 'HateCrimeFlagApplied';
   readonly data: {
     readonly caseId: string;
     readonly hateCrime: HateCrimeFlag;
     readonly appliedAt: string;
-    readonly reason: string;
+    readonly reason: FlagAppliedReason;
   };
 };
 
-/** Strands, perceivers or the religion targeted group of an existing flag changed. */
+/** Strands, perceivers or the religion targeted group of an existing flag changed. Version 2: the reason is a code. */
 export type HateCrimeFlagChanged = {
   readonly type: 'HateCrimeFlagChanged';
   readonly data: {
@@ -71,18 +90,24 @@ export type HateCrimeFlagChanged = {
     readonly hateCrime: HateCrimeFlag;
     readonly previousStrands: readonly HateCrimeStrand[];
     readonly changedAt: string;
-    readonly reason: string;
+    readonly reason: FlagChangedReason;
   };
 };
 
-/** A flag taken off; the reason is mandatory, so a removal is never mistaken for a loss. */
+/** A flag taken off; the reason is mandatory, so a removal is never mistaken for a loss. Version 2: the reason is a code. */
 export type HateCrimeFlagRemoved = {
   readonly type: 'HateCrimeFlagRemoved';
   readonly data: {
     readonly caseId: string;
     readonly removedAt: string;
-    readonly reason: string;
+    readonly reason: NotHateCrimeReason;
   };
+};
+
+/** Version 1 of a flag event with a reason (police and CPS HateCrimeFlagApplied, Changed, Removed): the reason was free text. */
+export type HateCrimeFlagReasonedV1<T extends { readonly type: string; readonly data: { readonly reason: string } }> = {
+  readonly type: T['type'];
+  readonly data: Omit<T['data'], 'reason'> & { readonly reason: string };
 };
 
 /**
@@ -93,6 +118,12 @@ export type HateCrimeFlagRemoved = {
 export type HateCrimeFlagRecorded = {
   readonly type: 'HateCrimeFlagRecorded';
   readonly data: FlagRecordedData;
+};
+
+/** Version 1: the reason of not_hate_crime was free text. Superseded by version 2 (a code). */
+export type HateCrimeFlagRecordedV1 = {
+  readonly type: 'HateCrimeFlagRecorded';
+  readonly data: FlagRecordedDataV1;
 };
 
 export const RISK_LEVELS = ['standard', 'medium', 'high'] as const;

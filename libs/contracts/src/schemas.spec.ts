@@ -1,6 +1,6 @@
 import { agencySource, eventTypeName, type Agency, type EventEnvelope } from './envelope';
-import { validateEnvelope } from './schemas';
-import { upcast } from './upcasters';
+import { LATEST_SCHEMA_VERSION, validateEnvelope } from './schemas';
+import { schemaName, upcast } from './upcasters';
 
 const caseId = '6f1c2a8e-3b4d-5e6f-8a9b-0c1d2e3f4a5b';
 const suspectId = '0b7e6a52-9c1f-4d3e-8a2b-5f6e7d8c9a01';
@@ -96,17 +96,17 @@ describe('validateEnvelope', () => {
       expect(validateEnvelope(JSON.stringify(envelope))).toEqual({ valid: true, envelope: upcast(envelope) });
     });
 
-    it('a version 1 DefendantSentenced, upcast to version 2 with the uplift on the whole sentence', () => {
+    it('a version 1 DefendantSentenced, upcast to version 3 with the uplift on the whole sentence and no sentence text', () => {
       const result = validateEnvelope(envelopeOf('DefendantSentenced'));
-      expect(result.valid && result.envelope.schemaversion).toBe(2);
+      expect(result.valid && result.envelope.schemaversion).toBe(3);
       expect(result.valid && result.envelope.data).toEqual({
         caseId, defendantId: suspectId, sentencedAt: '2024-07-29T14:00:00Z', courtType: 'crown',
-        offences: [{ offenceId: 'all', sentence: '18 months imprisonment', uplift: { applied: true, provision: 'SA2020_s66', statedInOpenCourt: true, strandsRecognised: ['race', 'religion'] } }],
+        offences: [{ offenceId: 'all', sentenceType: 'unclassified', uplift: { applied: true, provision: 'SA2020_s66', statedInOpenCourt: true, strandsRecognised: ['race', 'religion'] } }],
       });
     });
 
     it('a Kafka message value as a Buffer', () => {
-      const envelope = envelopeOf('CrimeRecorded');
+      const envelope = envelopeOf('SuspectIdentified');
       expect(validateEnvelope(Buffer.from(JSON.stringify(envelope), 'utf8'))).toEqual({ valid: true, envelope });
     });
 
@@ -153,8 +153,8 @@ describe('validateEnvelope', () => {
 
     it('a schema version that does not exist', () => {
       const envelope = envelopeOf('CrimeRecorded');
-      envelope.schemaversion = 2;
-      expect(reasonFor(envelope)).toContain('unknown event type or schema version: uk.gov.cjs.hatecrime.police.CrimeRecorded v2');
+      envelope.schemaversion = 3;
+      expect(reasonFor(envelope)).toContain('unknown event type or schema version: uk.gov.cjs.hatecrime.police.CrimeRecorded v3');
     });
 
     it('a strand that is not one of the five monitored strands', () => {
@@ -219,6 +219,95 @@ describe('validateEnvelope', () => {
       const envelope = envelopeOf('SuspectIdentified');
       (envelope.data as { caseId: string }).caseId = '5201234/24';
       expect(reasonFor(envelope)).toContain('data/caseId must match format "uuid"');
+    });
+  });
+
+  describe('free text: the latest versions carry codes only, and older events are upcast without their text', () => {
+    const NAME = 'Amira Haddad';
+    const latest = (type: string, agency: Agency, data: Record<string, unknown>): MutableEnvelope => ({
+      ...envelopeOf('SuspectIdentified'),
+      source: agencySource(agency),
+      type: eventTypeName(agency, type),
+      schemaversion: LATEST_SCHEMA_VERSION[`${agency}.${type}`]!,
+      data: { caseId, ...data },
+    });
+    const legacy = (type: string, agency: Agency, data: Record<string, unknown>): MutableEnvelope => ({ ...latest(type, agency, data), schemaversion: 1 });
+    const offence = { offenceId: 'off-1', code: '8L', aggravatedUnder: 'CDA1998_s31' };
+    const described = { ...offence, description: `harassment of ${NAME}` };
+
+    it('writes a new version of every event type that held free text', () => {
+      expect(LATEST_SCHEMA_VERSION).toMatchObject({
+        'police.CrimeRecorded': 2, 'police.CaseReferredToCps': 2, 'police.HateCrimeFlagApplied': 2, 'police.HateCrimeFlagChanged': 2,
+        'police.HateCrimeFlagRemoved': 2, 'police.HateCrimeFlagRecorded': 2, 'cps.CaseReceivedFromPolice': 2, 'cps.PreChargeDecisionMade': 2,
+        'cps.HateCrimeFlagApplied': 2, 'cps.HateCrimeFlagRemoved': 2, 'cps.HateCrimeFlagRecorded': 2, 'courts.CaseReceivedFromCps': 2,
+        'courts.HateCrimeFlagRecorded': 2, 'courts.DefendantSentenced': 3,
+      });
+    });
+
+    it.each(['CrimeRecorded', 'CaseReferredToCps', 'CaseReceivedFromPolice', 'PreChargeDecisionMade', 'CaseReceivedFromCps'] as const)(
+      'refuses an offence description in the latest %s, and drops it from version 1 (the code stays)',
+      (type) => {
+        const v1 = envelopeOf(type);
+        const list = 'charges' in (v1.data as object) ? 'charges' : 'offences';
+        (v1.data as Record<string, unknown>)[list] = [described];
+        const result = validateEnvelope(v1);
+        expect(result.valid && (result.envelope.data as Record<string, unknown>)[list]).toEqual([offence]);
+        expect(JSON.stringify(result.valid && result.envelope)).not.toContain(NAME);
+
+        const v2 = { ...v1, schemaversion: LATEST_SCHEMA_VERSION[schemaName(v1.type)]! };
+        expect(reasonFor(v2)).toContain(`data/${list}/0 must NOT have additional properties 'description'`);
+      },
+    );
+
+    it.each([
+      ['police', 'HateCrimeFlagApplied', { hateCrime: flag, appliedAt: '2024-05-06T10:00:00Z' }],
+      ['police', 'HateCrimeFlagChanged', { hateCrime: flag, previousStrands: ['race'], changedAt: '2024-05-06T10:00:00Z' }],
+      ['police', 'HateCrimeFlagRemoved', { removedAt: '2024-05-06T10:00:00Z' }],
+      ['cps', 'HateCrimeFlagApplied', { hateCrime: flag, appliedAt: '2024-05-06T10:00:00Z' }],
+      ['cps', 'HateCrimeFlagRemoved', { removedAt: '2024-05-06T10:00:00Z' }],
+      ['police', 'HateCrimeFlagRecorded', { holds: 'not_hate_crime', recordedAt: '2024-05-06T10:00:00Z' }],
+      ['cps', 'HateCrimeFlagRecorded', { holds: 'not_hate_crime', recordedAt: '2024-05-06T10:00:00Z' }],
+      ['courts', 'HateCrimeFlagRecorded', { defendantId: suspectId, holds: 'not_hate_crime', recordedAt: '2024-05-06T10:00:00Z' }],
+    ] as const)('refuses a typed reason in the latest %s %s, and upcasts version 1 to unclassified', (agency, type, data) => {
+      const typed = `${NAME} told us it was a misunderstanding`;
+      expect(reasonFor(latest(type, agency, { ...data, reason: typed }))).toContain('data/reason must be equal to one of the allowed values');
+      const result = validateEnvelope(legacy(type, agency, { ...data, reason: typed }));
+      expect(result.valid && (result.envelope.data as { reason: string }).reason).toBe('unclassified');
+      expect(JSON.stringify(result.valid && result.envelope)).not.toContain(NAME);
+    });
+
+    it('keeps a version 1 reason that already is a code, and a record without a reason without one (a lost flag stays lost)', () => {
+      const coded = validateEnvelope(legacy('HateCrimeFlagRemoved', 'police', { removedAt: '2024-05-06T10:00:00Z', reason: 'recorded_in_error' }));
+      expect(coded.valid && coded.envelope.data).toMatchObject({ reason: 'recorded_in_error' });
+      const lost = validateEnvelope(legacy('HateCrimeFlagRecorded', 'cps', { holds: 'not_hate_crime', recordedAt: '2024-05-06T10:00:00Z' }));
+      expect(lost.valid && lost.envelope.data).toEqual({ caseId, holds: 'not_hate_crime', recordedAt: '2024-05-06T10:00:00Z' });
+    });
+
+    it('upcasts a version 2 sentence: the sentence text and the typed reason not applied become codes', () => {
+      const uplift = { applied: false, provision: 'SA2020_s66', statedInOpenCourt: true, strandsRecognised: [], reasonNotApplied: `${NAME} was provoked` };
+      const v2 = latest('DefendantSentenced', 'courts', {
+        defendantId: suspectId, sentencedAt: '2024-07-29T14:00:00Z', courtType: 'crown',
+        offences: [{ offenceId: 'off-1', sentence: `fine, paid to ${NAME}`, uplift }, { offenceId: 'off-2', sentence: 'fine' }],
+      });
+      v2.schemaversion = 2;
+      const result = validateEnvelope(v2);
+      expect(result.valid && result.envelope.data).toMatchObject({
+        offences: [
+          { offenceId: 'off-1', sentenceType: 'unclassified', uplift: { applied: false, reasonNotApplied: 'unclassified' } },
+          { offenceId: 'off-2', sentenceType: 'fine' },
+        ],
+      });
+      expect(JSON.stringify(result.valid && result.envelope)).not.toContain(NAME);
+    });
+
+    it('refuses sentence text and a typed reason not applied in the latest DefendantSentenced', () => {
+      const sentenced = (offence: Record<string, unknown>) =>
+        latest('DefendantSentenced', 'courts', { defendantId: suspectId, sentencedAt: '2024-07-29T14:00:00Z', courtType: 'crown', offences: [offence] });
+      expect(reasonFor(sentenced({ offenceId: 'off-1', sentenceType: 'fine', sentence: 'Fine of £200' }))).toContain("must NOT have additional properties 'sentence'");
+      expect(reasonFor(sentenced({ offenceId: 'off-1', sentenceType: '£200 fine' }))).toContain('data/offences/0/sentenceType must be equal to one of the allowed values');
+      const uplift = { applied: false, provision: 'SA2020_s66', statedInOpenCourt: true, strandsRecognised: [], reasonNotApplied: 'Not proved' };
+      expect(reasonFor(sentenced({ offenceId: 'off-1', sentenceType: 'fine', uplift }))).toContain('data/offences/0/uplift/reasonNotApplied must be equal to one of the allowed values');
+      expect(validateEnvelope(sentenced({ offenceId: 'off-1', sentenceType: 'fine', uplift: { ...uplift, reasonNotApplied: 'hostility_not_proved' } })).valid).toBe(true);
     });
   });
 });

@@ -44,10 +44,10 @@ export function checkAggravatedOffences(offences: readonly Offence[], flag: Hate
 
 /**
  * An agency's record of the flag, checked and made plain: the flag exactly when it holds one, a
- * reason only with `not_hate_crime` (a blank reason is no reason).
+ * reason code only with `not_hate_crime`.
  */
 export function checkFlagRecord(record: FlagRecord): FlagRecord {
-  const reason = record.reason?.trim() ? record.reason : undefined;
+  const { reason } = record;
   if (reason && record.holds !== 'not_hate_crime') {
     throw new DomainError('reason_only_when_not_hate_crime', `a reason goes with holds not_hate_crime (why the case is not a hate crime), not with holds ${record.holds}`);
   }

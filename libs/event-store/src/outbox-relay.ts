@@ -1,5 +1,5 @@
 import type { DataSource, EntityManager } from 'typeorm';
-import type { EventEnvelope } from '@hc/contracts';
+import { upcast, type EventEnvelope } from '@hc/contracts';
 import type { EventProducer } from '@hc/kafka';
 
 export interface OutboxRelayOptions {
@@ -17,7 +17,9 @@ export interface OutboxRelayOptions {
  * one already sent) is still found. A crash after the send and before the commit sends the batch
  * again on restart: at least once on Kafka, and consumers drop the copy by event id.
  * `FOR UPDATE` (not SKIP LOCKED) makes a second relay wait instead of overtaking, which keeps each
- * case's events in order on its partition.
+ * case's events in order on its partition. An event stored in an older version of its schema is
+ * sent upcast to the latest: the agency's store keeps what it wrote (its own record, free text
+ * included), and only codes leave it.
  */
 export class OutboxRelay {
   private timer?: NodeJS.Timeout;
@@ -100,7 +102,7 @@ export class OutboxRelay {
         rows.map((row) => ({
           topic,
           key: row.stream_id,
-          value: JSON.stringify(row.envelope),
+          value: JSON.stringify(upcast(row.envelope)),
           headers: { 'ce-type': row.envelope.type, 'ce-id': row.envelope.id, 'content-type': 'application/cloudevents+json' },
         })),
       );

@@ -1,8 +1,10 @@
 import { ApiProperty, ApiPropertyOptional } from '@nestjs/swagger';
 import { Type } from 'class-transformer';
-import { ArrayMinSize, ArrayUnique, IsArray, IsIn, IsOptional, IsString, MaxLength, ValidateNested } from 'class-validator';
+import { ArrayMinSize, ArrayUnique, IsArray, IsIn, IsOptional, ValidateNested } from 'class-validator';
 import {
+  codesAnAgencySends,
   FLAG_HOLDINGS,
+  NOT_HATE_CRIME_REASONS,
   HATE_CRIME_STRANDS,
   PERCEIVERS,
   RELIGION_TARGETED_GROUPS,
@@ -10,10 +12,14 @@ import {
   type FlagRecord,
   type HateCrimeFlag,
   type HateCrimeStrand,
+  type NotHateCrimeReason,
   type Perceiver,
   type ReligionTargetedGroup,
 } from '@hc/contracts';
-import { IsInstant } from './validation';
+import { IsCode, IsInstant } from './validation';
+
+/** The reasons an agency may give for a flag taken off or a case that is not a hate crime. */
+export const REMOVAL_REASONS_SENT = codesAnAgencySends(NOT_HATE_CRIME_REASONS);
 
 /** The hate crime flag as every agency sends it. */
 export class HateCrimeFlagDto {
@@ -49,9 +55,13 @@ export class FlagRecordDto {
   @IsOptional() @ValidateNested() @Type(() => HateCrimeFlagDto)
   hateCrime?: HateCrimeFlagDto;
 
-  @ApiPropertyOptional({ example: 'No evidence of hostility: the dispute was about a debt', maxLength: 1000, description: 'Only with not_hate_crime' })
-  @IsOptional() @IsString() @MaxLength(1000)
-  reason?: string;
+  @ApiPropertyOptional({
+    enum: REMOVAL_REASONS_SENT,
+    example: 'no_hostility_on_evidence',
+    description: "Only with not_hate_crime: why, as a code (the agency's own words stay in its own system)",
+  })
+  @IsOptional() @IsCode(REMOVAL_REASONS_SENT)
+  reason?: NotHateCrimeReason;
 }
 
 /** A flag record with a time, as the REST endpoints take it. */

@@ -11,3 +11,4 @@ export * from './request-error.filter';
 export * from './access-control';
 export * from './flag.dto';
 export * from './command-answer';
+export * from './offence';

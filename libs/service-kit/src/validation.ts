@@ -1,5 +1,6 @@
-import { BadRequestException, Injectable, ValidationPipe, type ArgumentMetadata, type PipeTransform, type ValidationError } from '@nestjs/common';
-import { buildMessage, ValidateBy, type ValidationOptions } from 'class-validator';
+import { applyDecorators, BadRequestException, Injectable, ValidationPipe, type ArgumentMetadata, type PipeTransform, type ValidationError } from '@nestjs/common';
+import { ApiHideProperty } from '@nestjs/swagger';
+import { buildMessage, IsIn, ValidateBy, type ValidationOptions } from 'class-validator';
 import { isInstant, unstorableText } from '@hc/contracts';
 
 export interface FieldError {
@@ -99,4 +100,33 @@ export function IsNotBlank(options?: ValidationOptions): PropertyDecorator {
     },
     options,
   );
+}
+
+/** Why the pipeline takes a code where a person would type: said in every refusal of free text. */
+export const CODES_ONLY = "free text stays in the agency's own system; the pipeline carries codes only";
+
+/**
+ * A field that would hold free text (an offence description, a sentence in words): refused whatever
+ * it holds, with a 400 that names it and says why, rather than the bare "should not exist". The
+ * field is kept out of the API documents: it is not part of what the API accepts.
+ */
+export function RefusesFreeText(instead: string): PropertyDecorator {
+  return applyDecorators(
+    ApiHideProperty(),
+    ValidateBy({
+      name: 'refusesFreeText',
+      validator: {
+        validate: (value: unknown) => value === undefined,
+        defaultMessage: (args) => `${args?.property ?? 'the field'} is refused: ${CODES_ONLY}; ${instead}`,
+      },
+    }),
+  );
+}
+
+/** One of a list of codes, with a refusal that lists them and says that text is not taken. */
+export function IsCode(codes: readonly string[], options?: ValidationOptions): PropertyDecorator {
+  return IsIn([...codes], {
+    message: (args) => `${args.property} must be one of ${codes.join(', ')}: a code, not text (${CODES_ONLY})`,
+    ...options,
+  });
 }

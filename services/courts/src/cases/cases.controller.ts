@@ -20,7 +20,9 @@ import { CourtCaseSnapshotDto } from './dto/case-snapshot.dto';
 import { AcquittalDto, ConvictionDto, CrownCourtDto, ListingDto, PleaDto, SentenceDto, VictimInformedDto } from './dto/court-result.dto';
 
 const NOT_BEFORE_COURT = 'defendant_not_before_court: the CPS has not charged this defendant on this case';
-const BAD_INPUT = 'A field is missing or malformed; `errors` names each field. Also idempotency_key_reused (409) for a key sent with another body.';
+const BAD_INPUT =
+  'A field is missing or malformed; `errors` names each field. Free text (a sentence or a reason in words) is refused: it stays in the court\'s own system, and the pipeline carries codes only. ' +
+  'Also idempotency_key_reused (409) for a key sent with another body.';
 const DEFENDANT_PATH = ':caseId/defendants/:defendantId';
 
 @ApiTags('court cases')

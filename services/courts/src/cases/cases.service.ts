@@ -196,7 +196,7 @@ function sentenceOf(body: SentenceDto, at: string): { courtType: SentenceDto['co
     sentencedAt: body.sentencedAt ?? at,
     offences: body.offences.map((offence) => ({
       offenceId: offence.offenceId,
-      sentence: offence.sentence,
+      sentenceType: offence.sentenceType,
       ...(offence.uplift ? { uplift: upliftDecision(offence.uplift) } : {}),
     })),
   };

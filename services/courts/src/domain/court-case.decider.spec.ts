@@ -9,6 +9,7 @@ import {
   type Offence,
   type OffenceSentence,
   type PreChargeDecisionMade,
+  type SentenceType,
   type UpliftDecision,
 } from '@hc/contracts';
 import { givenWhenThen, stateAfter } from '@hc/testing';
@@ -47,10 +48,9 @@ const victimId = 'c3d4e5f6-a7b8-4c9d-8e0f-1a2b3c4d5e6f';
 const raciallyAggravatedHarassment: Offence = {
   offenceId: 'off-2',
   code: '8L',
-  description: 'Racially or religiously aggravated harassment, alarm or distress',
   aggravatedUnder: 'CDA1998_s31',
 };
-const commonAssault: Offence = { offenceId: 'off-3', code: '105A', description: 'Common assault' };
+const commonAssault: Offence = { offenceId: 'off-3', code: '105A' };
 const raceAndReligion: HateCrimeFlag = {
   strands: ['race', 'religion'],
   perceivedBy: ['victim', 'officer'],
@@ -189,13 +189,13 @@ const upliftNotApplied: UpliftDecision = {
   provision: 'SA2020_s66',
   statedInOpenCourt: false,
   strandsRecognised: [],
-  reasonNotApplied: 'Hostility not proved to the criminal standard at the Newton hearing',
+  reasonNotApplied: 'hostility_not_proved',
 };
 
-const SENTENCE = '12 weeks custody suspended for 12 months';
+const SENTENCE = 'suspended_sentence' as const;
 
-function offenceSentence(offenceId: string, uplift?: UpliftDecision, sentence = SENTENCE): OffenceSentence {
-  return { offenceId, sentence, ...(uplift ? { uplift } : {}) };
+function offenceSentence(offenceId: string, uplift?: UpliftDecision, sentenceType: SentenceType = SENTENCE): OffenceSentence {
+  return { offenceId, sentenceType, ...(uplift ? { uplift } : {}) };
 }
 
 /** The sentence of the one charged offence, off-2 (or off-3 in the unflagged case). */
@@ -252,8 +252,8 @@ describe('court case decider', () => {
         .when(recordFlag({ holds: 'flagged', hateCrime: raceOnly }))
         .thenWarns([flagRecorded({ holds: 'flagged', hateCrime: raceOnly })], ['strands_differ_from_cps']);
       given(unflaggedCaseReceived(), flagRecorded({ holds: 'flagged', hateCrime: raceAndReligion }))
-        .when(recordFlag({ holds: 'not_hate_crime', reason: 'The court found no hostility' }))
-        .then([flagRecorded({ holds: 'not_hate_crime', reason: 'The court found no hostility' })]);
+        .when(recordFlag({ holds: 'not_hate_crime', reason: 'no_hostility_on_evidence' }))
+        .then([flagRecorded({ holds: 'not_hate_crime', reason: 'no_hostility_on_evidence' })]);
     });
 
     it('refuses a record whose strands contradict a racially aggravated charge, and warns of one left unflagged', () => {
@@ -261,8 +261,8 @@ describe('court case decider', () => {
         .when(recordFlag({ holds: 'flagged', hateCrime: { strands: ['disability'], perceivedBy: ['victim'] } }))
         .thenFails('aggravated_offence_needs_race_or_religion_strand', 'rule_broken');
       given(caseReceived())
-        .when(recordFlag({ holds: 'not_hate_crime', reason: 'The court found no hostility' }))
-        .thenWarns([flagRecorded({ holds: 'not_hate_crime', reason: 'The court found no hostility' })], ['aggravated_offence_unflagged']);
+        .when(recordFlag({ holds: 'not_hate_crime', reason: 'no_hostility_on_evidence' }))
+        .thenWarns([flagRecorded({ holds: 'not_hate_crime', reason: 'no_hostility_on_evidence' })], ['aggravated_offence_unflagged']);
     });
 
     it('records a flag on a defendant the CPS charged unflagged, and refuses one for a defendant not before the court', () => {
@@ -466,7 +466,7 @@ describe('court case decider', () => {
     });
 
     it('sentences each charged offence with its own sentence and uplift decision', () => {
-      const offences = [offenceSentence('off-3', upliftNotApplied, 'Fine of £200'), offenceSentence('off-2', upliftApplied)];
+      const offences = [offenceSentence('off-3', upliftNotApplied, 'fine'), offenceSentence('off-2', upliftApplied)];
       given(twoOffencesReceived(), convicted()).when(sentenceOffences(offences)).then([sentencedOffences(offences)]);
     });
 
@@ -754,12 +754,12 @@ describe('court case decider', () => {
         data,
       };
     }
-    const v1Data = { caseId, defendantId: firstDefendant, sentencedAt: '2024-07-29T14:00:00Z', courtType: 'magistrates' as const, sentence: SENTENCE };
+    const v1Data = { caseId, defendantId: firstDefendant, sentencedAt: '2024-07-29T14:00:00Z', courtType: 'magistrates' as const, sentence: '12 weeks custody suspended for 12 months' };
     const asDomainEvent = (envelope: EventEnvelope) => ({ type: 'DefendantSentenced', data: upcast(envelope).data }) as CourtsEvent;
 
-    it('is upcast to version 2 with one sentence for all offences, and folds as a sentence with the uplift applied', () => {
+    it('is upcast to the latest version with one sentence for all offences, its text unclassified, and folds as a sentence with the uplift applied', () => {
       const upcastEvent = asDomainEvent(storedV1({ ...v1Data, uplift: upliftApplied }));
-      expect(upcastEvent).toStrictEqual(sentencedOffences([{ offenceId: 'all', sentence: SENTENCE, uplift: upliftApplied }]));
+      expect(upcastEvent).toStrictEqual(sentencedOffences([{ offenceId: 'all', sentenceType: 'unclassified', uplift: upliftApplied }]));
 
       const state = stateAfter(courtCaseDecider, [caseReceived(), convicted(), upcastEvent]);
       expect(state.defendants[firstDefendant]!.sentenced).toStrictEqual({ upliftDecided: true, upliftApplied: true });
@@ -769,7 +769,7 @@ describe('court case decider', () => {
 
     it('folds an unflagged version 1 sentence, without uplift, as a sentence with no uplift to explain', () => {
       const upcastEvent = asDomainEvent(storedV1(v1Data));
-      expect(upcastEvent).toStrictEqual(sentencedOffences([{ offenceId: 'all', sentence: SENTENCE }]));
+      expect(upcastEvent).toStrictEqual(sentencedOffences([{ offenceId: 'all', sentenceType: 'unclassified' }]));
       given(unflaggedCaseReceived(), convicted(), upcastEvent).when(informVictim(true)).thenFails('no_uplift_to_explain', 'rule_broken');
     });
   });

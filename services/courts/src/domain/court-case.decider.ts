@@ -444,7 +444,7 @@ function sentenceDefendant(command: SentenceDefendant, state: CourtCase): Decisi
         courtType: command.courtType,
         offences: command.offences.map((offence) => ({
           offenceId: offence.offenceId,
-          sentence: offence.sentence,
+          sentenceType: offence.sentenceType,
           ...(offence.uplift ? { uplift: { ...offence.uplift, strandsRecognised: normaliseStrands(offence.uplift.strandsRecognised) } } : {}),
         })),
       },

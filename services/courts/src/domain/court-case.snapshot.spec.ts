@@ -7,11 +7,11 @@ const given = givenWhenThen(courtSnapshotDecider);
 const caseId = '6f1c2a8e-3b4d-5e6f-8a9b-0c1d2e3f4a5b';
 const defendantId = '0b7e6a52-9c1f-4d3e-8a2b-5f6e7d8c9a01';
 const victimId = '3c2b1a09-8f7e-4d6c-9b5a-4f3e2d1c0b9a';
-const assault: Offence = { offenceId: 'o1', code: '105A', description: 'Assault by beating' };
+const assault: Offence = { offenceId: 'o1', code: '105A' };
 const race: HateCrimeFlag = { strands: ['race'], perceivedBy: ['victim'] };
 const at = '2024-07-30T02:00:00Z';
 const declined: UpliftDecision = {
-  applied: false, provision: 'SA2020_s66', statedInOpenCourt: true, strandsRecognised: [], reasonNotApplied: 'Hostility not proved at the Newton hearing',
+  applied: false, provision: 'SA2020_s66', statedInOpenCourt: true, strandsRecognised: [], reasonNotApplied: 'hostility_not_proved',
 };
 
 const received: CaseReceivedFromCps = {
@@ -38,7 +38,7 @@ describe('a court case snapshot (a line of a court system extract)', () => {
   });
 
   it('records a flagged sentence without uplift decision, with the warning of the finding it raises', () => {
-    const sentence = { courtType: 'magistrates' as const, sentencedAt: '2024-07-29T10:00:00Z', offences: [{ offenceId: 'o1', sentence: 'Community order' }] };
+    const sentence = { courtType: 'magistrates' as const, sentencedAt: '2024-07-29T10:00:00Z', offences: [{ offenceId: 'o1', sentenceType: 'community_order' as const }] };
     const warnings = given(received, listed, convicted)
       .when(snapshot({ listing, conviction, sentence }))
       .thenWarns([{ type: 'DefendantSentenced', data: { caseId, defendantId, ...sentence } }], ['no_uplift_decision']);
@@ -48,7 +48,7 @@ describe('a court case snapshot (a line of a court system extract)', () => {
   it("records the court's own record of the flag, and a victim told of a declined uplift once it is explained", () => {
     const sentenced: CourtsEvent = {
       type: 'DefendantSentenced',
-      data: { caseId, defendantId, sentencedAt: '2024-07-29T10:00:00Z', courtType: 'magistrates', offences: [{ offenceId: 'o1', sentence: 'Fine', uplift: declined }] },
+      data: { caseId, defendantId, sentencedAt: '2024-07-29T10:00:00Z', courtType: 'magistrates', offences: [{ offenceId: 'o1', sentenceType: 'fine', uplift: declined }] },
     };
     const toldWithout: CourtsEvent = { type: 'VictimInformedOfOutcome', data: { caseId, defendantId, victimId, informedAt: at, upliftExplained: false } };
     given(received, listed, convicted, sentenced, toldWithout)
@@ -70,7 +70,7 @@ describe('a court case snapshot (a line of a court system extract)', () => {
 
   it('refuses a line that contradicts itself (a sentence after an acquittal), recording nothing of it', () => {
     given(received, listed)
-      .when(snapshot({ acquittal: { basis: 'acquitted_after_trial', courtType: 'magistrates', acquittedAt: at }, sentence: { courtType: 'magistrates', sentencedAt: at, offences: [{ offenceId: 'o1', sentence: 'Fine' }] } }))
+      .when(snapshot({ acquittal: { basis: 'acquitted_after_trial', courtType: 'magistrates', acquittedAt: at }, sentence: { courtType: 'magistrates', sentencedAt: at, offences: [{ offenceId: 'o1', sentenceType: 'fine' }] } }))
       .thenFails('already_acquitted', 'conflict');
   });
 });

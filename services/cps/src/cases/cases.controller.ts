@@ -23,7 +23,8 @@ import { PreChargeDecisionDto } from './dto/pre-charge-decision.dto';
 import { SpecialMeasuresDto } from './dto/special-measures.dto';
 
 const NO_REFERRAL = 'no_referral: the CPS has not received this case from the police';
-const BAD_INPUT = 'A field is missing or malformed; `errors` names each field.';
+const BAD_INPUT =
+  'A field is missing or malformed; `errors` names each field. Free text (an offence description, a reason in words) is refused: it stays in CPS case management, and the pipeline carries codes only.';
 
 @ApiTags('CPS cases')
 @ApiHeader(IDEMPOTENCY_KEY_HEADER)

@@ -2,7 +2,7 @@ import { Injectable } from '@nestjs/common';
 import { randomUUID } from 'node:crypto';
 import { DomainError, type Decider } from '@hc/domain';
 import { EventStore, type CommandResult, type StoredEvent } from '@hc/event-store';
-import { AccessLog, currentPrincipal, flagRecordOf, RecordFlagDto, requireInScope, type BulkCommandTable, type IdempotencyRequest } from '@hc/service-kit';
+import { AccessLog, currentPrincipal, flagRecordOf, offenceOf, RecordFlagDto, requireInScope, type BulkCommandTable, type IdempotencyRequest } from '@hc/service-kit';
 import { cpsCaseDecider, type CpsCase, type CpsCommand, type CpsEvent } from '../domain/cps-case.decider';
 import { cpsSnapshotDecider, type CpsCaseSnapshot } from '../domain/cps-case.snapshot';
 import { CpsCaseSnapshotDto } from './dto/case-snapshot.dto';
@@ -100,7 +100,7 @@ export class CasesService {
         defendantId,
         decision: body.decision,
         decidedAt: body.decidedAt ?? new Date().toISOString(),
-        charges: (body.charges ?? []).map((charge) => ({ ...charge })),
+        charges: (body.charges ?? []).map(offenceOf),
       },
       { caseId, defendantId },
       idempotency,
@@ -158,7 +158,7 @@ export class CasesService {
       defendants: (body.defendants ?? []).map(({ defendantId, decision, completion }) => ({
         defendantId,
         ...(decision
-          ? { decision: { decision: decision.decision, decidedAt: decision.decidedAt ?? at, charges: (decision.charges ?? []).map((charge) => ({ ...charge })) } }
+          ? { decision: { decision: decision.decision, decidedAt: decision.decidedAt ?? at, charges: (decision.charges ?? []).map(offenceOf) } }
           : {}),
         ...(completion ? { completion: { outcome: completion.outcome, completedAt: completion.completedAt ?? at } } : {}),
       })),

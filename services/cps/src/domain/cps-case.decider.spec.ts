@@ -30,12 +30,10 @@ const secondDefendant = '9d8c7b6a-5e4f-4a3b-9c2d-1e0f9a8b7c6d';
 const harassment: Offence = {
   offenceId: 'off-1',
   code: '8L',
-  description: 'Harassment, alarm or distress (Public Order Act 1986 s.4A)',
 };
 const raciallyAggravatedHarassment: Offence = {
   offenceId: 'off-2',
   code: '8L',
-  description: 'Racially or religiously aggravated harassment, alarm or distress',
   aggravatedUnder: 'CDA1998_s31',
 };
 const raceAndReligion: HateCrimeFlag = {
@@ -136,7 +134,7 @@ function applyFlag(overrides: Partial<ApplyHateCrimeFlag> = {}): ApplyHateCrimeF
     caseId,
     hateCrime: disabilityOnly,
     appliedAt: '2024-05-22T09:00:00Z',
-    reason: 'Hostility towards the victim\'s disability disclosed in the victim personal statement',
+    reason: 'perceived_by_victim',
     ...overrides,
   };
 }
@@ -148,17 +146,17 @@ function flagApplied(): CpsHateCrimeFlagApplied {
       caseId,
       hateCrime: disabilityOnly,
       appliedAt: '2024-05-22T09:00:00Z',
-      reason: 'Hostility towards the victim\'s disability disclosed in the victim personal statement',
+      reason: 'perceived_by_victim',
     },
   };
 }
 
 function removeFlag(overrides: Partial<RemoveHateCrimeFlag> = {}): RemoveHateCrimeFlag {
-  return { type: 'RemoveHateCrimeFlag', caseId, removedAt: '2024-05-22T09:00:00Z', reason: 'Wrongly flagged: the dispute was about a debt', ...overrides };
+  return { type: 'RemoveHateCrimeFlag', caseId, removedAt: '2024-05-22T09:00:00Z', reason: 'recorded_in_error', ...overrides };
 }
 
 function flagRemoved(): CpsHateCrimeFlagRemoved {
-  return { type: 'HateCrimeFlagRemoved', data: { caseId, removedAt: '2024-05-22T09:00:00Z', reason: 'Wrongly flagged: the dispute was about a debt' } };
+  return { type: 'HateCrimeFlagRemoved', data: { caseId, removedAt: '2024-05-22T09:00:00Z', reason: 'recorded_in_error' } };
 }
 
 function recordFlag(record: FlagRecord): RecordHateCrimeFlag {
@@ -420,8 +418,8 @@ describe('CPS case decider', () => {
       given(caseReceived()).when(applyFlag()).thenFails('flag_already_applied', 'conflict');
     });
 
-    it.each(['', '   '])('refuses to apply a flag with the blank reason %j', (reason) => {
-      given(unflaggedCaseReceived()).when(applyFlag({ reason })).thenFails('application_needs_reason', 'rule_broken');
+    it.each([undefined, 'unclassified'] as const)('refuses to apply a flag with the reason %j: the CPS chooses a code (unclassified is only for old events)', (reason) => {
+      given(unflaggedCaseReceived()).when(applyFlag({ reason: reason as never })).thenFails('application_needs_reason', 'rule_broken');
     });
 
     it('refuses an applied flag with no strand', () => {
@@ -470,9 +468,9 @@ describe('CPS case decider', () => {
       given(caseReceived(), flagRemoved()).when(removeFlag()).thenFails('no_flag_to_remove', 'rule_broken');
     });
 
-    it.each(['', ' \t\n ', undefined])('records a removal with the blank reason %j as not a hate crime, unexplained: a lost flag', (reason) => {
+    it('records a removal without a reason as not a hate crime, unexplained: a lost flag', () => {
       const warnings = given(caseReceived())
-        .when(removeFlag({ reason }))
+        .when(removeFlag({ reason: undefined }))
         .thenWarns([flagRecorded({ holds: 'not_hate_crime' }, removeFlag().removedAt)], ['flag_not_held']);
       expect(warnings[0]).toMatchObject({ finding: 'lost', boundary: 'police_to_cps' });
     });
@@ -606,8 +604,8 @@ describe('CPS case decider', () => {
     it('records "not a hate crime" without a reason as a lost flag, and with one as a decision', () => {
       given(caseReceived()).when(recordFlag({ holds: 'not_hate_crime' })).thenWarns([flagRecorded({ holds: 'not_hate_crime' })], ['flag_not_held']);
       given(caseReceived())
-        .when(recordFlag({ holds: 'not_hate_crime', reason: 'No hostility: a neighbour dispute' }))
-        .then([flagRecorded({ holds: 'not_hate_crime', reason: 'No hostility: a neighbour dispute' })]);
+        .when(recordFlag({ holds: 'not_hate_crime', reason: 'no_hostility_on_evidence' }))
+        .then([flagRecorded({ holds: 'not_hate_crime', reason: 'no_hostility_on_evidence' })]);
     });
 
     it('records other strands than the police referred, warned of', () => {
@@ -628,14 +626,14 @@ describe('CPS case decider', () => {
     it('refuses a record that contradicts itself', () => {
       given(caseReceived()).when(recordFlag({ holds: 'flagged' })).thenFails('flag_record_needs_flag', 'rule_broken');
       given(caseReceived()).when(recordFlag({ holds: 'no_flag', hateCrime: raceOnly })).thenFails('flag_record_holds_no_flag', 'rule_broken');
-      given(caseReceived()).when(recordFlag({ holds: 'no_flag', reason: 'x' })).thenFails('reason_only_when_not_hate_crime', 'rule_broken');
+      given(caseReceived()).when(recordFlag({ holds: 'no_flag', reason: 'other' })).thenFails('reason_only_when_not_hate_crime', 'rule_broken');
       given().when(recordFlag({ holds: 'no_flag' })).thenFails('no_referral', 'not_found');
     });
 
     it('holds the record: the flag it holds, or none with the reason', () => {
-      expect(stateAfter(cpsCaseDecider, [caseReceived(), flagRecorded({ holds: 'not_hate_crime', reason: 'No hostility' })])).toMatchObject({
-        flagRecord: { holds: 'not_hate_crime', reason: 'No hostility' },
-        flagReview: { outcome: 'recorded', reason: 'No hostility' },
+      expect(stateAfter(cpsCaseDecider, [caseReceived(), flagRecorded({ holds: 'not_hate_crime', reason: 'no_hostility_on_evidence' })])).toMatchObject({
+        flagRecord: { holds: 'not_hate_crime', reason: 'no_hostility_on_evidence' },
+        flagReview: { outcome: 'recorded', reason: 'no_hostility_on_evidence' },
       });
       expect(stateAfter(cpsCaseDecider, [caseReceived(), flagRecorded({ holds: 'no_flag' })])).not.toHaveProperty('hateCrime');
     });

@@ -3,14 +3,17 @@ import {
   flagOfRecord,
   FORCES,
   sameStrands,
+  UNCLASSIFIED,
   type CaseReceivedFromPolice,
   type CpsEvent,
   type CpsHateCrimeFlagApplied,
   type CpsHateCrimeFlagRecorded,
   type CpsHateCrimeFlagRemoved,
+  type FlagAppliedReason,
   type FlagRecord,
   type HateCrimeFlag,
   type HateCrimeFlagConfirmed,
+  type NotHateCrimeReason,
   type Offence,
   type PreChargeDecision,
   type PreChargeDecisionMade,
@@ -56,7 +59,7 @@ export const COURT_OUTCOMES: readonly ProsecutionOutcome[] = [...CONVICTION_OUTC
 export interface FlagReview {
   readonly outcome: 'confirmed' | 'applied' | 'removed' | 'recorded';
   readonly at: string;
-  readonly reason?: string;
+  readonly reason?: FlagAppliedReason | NotHateCrimeReason;
 }
 
 export interface CompletedProsecution {
@@ -194,7 +197,7 @@ export type ApplyHateCrimeFlag = {
   readonly caseId: string;
   readonly hateCrime: HateCrimeFlag;
   readonly appliedAt: string;
-  readonly reason: string;
+  readonly reason: FlagAppliedReason;
 };
 
 /** Without a reason (a legacy record), the removal is recorded as the CPS record saying not a hate crime, unexplained. */
@@ -202,7 +205,7 @@ export type RemoveHateCrimeFlag = {
   readonly type: 'RemoveHateCrimeFlag';
   readonly caseId: string;
   readonly removedAt: string;
-  readonly reason?: string;
+  readonly reason?: NotHateCrimeReason;
 };
 
 /** The flag as CPS case management holds it: recorded when it differs from what the case holds. */
@@ -327,8 +330,9 @@ function applyHateCrimeFlag(command: ApplyHateCrimeFlag, state: CpsCase): Decisi
       'conflict',
     );
   }
-  if (command.reason.trim() === '') {
-    throw new DomainError('application_needs_reason', 'say why the CPS applies a hate crime flag the police did not (e.g. hostility disclosed in the victim statement)');
+  // `unclassified` is only what an upcaster gives an old event's text, never the CPS's choice.
+  if (!command.reason || command.reason === UNCLASSIFIED) {
+    throw new DomainError('application_needs_reason', 'say why the CPS applies a hate crime flag the police did not, as a reason code (e.g. perceived_by_victim for hostility disclosed in the victim statement)');
   }
   checkFlag(command.hateCrime);
   checkAggravatedOffences(chargedOffences(received), command.hateCrime);
@@ -342,7 +346,7 @@ function removeHateCrimeFlag(command: RemoveHateCrimeFlag, state: CpsCase): Deci
   if (!received.hateCrime) {
     throw new DomainError('no_flag_to_remove', `case ${command.caseId} is not flagged as a hate crime, so there is no flag to remove`);
   }
-  const reason = command.reason?.trim() ? command.reason : undefined;
+  const { reason } = command;
   const warnings = [...againstReferral(received, undefined, reason), ...checkAggravatedOffences(chargedOffences(received), undefined)];
   if (reason) return decided([{ type: 'HateCrimeFlagRemoved', data: { caseId: command.caseId, removedAt: command.removedAt, reason } }], warnings);
   return decided([{ type: 'HateCrimeFlagRecorded', data: { caseId: command.caseId, holds: 'not_hate_crime', recordedAt: command.removedAt } }], warnings);

@@ -27,7 +27,7 @@ const SNAPSHOT_EXAMPLE = JSON.stringify({
   command: 'CaseSnapshot',
   body: {
     crimeReference: 'GMP/06/000123/24', forceCode: '06', recordedAt: '2024-05-01T10:00:00Z',
-    offences: [{ offenceId: 'o1', code: '105A', description: 'Assault by beating' }],
+    offences: [{ offenceId: 'o1', code: '105A' }],
     flag: { holds: 'flagged', hateCrime: { strands: ['sexual_orientation'], perceivedBy: ['victim'] } },
     suspects: [{ suspectId: '0b7e6a52-9c1f-4d3e-8a2b-5f6e7d8c9a01' }],
     referral: { urn: '06/MC/12345/24', victimNeedsPassedOn: true },
@@ -45,7 +45,8 @@ const Command = () =>
     ApiHeader(IDEMPOTENCY_KEY_HEADER),
     ApiBadRequestResponse({
       description:
-        'A field is missing, of the wrong type or not allowed, or the case id or Idempotency-Key is malformed; `errors` names each field (e.g. `hateCrime.strands`).',
+        'A field is missing, of the wrong type or not allowed, or the case id or Idempotency-Key is malformed; `errors` names each field (e.g. `hateCrime.strands`). ' +
+        'Free text (an offence description, a reason in words) is refused: it stays in the force\'s own system, and the pipeline carries codes only.',
     }),
   );
 
@@ -129,7 +130,7 @@ export class CasesController {
   @ApiNotFoundResponse({ description: 'case_not_found' })
   @ApiConflictResponse({ description: 'flag_already_applied (the case is flagged already; change the flag with PUT instead), idempotency_key_reused' })
   @ApiUnprocessableEntityResponse({
-    description: 'application_needs_reason (blank reason), flag_needs_strand, flag_needs_perceiver, religion_group_without_religion_strand',
+    description: 'application_needs_reason (no reason code), flag_needs_strand, flag_needs_perceiver, religion_group_without_religion_strand',
   })
   applyFlag(
     @Param('caseId', new ParseUUIDPipe()) caseId: string,
@@ -148,7 +149,7 @@ export class CasesController {
   @ApiConflictResponse({ description: 'no_flag_to_change (apply one with POST), flag_unchanged (the flag sent is the one the case carries), idempotency_key_reused' })
   @ApiUnprocessableEntityResponse({
     description:
-      'change_needs_reason (blank reason), flag_needs_strand, flag_needs_perceiver, religion_group_without_religion_strand, ' +
+      'change_needs_reason (no reason code), flag_needs_strand, flag_needs_perceiver, religion_group_without_religion_strand, ' +
       'aggravated_offence_needs_race_or_religion_strand (a CDA 1998 ss.29-32 offence would lose its race or religion strand)',
   })
   changeFlag(

@@ -2,7 +2,7 @@ import { Injectable } from '@nestjs/common';
 import { randomUUID } from 'node:crypto';
 import { DomainError, type Decider } from '@hc/domain';
 import { EventStore, type StoredEvent } from '@hc/event-store';
-import { AccessLog, currentPrincipal, flagOf, flagRecordOf, RecordFlagDto, requireInScope, type BulkCommandTable, type IdempotencyRequest } from '@hc/service-kit';
+import { AccessLog, currentPrincipal, flagOf, flagRecordOf, offenceOf, RecordFlagDto, requireInScope, type BulkCommandTable, type IdempotencyRequest } from '@hc/service-kit';
 import { policeCaseDecider, type PoliceCase, type PoliceCommand, type PoliceEvent } from '../domain/police-case.decider';
 import { policeSnapshotDecider, type PoliceCaseSnapshot } from '../domain/police-case.snapshot';
 import { policeCaseId } from './case-id';
@@ -41,7 +41,7 @@ export class CasesService {
         crimeReference: body.crimeReference,
         forceCode: body.forceCode,
         recordedAt: body.recordedAt ?? new Date().toISOString(),
-        offences: body.offences.map((offence) => ({ ...offence })),
+        offences: body.offences.map(offenceOf),
         ...(body.hateCrime ? { hateCrime: flagOf(body.hateCrime) } : {}),
       },
       { caseId },
@@ -157,7 +157,7 @@ export class CasesService {
       crimeReference: body.crimeReference,
       forceCode: body.forceCode,
       recordedAt: body.recordedAt ?? at,
-      offences: body.offences.map((offence) => ({ ...offence })),
+      offences: body.offences.map(offenceOf),
       flag: flagRecordOf(body.flag),
       flagRecordedAt: at,
       suspects: (body.suspects ?? []).map((suspect) => ({ suspectId: suspect.suspectId, identifiedAt: suspect.identifiedAt ?? at })),

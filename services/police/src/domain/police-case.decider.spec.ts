@@ -29,12 +29,10 @@ const secondSuspect = '9d8c7b6a-5e4f-4a3b-9c2d-1e0f9a8b7c6d';
 const harassment: Offence = {
   offenceId: 'off-1',
   code: '8L',
-  description: 'Harassment, alarm or distress (Public Order Act 1986 s.4A)',
 };
 const raciallyAggravatedHarassment: Offence = {
   offenceId: 'off-2',
   code: '8L',
-  description: 'Racially or religiously aggravated harassment, alarm or distress',
   aggravatedUnder: 'CDA1998_s31',
 };
 const antiMuslimRaceAndReligion: HateCrimeFlag = {
@@ -122,7 +120,7 @@ function applyFlag(overrides: Partial<ApplyHateCrimeFlag> = {}): ApplyHateCrimeF
     caseId,
     hateCrime: sexualOrientationOnly,
     appliedAt: '2024-05-06T10:00:00Z',
-    reason: 'Victim disclosed homophobic abuse in a later statement',
+    reason: 'perceived_by_victim',
     ...overrides,
   };
 }
@@ -130,7 +128,7 @@ function applyFlag(overrides: Partial<ApplyHateCrimeFlag> = {}): ApplyHateCrimeF
 function flagApplied(hateCrime: HateCrimeFlag = sexualOrientationOnly): HateCrimeFlagApplied {
   return {
     type: 'HateCrimeFlagApplied',
-    data: { caseId, hateCrime, appliedAt: '2024-05-06T10:00:00Z', reason: 'Victim disclosed homophobic abuse in a later statement' },
+    data: { caseId, hateCrime, appliedAt: '2024-05-06T10:00:00Z', reason: 'perceived_by_victim' },
   };
 }
 
@@ -140,7 +138,7 @@ function changeFlag(overrides: Partial<ChangeHateCrimeFlag> = {}): ChangeHateCri
     caseId,
     hateCrime: raceOnly,
     changedAt: '2024-05-08T10:00:00Z',
-    reason: 'Investigation showed the abuse was about ethnicity, not faith',
+    reason: 'strands_reassessed',
     ...overrides,
   };
 }
@@ -148,7 +146,7 @@ function changeFlag(overrides: Partial<ChangeHateCrimeFlag> = {}): ChangeHateCri
 function flagChanged(hateCrime: HateCrimeFlag, previousStrands: HateCrimeFlag['strands']): HateCrimeFlagChanged {
   return {
     type: 'HateCrimeFlagChanged',
-    data: { caseId, hateCrime, previousStrands, changedAt: '2024-05-08T10:00:00Z', reason: 'Investigation showed the abuse was about ethnicity, not faith' },
+    data: { caseId, hateCrime, previousStrands, changedAt: '2024-05-08T10:00:00Z', reason: 'strands_reassessed' },
   };
 }
 
@@ -157,14 +155,14 @@ function removeFlag(overrides: Partial<RemoveHateCrimeFlag> = {}): RemoveHateCri
     type: 'RemoveHateCrimeFlag',
     caseId,
     removedAt: '2024-05-09T10:00:00Z',
-    reason: 'Victim withdrew the allegation of hostility; nobody else perceived it',
+    reason: 'perception_withdrawn',
     ...overrides,
   };
 }
 
 const flagRemoved: HateCrimeFlagRemoved = {
   type: 'HateCrimeFlagRemoved',
-  data: { caseId, removedAt: '2024-05-09T10:00:00Z', reason: 'Victim withdrew the allegation of hostility; nobody else perceived it' },
+  data: { caseId, removedAt: '2024-05-09T10:00:00Z', reason: 'perception_withdrawn' },
 };
 
 function assessVictim(overrides: Partial<AssessVictimNeeds> = {}): AssessVictimNeeds {
@@ -404,8 +402,8 @@ describe('police case decider', () => {
       given(unflaggedCrimeRecorded, flagApplied()).when(applyFlag()).thenFails('flag_already_applied', 'conflict');
     });
 
-    it.each(['', '   ', '\t\n'])('refuses the blank reason %p', (reason) => {
-      given(unflaggedCrimeRecorded).when(applyFlag({ reason })).thenFails('application_needs_reason', 'rule_broken');
+    it.each([undefined, 'unclassified'] as const)('refuses the reason %p: the force chooses a code (unclassified is only for old events)', (reason) => {
+      given(unflaggedCrimeRecorded).when(applyFlag({ reason: reason as never })).thenFails('application_needs_reason', 'rule_broken');
     });
 
     it('refuses a flag without any strand', () => {
@@ -471,8 +469,8 @@ describe('police case decider', () => {
       given(crimeRecorded()).when(changeFlag({ hateCrime: sameInAnotherOrder })).thenFails('flag_unchanged', 'conflict');
     });
 
-    it.each(['', '  '])('refuses the blank reason %p', (reason) => {
-      given(crimeRecorded()).when(changeFlag({ reason })).thenFails('change_needs_reason', 'rule_broken');
+    it.each([undefined, 'unclassified'] as const)('refuses the reason %p: the force chooses a code (unclassified is only for old events)', (reason) => {
+      given(crimeRecorded()).when(changeFlag({ reason: reason as never })).thenFails('change_needs_reason', 'rule_broken');
     });
 
     it('refuses a changed flag without any strand', () => {
@@ -523,9 +521,9 @@ describe('police case decider', () => {
       given(unflaggedCrimeRecorded, flagApplied(), flagRemoved).when(removeFlag()).thenFails('no_flag_to_remove', 'conflict');
     });
 
-    it.each(['', ' ', '\n\t ', undefined])('records a removal with the blank reason %p as the flag dropped, lost at the referral to come', (reason) => {
+    it('records a removal without a reason as the flag dropped, lost at the referral to come', () => {
       const warnings = given(crimeRecorded({ offences: [harassment] }))
-        .when(removeFlag({ reason }))
+        .when(removeFlag({ reason: undefined }))
         .thenWarns(
           [{ type: 'HateCrimeFlagRecorded', data: { caseId, holds: 'not_hate_crime', recordedAt: removeFlag().removedAt } }],
           ['removal_without_reason'],

@@ -4,14 +4,18 @@ import {
   parseUrn,
   POLICE_OUTCOME_CODES,
   sameFlag,
+  UNCLASSIFIED,
   type CaseReferredToCps,
   type CrimeRecorded,
   type HateCrimeFlag,
   type HateCrimeFlagApplied,
+  type FlagAppliedReason,
+  type FlagChangedReason,
   type FlagRecord,
   type HateCrimeFlagChanged,
   type HateCrimeFlagRecorded,
   type HateCrimeFlagRemoved,
+  type NotHateCrimeReason,
   type Offence,
   type PoliceEvent,
   type PoliceOutcomeAssigned,
@@ -154,7 +158,7 @@ export type ApplyHateCrimeFlag = {
   readonly caseId: string;
   readonly hateCrime: HateCrimeFlag;
   readonly appliedAt: string;
-  readonly reason: string;
+  readonly reason: FlagAppliedReason;
 };
 
 export type ChangeHateCrimeFlag = {
@@ -162,7 +166,7 @@ export type ChangeHateCrimeFlag = {
   readonly caseId: string;
   readonly hateCrime: HateCrimeFlag;
   readonly changedAt: string;
-  readonly reason: string;
+  readonly reason: FlagChangedReason;
 };
 
 /** Without a reason (a legacy record), the removal is recorded as the force's record holding no flag. */
@@ -170,7 +174,7 @@ export type RemoveHateCrimeFlag = {
   readonly type: 'RemoveHateCrimeFlag';
   readonly caseId: string;
   readonly removedAt: string;
-  readonly reason?: string;
+  readonly reason?: NotHateCrimeReason;
 };
 
 /** The flag as the force's system holds it (from an extract): recorded when it differs from the case's. */
@@ -326,7 +330,7 @@ function applyHateCrimeFlag(command: ApplyHateCrimeFlag, state: PoliceCase): Dec
       'conflict',
     );
   }
-  requireReason(command.reason, 'application_needs_reason', 'applying a hate crime flag needs a reason, e.g. the hostility the victim disclosed later');
+  requireReason(command.reason, 'application_needs_reason', 'applying a hate crime flag needs a reason code, e.g. perceived_by_victim when the victim disclosed the hostility later');
   checkFlag(command.hateCrime);
   checkAggravatedOffences(recorded.offences, command.hateCrime);
   const { type: _type, ...data } = command;
@@ -339,7 +343,7 @@ function changeHateCrimeFlag(command: ChangeHateCrimeFlag, state: PoliceCase): D
   if (!current) {
     throw new DomainError('no_flag_to_change', `case ${command.caseId} carries no hate crime flag; apply one with POST /cases/{caseId}/flag`, 'conflict');
   }
-  requireReason(command.reason, 'change_needs_reason', 'changing a hate crime flag needs a reason, so that the change is not mistaken for a re-keying error');
+  requireReason(command.reason, 'change_needs_reason', 'changing a hate crime flag needs a reason code (e.g. strands_reassessed), so that the change is not mistaken for a re-keying error');
   checkFlag(command.hateCrime);
   if (sameFlag(current, command.hateCrime)) {
     throw new DomainError('flag_unchanged', `the flag sent is the flag case ${command.caseId} already carries: nothing to change`, 'conflict');
@@ -365,7 +369,7 @@ function removeHateCrimeFlag(command: RemoveHateCrimeFlag, state: PoliceCase): D
   if (!recorded.hateCrime) {
     throw new DomainError('no_flag_to_remove', `case ${command.caseId} carries no hate crime flag to remove`, 'conflict');
   }
-  const reason = command.reason?.trim() ? command.reason : undefined;
+  const { reason } = command;
   const warnings = checkAggravatedOffences(recorded.offences, undefined);
   if (reason) return decided([{ type: 'HateCrimeFlagRemoved', data: { caseId: command.caseId, removedAt: command.removedAt, reason } }], warnings);
   return decided(
@@ -445,8 +449,9 @@ function requireRecorded(state: PoliceCase, caseId: string): RecordedCase {
   return state;
 }
 
-function requireReason(reason: string, code: string, message: string): void {
-  if (reason.trim() === '') throw new DomainError(code, message);
+/** A reason code the agency chose: `unclassified` is only what an upcaster gives an old event's text. */
+function requireReason(reason: string | undefined, code: string, message: string): void {
+  if (!reason || reason === UNCLASSIFIED) throw new DomainError(code, message);
 }
 
 export const policeCaseDecider: Decider<PoliceCommand, PoliceEvent, PoliceCase> = { initialState, evolve, decide };

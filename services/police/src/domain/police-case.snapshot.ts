@@ -73,7 +73,7 @@ function notRecorded(caseId: string, what: string): Warning {
 }
 
 function sameOffences(a: readonly Offence[], b: readonly Offence[]): boolean {
-  const key = (offence: Offence) => `${offence.offenceId}|${offence.code}|${offence.description}|${offence.aggravatedUnder ?? ''}`;
+  const key = (offence: Offence) => `${offence.offenceId}|${offence.code}|${offence.aggravatedUnder ?? ''}`;
   return a.length === b.length && a.map(key).sort().join('\n') === b.map(key).sort().join('\n');
 }
 

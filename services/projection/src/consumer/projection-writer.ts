@@ -320,8 +320,11 @@ export class ProjectionWriter {
     if (message.key !== null && message.key !== envelope.subject) {
       return { reason: `message key ${message.key} is not the case id ${envelope.subject}` };
     }
-    // One event per line in `case_events`: a pretty-printed message is stored compacted.
-    const line = message.value.includes('\n') ? JSON.stringify(parsed) : message.value;
+    // One event per line in `case_events`, in the latest version of its schema: an older event is
+    // stored upcast, so the text it carried (an offence description, a typed reason) is never kept.
+    // A pretty-printed message is stored compacted.
+    const wasUpcast = envelope.schemaversion !== (parsed as EventEnvelope).schemaversion;
+    const line = wasUpcast || message.value.includes('\n') ? JSON.stringify(envelope) : message.value;
     return { envelope, line };
   }
 

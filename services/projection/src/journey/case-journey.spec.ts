@@ -18,7 +18,7 @@ function wholeCase(uplift: UpliftDecision | null = { ...ANNOUNCED, strandsRecogn
   c.courtReceived(charged, RACE_AND_RELIGION, charge);
   const conviction = c.convicted(charged);
   c.completed(charged, 'guilty_plea', '2024-07-01T10:30:05Z', conviction.id);
-  c.sentenced(charged, [{ offenceId: HARASSMENT.offenceId, sentence: '18 months imprisonment', ...(uplift ? { uplift } : {}) }], 'crown');
+  c.sentenced(charged, [{ offenceId: HARASSMENT.offenceId, sentenceType: 'immediate_custody', ...(uplift ? { uplift } : {}) }], 'crown');
   return { c, charged, nfa };
 }
 
@@ -113,7 +113,7 @@ describe('case journey', () => {
         convicted_at: '2024-07-01T10:30:00Z',
         conviction_basis: 'guilty_plea',
         sentenced_at: '2024-08-19T12:00:00Z',
-        sentence: '18 months imprisonment',
+        sentence: 'immediate_custody',
         uplift_decided: true,
         uplift_applied: true,
         uplift_provision: 'SA2020_s66',
@@ -199,7 +199,7 @@ describe('case journey', () => {
     ] as const)('applied %p, stated in open court %p: announced %p, stage %s', (applied, statedInOpenCourt, announced, stage) => {
       const uplift: UpliftDecision = {
         applied, provision: 'SA2020_s66', statedInOpenCourt, strandsRecognised: applied ? ['race'] : [],
-        ...(applied ? {} : { reasonNotApplied: 'Hostility not proved' }),
+        ...(applied ? {} : { reasonNotApplied: 'hostility_not_proved' }),
       };
       const { c, charged } = wholeCase(uplift);
       const r = row(buildCaseJourney(c.caseId, c.events), charged);
@@ -210,11 +210,11 @@ describe('case journey', () => {
       const { c, charged } = wholeCase(null);
       c.removeLast();
       c.sentenced(charged, [
-        { offenceId: 'off-1', sentence: '12 months', uplift: { applied: false, provision: 'SA2020_s66', statedInOpenCourt: true, strandsRecognised: [], reasonNotApplied: 'not proved' } },
-        { offenceId: 'off-2', sentence: '6 months', uplift: { applied: true, provision: 'SA2020_s66', statedInOpenCourt: true, strandsRecognised: ['religion'] } },
+        { offenceId: 'off-1', sentenceType: 'immediate_custody', uplift: { applied: false, provision: 'SA2020_s66', statedInOpenCourt: true, strandsRecognised: [], reasonNotApplied: 'hostility_not_proved' } },
+        { offenceId: 'off-2', sentenceType: 'fine', uplift: { applied: true, provision: 'SA2020_s66', statedInOpenCourt: true, strandsRecognised: ['religion'] } },
       ], 'crown');
       expect(row(buildCaseJourney(c.caseId, c.events), charged)).toMatchObject({
-        sentence: 'off-1: 12 months; off-2: 6 months', uplift_announced: true, uplift_applied: true, uplift_strands: ['religion'], stage_reached: 'uplift_announced',
+        sentence: 'off-1: immediate_custody; off-2: fine', uplift_announced: true, uplift_applied: true, uplift_strands: ['religion'], stage_reached: 'uplift_announced',
       });
     });
 
@@ -223,7 +223,7 @@ describe('case journey', () => {
       c.removeLast();
       c.sentencedV1(charged, '2 years', ANNOUNCED);
       expect(row(buildCaseJourney(c.caseId, c.events), charged)).toMatchObject({
-        sentence: '2 years', uplift_announced: true, uplift_provision: 'SA2020_s66', court_type: 'crown', sentence_offences: [{ offenceId: 'all', sentence: '2 years', uplift: ANNOUNCED }],
+        sentence: 'unclassified', uplift_announced: true, uplift_provision: 'SA2020_s66', court_type: 'crown', sentence_offences: [{ offenceId: 'all', sentenceType: 'unclassified', uplift: ANNOUNCED }],
       });
     });
 
@@ -276,7 +276,7 @@ describe('case journey', () => {
       const id = c.suspect();
       const referral = c.referred([id], undefined);
       c.received([id], undefined, referral);
-      c.cps('HateCrimeFlagApplied', { hateCrime: { strands: ['disability'], perceivedBy: ['other'] }, appliedAt: '2024-05-25T10:00:00Z', reason: 'hostility in the file' });
+      c.cps('HateCrimeFlagApplied', { hateCrime: { strands: ['disability'], perceivedBy: ['other'] }, appliedAt: '2024-05-25T10:00:00Z', reason: 'hostility_evidenced' });
       const r = buildCaseJourney(c.caseId, c.events).rows[0]!;
       expect(r).toMatchObject({ hate_crime: true, strands: ['disability'], police_flagged: false, cps_flagged: true, police_to_cps: 'first_applied_downstream' });
     });
@@ -284,10 +284,34 @@ describe('case journey', () => {
     it('is not a hate crime once the police removed the flag with a reason before referring', () => {
       const c = new CaseBuilder();
       c.recorded();
-      c.police('HateCrimeFlagRemoved', { removedAt: '2024-05-04T10:00:00Z', reason: 'No hostility after investigation' });
+      c.police('HateCrimeFlagRemoved', { removedAt: '2024-05-04T10:00:00Z', reason: 'no_hostility_on_evidence' });
       expect(buildCaseJourney(c.caseId, c.events).rows[0]).toMatchObject({
-        hate_crime: false, police_flagged_at_recording: true, police_flagged: false, police_flag_removed_reason: 'No hostility after investigation',
+        hate_crime: false, police_flagged_at_recording: true, police_flagged: false, police_flag_removed_reason: 'no_hostility_on_evidence',
       });
+    });
+
+    it('keeps the text of version 1 events out of every column and finding: descriptions dropped, reasons unclassified', () => {
+      const NAME = 'Amira Haddad';
+      const c = new CaseBuilder();
+      const suspect = testId();
+      const described = [{ ...HARASSMENT, description: `harassment of ${NAME}` }];
+      c.legacy('police', 'CrimeRecorded', 1, { crimeReference: 'CR/1/24', forceCode: '01', recordedAt: '2024-05-02T21:15:00Z', offences: described, hateCrime: RACE_AND_RELIGION });
+      c.suspect(suspect);
+      const referral = c.legacy('police', 'CaseReferredToCps', 1, {
+        urn: c.urn, forceCode: '01', referredAt: '2024-05-20T14:00:00Z', suspectIds: [suspect], offences: described, hateCrime: RACE_AND_RELIGION, victimNeedsPassedOn: true,
+      });
+      c.legacy('cps', 'CaseReceivedFromPolice', 1, {
+        urn: c.urn, forceCode: '01', cpsArea: 'London North', receivedAt: '2024-05-20T14:00:05Z', referralEventId: referral.id, defendantIds: [suspect],
+        offences: described, hateCrime: RACE_AND_RELIGION, victimNeedsReceived: true,
+      });
+      c.legacy('cps', 'PreChargeDecisionMade', 1, {
+        urn: c.urn, defendantId: suspect, decision: 'charge', decidedAt: '2024-06-03T11:30:00Z', charges: described, hateCrime: RACE_AND_RELIGION, cpsArea: 'London North',
+      });
+      c.legacy('cps', 'HateCrimeFlagRemoved', 1, { removedAt: '2024-06-04T10:00:00Z', reason: `${NAME} withdrew the complaint` });
+      const journey = buildCaseJourney(c.caseId, c.events);
+      expect(row(journey, suspect)).toMatchObject({ charges: [HARASSMENT], cps_flag_removed_reason: 'unclassified' });
+      expect(journey.findings).toEqual(expect.arrayContaining([expect.objectContaining({ finding: 'removed_with_reason', reason: 'unclassified' })]));
+      expect(JSON.stringify(journey)).not.toContain(NAME);
     });
   });
 

@@ -200,9 +200,10 @@ function principalUplift(offences: readonly OffenceSentence[]): UpliftDecision |
   );
 }
 
-function sentenceText(offences: readonly OffenceSentence[]): string {
-  if (offences.length === 1) return offences[0]!.sentence;
-  return offences.map((offence) => `${offence.offenceId}: ${offence.sentence}`).join('; ');
+/** The sentence column: the sentence type, or each offence's (`off-1: fine; off-2: community_order`). Codes, never text. */
+function sentenceTypes(offences: readonly OffenceSentence[]): string {
+  if (offences.length === 1) return offences[0]!.sentenceType;
+  return offences.map((offence) => `${offence.offenceId}: ${offence.sentenceType}`).join('; ');
 }
 
 function defendantCourtType(court: CourtDefendantFacts | undefined): 'magistrates' | 'crown' | null {
@@ -446,7 +447,7 @@ function journeyRows(facts: CaseFacts, audit: ReturnType<typeof auditCase>): Jou
       acquitted_at: court?.acquitted?.at ?? null,
       acquittal_basis: court?.acquitted?.basis ?? null,
       sentenced_at: sentence?.at ?? null,
-      sentence: sentence ? sentenceText(sentence.offences) : null,
+      sentence: sentence ? sentenceTypes(sentence.offences) : null,
       sentence_offences: sentence?.offences ?? [],
       uplift_decided: uplift !== undefined,
       uplift_applied: uplift?.applied ?? null,

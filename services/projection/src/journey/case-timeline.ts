@@ -21,7 +21,7 @@ export interface TimelineEntry {
    * event) or repeats one already taken by another event (docs/analytics.md).
    */
   readonly held: boolean;
-  /** The event as published. */
+  /** The event as published, in the latest version of its schema (an older one upcast: codes, no free text). */
   readonly envelope: EventEnvelope;
 }
 

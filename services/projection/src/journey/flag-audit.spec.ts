@@ -4,7 +4,7 @@ import { buildTimeline } from './case-timeline';
 import { ANNOUNCED, CaseBuilder, RACE, RACE_AND_RELIGION, shuffled, testId } from './testing/case-builder';
 
 const DISABILITY: HateCrimeFlag = { strands: ['disability'], perceivedBy: ['victim'] };
-const NOT_APPLIED: UpliftDecision = { applied: false, provision: 'SA2020_s66', statedInOpenCourt: true, strandsRecognised: [], reasonNotApplied: 'hostility not proved' };
+const NOT_APPLIED: UpliftDecision = { applied: false, provision: 'SA2020_s66', statedInOpenCourt: true, strandsRecognised: [], reasonNotApplied: 'hostility_not_proved' };
 
 interface Script {
   readonly recorded?: HateCrimeFlag | null;
@@ -43,7 +43,7 @@ function caseOf(script: Script) {
   c.completed(defendant, 'guilty_plea', '2024-07-01T10:30:05Z', conviction.id);
   if (script.sentence !== 'not sentenced') {
     const uplift = script.sentence === null ? undefined : script.sentence ?? (courtHolds ? ANNOUNCED : undefined);
-    c.sentenced(defendant, [{ offenceId: 'off-1', sentence: '6 months', ...(uplift ? { uplift } : {}) }]);
+    c.sentenced(defendant, [{ offenceId: 'off-1', sentenceType: 'immediate_custody', ...(uplift ? { uplift } : {}) }]);
     if (script.victimTold !== 'not told') c.informed(defendant, script.victimTold !== 'outcome only');
   }
   return { c, defendant, referral, charge };
@@ -83,10 +83,10 @@ describe('flag audit', () => {
         charge: null,
         court: null,
         sentence: null,
-        cpsAfterReceipt: (b) => b.cps('HateCrimeFlagRemoved', { removedAt: '2024-05-25T10:00:00Z', reason: 'wrongly flagged' }),
+        cpsAfterReceipt: (b) => b.cps('HateCrimeFlagRemoved', { removedAt: '2024-05-25T10:00:00Z', reason: 'recorded_in_error' }),
       });
       const journey = buildCaseJourney(c.caseId, c.events);
-      expect(journey.findings).toEqual([expect.objectContaining({ boundary: 'police_to_cps', finding: 'removed_with_reason', reason: 'wrongly flagged' })]);
+      expect(journey.findings).toEqual([expect.objectContaining({ boundary: 'police_to_cps', finding: 'removed_with_reason', reason: 'recorded_in_error' })]);
       expect(journey.rows[0]!.police_to_cps).toBe('removed_with_reason');
     });
 
@@ -109,7 +109,7 @@ describe('flag audit', () => {
         charge: DISABILITY,
         court: DISABILITY,
         sentence: { ...ANNOUNCED, strandsRecognised: ['disability'] },
-        cpsAfterReceipt: (b) => b.cps('HateCrimeFlagApplied', { hateCrime: DISABILITY, appliedAt: '2024-05-25T10:00:00Z', reason: 'hostility in the file' }),
+        cpsAfterReceipt: (b) => b.cps('HateCrimeFlagApplied', { hateCrime: DISABILITY, appliedAt: '2024-05-25T10:00:00Z', reason: 'hostility_evidenced' }),
       });
       expect(buildCaseJourney(c.caseId, c.events).findings.map((f) => `${f.boundary}:${f.finding}`)).toEqual(['police_to_cps:first_applied_downstream']);
     });
@@ -117,7 +117,7 @@ describe('flag audit', () => {
     it('finds nothing when the police removed the flag with a reason before referring', () => {
       const c = new CaseBuilder();
       c.recorded(RACE);
-      c.police('HateCrimeFlagRemoved', { removedAt: '2024-05-04T10:00:00Z', reason: 'no hostility' });
+      c.police('HateCrimeFlagRemoved', { removedAt: '2024-05-04T10:00:00Z', reason: 'no_hostility_on_evidence' });
       const id = c.suspect();
       const referral = c.referred([id], undefined);
       c.received([id], undefined, referral);
@@ -130,7 +130,7 @@ describe('flag audit', () => {
       const id = c.suspect();
       const referral = c.referred([id], undefined);
       c.received([id], undefined, referral);
-      c.police('HateCrimeFlagApplied', { hateCrime: RACE, appliedAt: '2024-06-10T10:00:00Z', reason: 'victim disclosed hostility' });
+      c.police('HateCrimeFlagApplied', { hateCrime: RACE, appliedAt: '2024-06-10T10:00:00Z', reason: 'perceived_by_victim' });
       expect(buildCaseJourney(c.caseId, shuffled(c.events, 3)).findings).toEqual([]);
     });
 
@@ -248,7 +248,7 @@ describe('case timeline', () => {
     it('finds nothing when the police record says not a hate crime with a reason before referring', () => {
       const c = new CaseBuilder();
       c.recorded(RACE);
-      c.police('HateCrimeFlagRecorded', { holds: 'not_hate_crime', reason: 'no hostility', recordedAt: '2024-05-04T10:00:00Z' });
+      c.police('HateCrimeFlagRecorded', { holds: 'not_hate_crime', reason: 'no_hostility_on_evidence', recordedAt: '2024-05-04T10:00:00Z' });
       const defendant = c.suspect();
       c.received([defendant], undefined, c.referred([defendant], undefined));
       const journey = buildCaseJourney(c.caseId, c.events);
@@ -267,9 +267,9 @@ describe('case timeline', () => {
     });
 
     it('finds a CPS record of "not a hate crime" with a reason a removal, without one a loss', () => {
-      const withReason = caseOf({ charge: null, court: null, sentence: null, cpsAfterReceipt: (b) => b.cps('HateCrimeFlagRecorded', { holds: 'not_hate_crime', reason: 'a debt dispute', recordedAt: '2024-05-25T10:00:00Z' }) });
+      const withReason = caseOf({ charge: null, court: null, sentence: null, cpsAfterReceipt: (b) => b.cps('HateCrimeFlagRecorded', { holds: 'not_hate_crime', reason: 'no_hostility_on_evidence', recordedAt: '2024-05-25T10:00:00Z' }) });
       expect(buildCaseJourney(withReason.c.caseId, withReason.c.events).findings).toEqual([
-        expect.objectContaining({ boundary: 'police_to_cps', finding: 'removed_with_reason', reason: 'a debt dispute' }),
+        expect.objectContaining({ boundary: 'police_to_cps', finding: 'removed_with_reason', reason: 'no_hostility_on_evidence' }),
       ]);
       const without = caseOf({ charge: null, court: null, sentence: null, cpsAfterReceipt: (b) => b.cps('HateCrimeFlagRecorded', { holds: 'not_hate_crime', recordedAt: '2024-05-25T10:00:00Z' }) });
       expect(buildCaseJourney(without.c.caseId, without.c.events).findings.map((f) => f.finding)).toEqual(['lost']);
@@ -285,7 +285,7 @@ describe('case timeline', () => {
       c.courtReceived(defendant, RACE, charge);
       const recorded = c.courts('HateCrimeFlagRecorded', { defendantId: defendant, recordedAt: '2024-06-20T02:00:00Z', ...record } as never);
       c.convicted(defendant);
-      if (sentence !== undefined) c.sentenced(defendant, [{ offenceId: 'off-1', sentence: '6 months', ...(sentence ? { uplift: sentence } : {}) }]);
+      if (sentence !== undefined) c.sentenced(defendant, [{ offenceId: 'off-1', sentenceType: 'immediate_custody', ...(sentence ? { uplift: sentence } : {}) }]);
       const journey = buildCaseJourney(c.caseId, c.events);
       return { c, recorded, journey, found: journey.findings.map((f) => `${f.boundary}:${f.finding}`) };
     }
@@ -300,9 +300,9 @@ describe('case timeline', () => {
 
     it('finds other strands, and "not a hate crime" with a reason, at the court record', () => {
       expect(courtRecords({ holds: 'flagged', hateCrime: RACE_AND_RELIGION }).found).toEqual(['cps_to_court:strands_changed']);
-      const removed = courtRecords({ holds: 'not_hate_crime', reason: 'no hostility found at trial' });
+      const removed = courtRecords({ holds: 'not_hate_crime', reason: 'no_hostility_on_evidence' });
       expect(removed.found).toEqual(['cps_to_court:removed_with_reason']);
-      expect(removed.journey.findings[0]).toMatchObject({ reason: 'no hostility found at trial', event_id: removed.recorded.id });
+      expect(removed.journey.findings[0]).toMatchObject({ reason: 'no_hostility_on_evidence', event_id: removed.recorded.id });
     });
 
     it('judges the sentence against the flag the court record holds', () => {
@@ -313,7 +313,7 @@ describe('case timeline', () => {
       c.courtReceived(defendant, undefined, c.decided(defendant, 'charge', undefined));
       c.courts('HateCrimeFlagRecorded', { defendantId: defendant, holds: 'flagged', hateCrime: DISABILITY, recordedAt: '2024-06-20T02:00:00Z' });
       c.convicted(defendant);
-      c.sentenced(defendant, [{ offenceId: 'off-1', sentence: '6 months' }]);
+      c.sentenced(defendant, [{ offenceId: 'off-1', sentenceType: 'immediate_custody' }]);
       const journey = buildCaseJourney(c.caseId, c.events);
       expect(journey.findings.map((f) => `${f.boundary}:${f.finding}`)).toEqual(['cps_to_court:first_applied_downstream', 'conviction_to_sentence:no_uplift_decision']);
       expect(journey.rows[0]).toMatchObject({ hate_crime: true, strands: ['disability'], court_strands: ['disability'] });

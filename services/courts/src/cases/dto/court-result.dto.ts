@@ -1,4 +1,4 @@
-import { IsInstant, IsNotBlank } from '@hc/service-kit';
+import { IsCode, IsInstant, IsNotBlank, RefusesFreeText } from '@hc/service-kit';
 import { ApiProperty, ApiPropertyOptional } from '@nestjs/swagger';
 import { Type } from 'class-transformer';
 import {
@@ -17,6 +17,11 @@ import {
   ValidateNested,
 } from 'class-validator';
 import {
+  codesAnAgencySends,
+  SENTENCE_TYPES,
+  UPLIFT_NOT_APPLIED_REASONS,
+  type SentenceType,
+  type UpliftNotAppliedReason,
   ACQUITTAL_BASES,
   CONVICTION_BASES,
   COURT_TYPES,
@@ -121,9 +126,13 @@ export class UpliftDecisionDto {
   @IsArray() @ArrayUnique() @IsIn(HATE_CRIME_STRANDS, { each: true })
   strandsRecognised!: HateCrimeStrand[];
 
-  @ApiPropertyOptional({ type: String, description: 'Required when the uplift was not applied' })
-  @IsOptional() @IsString() @IsNotBlank() @Length(1, 500)
-  reasonNotApplied?: string;
+  @ApiPropertyOptional({
+    enum: codesAnAgencySends(UPLIFT_NOT_APPLIED_REASONS),
+    example: 'hostility_not_proved',
+    description: "Expected when the uplift was not applied: why, as a code (the court's words stay in its own system)",
+  })
+  @IsOptional() @IsCode(codesAnAgencySends(UPLIFT_NOT_APPLIED_REASONS))
+  reasonNotApplied?: UpliftNotAppliedReason;
 }
 
 export class OffenceSentenceDto {
@@ -131,9 +140,16 @@ export class OffenceSentenceDto {
   @IsString() @IsNotBlank() @Length(1, 100)
   offenceId!: string;
 
-  @ApiProperty({ example: '12 weeks custody suspended for 12 months' })
-  @IsString() @IsNotBlank() @Length(1, 500)
-  sentence!: string;
+  @ApiProperty({
+    enum: codesAnAgencySends(SENTENCE_TYPES),
+    example: 'suspended_sentence',
+    description: "The disposal for the offence, in the Ministry of Justice's sentence categories; its terms stay in the court's own system",
+  })
+  @IsCode(codesAnAgencySends(SENTENCE_TYPES))
+  sentenceType!: SentenceType;
+
+  @RefusesFreeText('send sentenceType, the disposal as a code')
+  sentence?: unknown;
 
   @ApiPropertyOptional({ type: UpliftDecisionDto, description: 'Required in a flagged case, refused in an unflagged one' })
   @IsOptional() @ValidateNested() @Type(() => UpliftDecisionDto)

@@ -1,8 +1,9 @@
-import { IsInstant } from '@hc/service-kit';
+import { IsCode, IsInstant, REMOVAL_REASONS_SENT } from '@hc/service-kit';
 import { ApiProperty, ApiPropertyOptional } from '@nestjs/swagger';
 import { Type } from 'class-transformer';
-import { IsOptional, IsString, MaxLength, ValidateNested } from 'class-validator';
+import { IsOptional, ValidateNested } from 'class-validator';
 import { HateCrimeFlagDto } from '@hc/service-kit';
+import { codesAnAgencySends, FLAG_APPLIED_REASONS, type FlagAppliedReason, type NotHateCrimeReason } from '@hc/contracts';
 
 
 export class ConfirmFlagDto {
@@ -23,9 +24,13 @@ export class ApplyFlagDto {
   @ValidateNested() @Type(() => HateCrimeFlagDto)
   hateCrime!: HateCrimeFlagDto;
 
-  @ApiProperty({ example: 'Hostility towards the victim\'s disability disclosed in the victim personal statement', description: 'Why the CPS flags a case the police did not; must not be blank' })
-  @IsString() @MaxLength(1000)
-  reason!: string;
+  @ApiProperty({
+    enum: codesAnAgencySends(FLAG_APPLIED_REASONS),
+    example: 'perceived_by_victim',
+    description: "Why the CPS flags a case the police did not, as a code (CPS case management keeps its own words)",
+  })
+  @IsCode(codesAnAgencySends(FLAG_APPLIED_REASONS))
+  reason!: FlagAppliedReason;
 
   @ApiPropertyOptional({ example: '2024-05-22T10:00:00Z', description: 'Defaults to now' })
   @IsOptional() @IsInstant()
@@ -34,11 +39,12 @@ export class ApplyFlagDto {
 
 export class RemoveFlagDto {
   @ApiPropertyOptional({
-    example: 'No evidence of hostility: the dispute was about a debt',
-    description: 'Why the flag is removed. Without one (a legacy record), the removal is recorded as the CPS record holding no flag, which the audit counts as a lost flag; the answer warns of it',
+    enum: REMOVAL_REASONS_SENT,
+    example: 'no_hostility_on_evidence',
+    description: 'Why the flag is removed, as a code. Without one (a legacy record), the removal is recorded as the CPS record holding no flag, which the audit counts as a lost flag; the answer warns of it',
   })
-  @IsOptional() @IsString() @MaxLength(1000)
-  reason?: string;
+  @IsOptional() @IsCode(REMOVAL_REASONS_SENT)
+  reason?: NotHateCrimeReason;
 
   @ApiPropertyOptional({ example: '2024-05-22T10:00:00Z', description: 'Defaults to now' })
   @IsOptional() @IsInstant()

@@ -1,4 +1,4 @@
-import { IsInstant, IsNotBlank } from '@hc/service-kit';
+import { IsInstant, IsNotBlank, RefusesFreeText } from '@hc/service-kit';
 import { ApiProperty, ApiPropertyOptional } from '@nestjs/swagger';
 import { Type } from 'class-transformer';
 import { ArrayMaxSize, IsArray, IsIn, IsOptional, IsString, Length, ValidateNested } from 'class-validator';
@@ -13,9 +13,8 @@ export class ChargeDto {
   @IsString() @IsNotBlank() @Length(1, 20)
   code!: string;
 
-  @ApiProperty({ example: 'Racially aggravated assault occasioning actual bodily harm' })
-  @IsString() @IsNotBlank() @Length(1, 500)
-  description!: string;
+  @RefusesFreeText('the offence code says what the offence is')
+  description?: unknown;
 
   @ApiPropertyOptional({ enum: AGGRAVATED_OFFENCE_SECTIONS })
   @IsOptional() @IsIn(AGGRAVATED_OFFENCE_SECTIONS)

@@ -1,20 +1,28 @@
-import { IsInstant } from '@hc/service-kit';
+import { IsCode, IsInstant, REMOVAL_REASONS_SENT } from '@hc/service-kit';
 import { ApiProperty, ApiPropertyOptional } from '@nestjs/swagger';
 import { Type } from 'class-transformer';
-import { IsDefined, IsOptional, IsString, MaxLength, ValidateNested } from 'class-validator';
+import { IsDefined, IsOptional, ValidateNested } from 'class-validator';
+import {
+  codesAnAgencySends,
+  FLAG_APPLIED_REASONS,
+  FLAG_CHANGED_REASONS,
+  type FlagAppliedReason,
+  type FlagChangedReason,
+  type NotHateCrimeReason,
+} from '@hc/contracts';
 import { HateCrimeFlagDto } from './record-crime.dto';
 
 const REASON_DESCRIPTION =
-  'Why the flag is applied, changed or removed; it travels with the event so that an inspector can tell a decision from a loss. Must not be blank.';
+  "Why the flag is applied, changed or removed, as a code; it travels with the event so that an inspector can tell a decision from a loss. The force's own words stay in its own system.";
 
 export class ApplyHateCrimeFlagDto {
   @ApiProperty({ type: HateCrimeFlagDto, description: 'The flag to put on a crime recorded without one' })
   @IsDefined() @ValidateNested() @Type(() => HateCrimeFlagDto)
   hateCrime!: HateCrimeFlagDto;
 
-  @ApiProperty({ example: 'Victim disclosed homophobic abuse in a later statement', maxLength: 1000, description: REASON_DESCRIPTION })
-  @IsString() @MaxLength(1000)
-  reason!: string;
+  @ApiProperty({ enum: codesAnAgencySends(FLAG_APPLIED_REASONS), example: 'perceived_by_victim', description: REASON_DESCRIPTION })
+  @IsCode(codesAnAgencySends(FLAG_APPLIED_REASONS))
+  reason!: FlagAppliedReason;
 
   @ApiPropertyOptional({ example: '2024-05-06T10:00:00Z', description: 'When the flag was applied; defaults to now' })
   @IsOptional() @IsInstant()
@@ -26,9 +34,9 @@ export class ChangeHateCrimeFlagDto {
   @IsDefined() @ValidateNested() @Type(() => HateCrimeFlagDto)
   hateCrime!: HateCrimeFlagDto;
 
-  @ApiProperty({ example: 'Investigation found the abuse was also anti-Muslim', maxLength: 1000, description: REASON_DESCRIPTION })
-  @IsString() @MaxLength(1000)
-  reason!: string;
+  @ApiProperty({ enum: codesAnAgencySends(FLAG_CHANGED_REASONS), example: 'strands_reassessed', description: REASON_DESCRIPTION })
+  @IsCode(codesAnAgencySends(FLAG_CHANGED_REASONS))
+  reason!: FlagChangedReason;
 
   @ApiPropertyOptional({ example: '2024-05-08T10:00:00Z', description: 'When the flag was changed; defaults to now' })
   @IsOptional() @IsInstant()
@@ -37,13 +45,13 @@ export class ChangeHateCrimeFlagDto {
 
 export class RemoveHateCrimeFlagDto {
   @ApiPropertyOptional({
-    example: 'Victim withdrew the allegation of hostility; no other person perceived it',
-    maxLength: 1000,
+    enum: REMOVAL_REASONS_SENT,
+    example: 'perception_withdrawn',
     description:
-      'Why the flag is removed. Without one (a legacy record), the removal is recorded as the force\'s record dropping the flag, which the audit counts as a lost flag at the referral; the answer warns of it',
+      "Why the flag is removed, as a code. Without one (a legacy record), the removal is recorded as the force's record dropping the flag, which the audit counts as a lost flag at the referral; the answer warns of it",
   })
-  @IsOptional() @IsString() @MaxLength(1000)
-  reason?: string;
+  @IsOptional() @IsCode(REMOVAL_REASONS_SENT)
+  reason?: NotHateCrimeReason;
 
   @ApiPropertyOptional({ example: '2024-05-09T10:00:00Z', description: 'When the flag was removed; defaults to now' })
   @IsOptional() @IsInstant()

@@ -1,4 +1,4 @@
-import { IsInstant, IsNotBlank } from '@hc/service-kit';
+import { IsInstant, IsNotBlank, RefusesFreeText } from '@hc/service-kit';
 import { ApiProperty, ApiPropertyOptional } from '@nestjs/swagger';
 import { Type } from 'class-transformer';
 import {
@@ -28,9 +28,8 @@ export class OffenceDto {
   @IsString() @IsNotBlank() @Length(1, 20)
   code!: string;
 
-  @ApiProperty({ example: 'Racially or religiously aggravated assault occasioning ABH' })
-  @IsString() @IsNotBlank() @Length(1, 500)
-  description!: string;
+  @RefusesFreeText('the offence code says what the offence is')
+  description?: unknown;
 
   @ApiPropertyOptional({ enum: AGGRAVATED_OFFENCE_SECTIONS, description: 'Crime and Disorder Act 1998 section, for a racially or religiously aggravated offence' })
   @IsOptional() @IsIn(AGGRAVATED_OFFENCE_SECTIONS)

@@ -1,6 +1,7 @@
 import {
   agencySource,
   eventTypeName,
+  LATEST_SCHEMA_VERSION,
   type Agency,
   type CourtsEvent,
   type CourtType,
@@ -13,6 +14,7 @@ import {
   type PreChargeDecision,
   type ProsecutionOutcome,
   type UpliftDecision,
+  type UpliftDecisionV2,
 } from '@hc/contracts';
 
 /**
@@ -27,7 +29,7 @@ export function testId(): string {
 
 export const RACE: HateCrimeFlag = { strands: ['race'], perceivedBy: ['victim'] };
 export const RACE_AND_RELIGION: HateCrimeFlag = { strands: ['religion', 'race'], perceivedBy: ['victim', 'officer'], religionTargetedGroup: 'anti_muslim' };
-export const HARASSMENT: Offence = { offenceId: 'off-1', code: '8L', description: 'Racially or religiously aggravated harassment', aggravatedUnder: 'CDA1998_s31' };
+export const HARASSMENT: Offence = { offenceId: 'off-1', code: '8L', aggravatedUnder: 'CDA1998_s31' };
 export const ANNOUNCED: UpliftDecision = { applied: true, provision: 'SA2020_s66', statedInOpenCourt: true, strandsRecognised: ['race'] };
 
 type Data<E extends { type: string; data: unknown }, T extends E['type']> = Extract<E, { type: T }>['data'];
@@ -45,7 +47,8 @@ export class CaseBuilder {
     for (const event of this.events.splice(-count)) this.versions[event.source.split('/')[2] as Agency] -= 1;
   }
 
-  private add(agency: Agency, type: string, data: object, time: string, schemaversion = 1): EventEnvelope {
+  /** An event in the latest version of its schema, unless a version is given (an old event's data, as it was published). */
+  private add(agency: Agency, type: string, data: object, time: string, schemaversion = LATEST_SCHEMA_VERSION[`${agency}.${type}`] ?? 1): EventEnvelope {
     this.versions[agency] += 1;
     const envelope: EventEnvelope = {
       specversion: '1.0',
@@ -73,8 +76,13 @@ export class CaseBuilder {
     return this.add('cps', type, data, time);
   }
 
-  courts<T extends CourtsEvent['type']>(type: T, data: WithoutCase<Data<CourtsEvent, T>>, time = '2024-07-01T10:00:00Z', schemaversion = 1): EventEnvelope {
-    return this.add('courts', type, data, time, type === 'DefendantSentenced' ? Math.max(schemaversion, 2) : schemaversion);
+  courts<T extends CourtsEvent['type']>(type: T, data: WithoutCase<Data<CourtsEvent, T>>, time = '2024-07-01T10:00:00Z'): EventEnvelope {
+    return this.add('courts', type, data, time);
+  }
+
+  /** An event as an older version of its schema published it (free text and all), upcast on reading. */
+  legacy(agency: Agency, type: string, schemaversion: number, data: object, time = '2024-07-01T10:00:00Z'): EventEnvelope {
+    return this.add(agency, type, data, time, schemaversion);
   }
 
   recorded(flag: HateCrimeFlag | null = RACE, recordedAt = '2024-05-02T21:15:00Z'): EventEnvelope {
@@ -134,16 +142,8 @@ export class CaseBuilder {
   }
 
   /** A sentence as version 1 published it: one sentence and one uplift decision, upcast on reading. */
-  sentencedV1(defendantId: string, sentence: string, uplift: UpliftDecision | undefined, courtType: CourtType = 'crown', sentencedAt = '2024-08-19T12:00:00Z'): EventEnvelope {
-    this.versions.courts += 1;
-    const envelope: EventEnvelope = {
-      specversion: '1.0', id: testId(), source: agencySource('courts'), type: eventTypeName('courts', 'DefendantSentenced'),
-      time: sentencedAt, subject: this.caseId, datacontenttype: 'application/json', causationid: this.caseId, correlationid: this.caseId,
-      streamversion: this.versions.courts, schemaversion: 1,
-      data: { caseId: this.caseId, defendantId, sentencedAt, courtType, sentence, ...(uplift ? { uplift } : {}) },
-    };
-    this.events.push(envelope);
-    return envelope;
+  sentencedV1(defendantId: string, sentence: string, uplift: UpliftDecisionV2 | undefined, courtType: CourtType = 'crown', sentencedAt = '2024-08-19T12:00:00Z'): EventEnvelope {
+    return this.legacy('courts', 'DefendantSentenced', 1, { defendantId, sentencedAt, courtType, sentence, ...(uplift ? { uplift } : {}) }, sentencedAt);
   }
 
   informed(defendantId: string, upliftExplained: boolean, informedAt = '2024-08-19T16:00:00Z'): EventEnvelope {
