@@ -251,13 +251,15 @@ describe('personal data', () => {
       for (const [projected, timeline] of timelines) expect({ projected, leaked: timeline.includes(TYPED_NAME) }).toEqual({ projected, leaked: false });
 
       const projection = pipeline.apps.projection.get(DataSource);
-      const views: Array<{ table_name: string }> = await projection.query(`SELECT table_name FROM information_schema.views WHERE table_schema = 'analytics' ORDER BY table_name`);
-      expect(views.map((view) => view.table_name)).toEqual(expect.arrayContaining(['case_events', 'case_journey', 'flag_audit']));
-      for (const { table_name: view } of views) {
-        const rows = JSON.stringify(await projection.query(`SELECT * FROM analytics."${view}"`));
+      const views: Array<{ table_schema: string; table_name: string }> = await projection.query(
+        `SELECT table_schema, table_name FROM information_schema.views WHERE table_schema IN ('analytics', 'inspection') ORDER BY 1, 2`,
+      );
+      expect(views.map((view) => view.table_name)).toEqual(expect.arrayContaining(['case_events', 'case_journey', 'flag_audit', 'outcome_rates']));
+      for (const { table_schema: schema, table_name: view } of views) {
+        const rows = JSON.stringify(await projection.query(`SELECT * FROM "${schema}"."${view}"`));
         expect({ view, leaked: rows.includes(TYPED_NAME) }).toEqual({ view, leaked: false });
       }
-      const findings = (await projection.query(`SELECT reason FROM analytics.flag_audit WHERE case_id = ANY($1::uuid[]) AND reason IS NOT NULL`, [[policeCase, cpsCase, courtCase]])) as Array<{ reason: string }>;
+      const findings = (await projection.query(`SELECT reason FROM inspection.flag_audit WHERE case_id = ANY($1::uuid[]) AND reason IS NOT NULL`, [[policeCase, cpsCase, courtCase]])) as Array<{ reason: string }>;
       expect(findings.length).toBeGreaterThan(0);
       for (const finding of findings) expect(finding.reason).toBe('unclassified');
 
