@@ -26,7 +26,7 @@ export class DomainErrorFilter implements ExceptionFilter<DomainError> {
 
 /**
  * Commands on one case that kept colliding with others (each was decided again on the new state,
- * five times): the case is busy, not broken. 503 with Retry-After tells the agency system to send
+ * COMMAND_ATTEMPTS times, 5 by default): the case is busy, not broken. 503 with Retry-After tells the agency system to send
  * the same command again, with its Idempotency-Key, in a moment; never a 500.
  */
 @Catch(ConcurrencyError)

@@ -9,5 +9,6 @@ export * from './idempotency';
 export * from './bulk-commands';
 export * from './request-error.filter';
 export * from './access-control';
+export * from './rate-limits';
 export * from './flag.dto';
 export * from './command-answer';

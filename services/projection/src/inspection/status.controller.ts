@@ -1,4 +1,4 @@
-import { AccessLog, Roles } from '@hc/service-kit';
+import { AccessLog, RateLimit, Roles } from '@hc/service-kit';
 import { Controller, Get, Query } from '@nestjs/common';
 import { ApiPropertyOptional, ApiBadRequestResponse, ApiOkResponse, ApiOperation, ApiTags } from '@nestjs/swagger';
 import { IsOptional, Matches } from 'class-validator';
@@ -33,6 +33,7 @@ export class StatusController {
   }
 
   @Get('verification')
+  @RateLimit('verification')
   @Roles('inspector')
   @ApiOperation({ summary: 'Verifies the read model against its sources (reads only)' })
   @ApiOkResponse({
