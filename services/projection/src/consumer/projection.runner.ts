@@ -148,6 +148,11 @@ export class ProjectionRunner implements OnApplicationBootstrap, OnApplicationSh
           `${batch.topic}/${batch.partition}: offsets ${outcome.missing.from} to ${outcome.missing.to} are not on Kafka any more (retention?) and were never projected; a rebuild from the agencies' event stores is needed to count them`,
         );
       }
+      for (const { caseId, events } of outcome.held) {
+        this.logger.warn(
+          `case ${caseId} holds ${events} ${events === 1 ? 'event' : 'events'} not counted: past a gap in its agency's stream versions, waiting for the missing one (its timeline marks ${events === 1 ? 'it' : 'them'} held)`,
+        );
+      }
       if (outcome.applied > 0) {
         this.logger.debug(`${batch.topic}/${batch.partition}: ${outcome.applied} events, ${outcome.casesRebuilt} cases rebuilt`);
       }
@@ -224,12 +229,13 @@ export class ProjectionRunner implements OnApplicationBootstrap, OnApplicationSh
       const writer = this.writer!;
       const started = Date.now();
       writer.trackAppends();
-      const { cases, events } = await writer.materialise();
+      const { cases, events, held } = await writer.materialise();
       const folded = Date.now();
       await this.control.activate(stateLockKey(READ_MODEL), (manager) => writer.materialiseCases(manager, writer.appendedSinceTracking()));
       this.state = 'active';
       this.logger.log(
-        `read model ${READ_MODEL.version} caught up and is now the one analytics reads: ${cases} cases (${events} events) folded in ${folded - started} ms, switched in ${Date.now() - folded} ms`,
+        `read model ${READ_MODEL.version} caught up and is now the one analytics reads: ${cases} cases (${events} events) folded in ${folded - started} ms, switched in ${Date.now() - folded} ms` +
+          (held.events > 0 ? `; ${held.events} events held, not counted (past a gap in their agency's stream versions), in ${held.cases} cases` : ''),
       );
     })().catch((error: unknown) => {
       this.activation = undefined;

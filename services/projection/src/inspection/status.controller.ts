@@ -39,7 +39,8 @@ export class StatusController {
   @ApiOkResponse({
     description:
       'How far each partition is behind Kafka; whether the stored journey rows and audit findings of a sample of cases (or all) are what their stored events give, folded again; ' +
-      'whether the statistics are current and the attrition by strand exact; and a verdict: consistent, behind or inconsistent.',
+      'whether the statistics are current and the attrition by strand exact; the events of the checked cases that are stored but not counted ' +
+      '(cases.uncounted: past a gap in their agency\'s stream versions, waiting for the missing event); and a verdict: consistent, behind or inconsistent.',
   })
   @ApiBadRequestResponse({ description: 'cases is not a number from 1 to 1000000 or all.' })
   async verify(@Query() query: VerificationQueryDto) {

@@ -1,0 +1,41 @@
+import type { EventEnvelope } from '@hc/contracts';
+import { eventTypeOf } from '../journey/case-facts';
+
+/**
+ * The events a case holds, by id and by the stream version each takes in its agency's stream, so
+ * that a new event is told apart as new, a copy (same id: dropped), or a repeat (another id at a
+ * version already taken: refused). An agency's event store gives each version of a stream to one
+ * event only (unique stream and version), so a repeat is a forged or broken message: it is
+ * dead-lettered with the reason, never stored, never counted. A version past a gap is different:
+ * the missing event may yet arrive, so that event is stored and held (`countedEvents`).
+ */
+export class CaseStreams {
+  private readonly ids = new Set<string>();
+  /** `agency:version` -> the id of the event that took it. */
+  private readonly versions = new Map<string, string>();
+
+  constructor(events: Iterable<EventEnvelope> = []) {
+    for (const event of events) this.add(event);
+  }
+
+  has(eventId: string): boolean {
+    return this.ids.has(eventId);
+  }
+
+  /** Why this event may not be added (another event took its version), or undefined. */
+  repeatOf(event: EventEnvelope): string | undefined {
+    const agency = eventTypeOf(event.type)?.agency;
+    const holder = this.versions.get(`${agency}:${event.streamversion}`);
+    if (holder === undefined || holder === event.id) return undefined;
+    return (
+      `version ${event.streamversion} of the ${agency} stream of case ${event.subject} is already taken by event ${holder}; ` +
+      `a second event at one version is never counted (a forged or broken message: the ${agency} event store gives each version to one event)`
+    );
+  }
+
+  add(event: EventEnvelope): void {
+    this.ids.add(event.id);
+    const key = `${eventTypeOf(event.type)?.agency}:${event.streamversion}`;
+    if (!this.versions.has(key)) this.versions.set(key, event.id);
+  }
+}
