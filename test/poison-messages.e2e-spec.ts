@@ -41,7 +41,7 @@ describe('poison messages', () => {
     });
   const eventsOf = async (caseId: string) => ((await http.get(`/cases/${caseId}/journey`)).body.events ?? []) as unknown[];
 
-  beforeAll(async () => {
+  const start = async () => {
     app = await createProjectionApp({
       hooks: {
         stallAfterMs: 300,
@@ -53,6 +53,10 @@ describe('poison messages', () => {
       },
     });
     http = request(app.getHttpServer());
+  };
+
+  beforeAll(async () => {
+    await start();
     producer = new EventProducer({ brokers: parseBrokers(environment().KAFKA_BROKERS), clientId: 'hatecrime-tests' });
   });
 
@@ -112,6 +116,13 @@ describe('poison messages', () => {
     // Other tests' cases may hold events too (one whose event the database refused has a gap).
     const uncounted = async () => (await http.get('/projection/verification?cases=all').expect(200)).body.cases.uncounted as { events: number; cases: number; caseIds: string[] };
     const before = await uncounted();
+    const heldInStatus = () =>
+      pollUntil('the status to have counted every stored case', async () => {
+        const { held } = await status();
+        return held?.complete ? (held as { events: number; cases: number }) : undefined;
+      });
+    const statusBefore = await heldInStatus();
+    expect(statusBefore).toMatchObject({ events: before.events, cases: before.cases });
 
     // Version 2 of the police stream is missing: version 3 and a forged version 999 are stored, held, not counted.
     await send([recorded, late, forged], c.caseId);
@@ -120,6 +131,7 @@ describe('poison messages', () => {
     expect(await heldIds()).toEqual([late.id, forged.id].sort());
     const held = await uncounted();
     expect(held).toEqual({ events: before.events + 2, cases: before.cases + 1, caseIds: expect.arrayContaining([c.caseId]) });
+    expect(await heldInStatus()).toEqual({ events: before.events + 2, cases: before.cases + 1, complete: true });
 
     // Another event at version 3 (another id): dead-lettered with the reason, never stored.
     const repeat: EventEnvelope = { ...late, id: testId(), data: { ...(late.data as object), suspectId: testId() } };
@@ -138,6 +150,12 @@ describe('poison messages', () => {
     expect(await heldIds()).toEqual([forged.id]);
     expect((await eventsOf(c.caseId)).length).toBe(4);
     expect(await uncounted()).toMatchObject({ events: before.events + 1, cases: before.cases + 1 });
+    expect(await heldInStatus()).toEqual({ events: before.events + 1, cases: before.cases + 1, complete: true });
+
+    // A restarted projection counts them again from the stored cases.
+    await app.close();
+    await start();
+    expect(await heldInStatus()).toEqual({ events: before.events + 1, cases: before.cases + 1, complete: true });
   });
 
   it('answers 400 for an offset past any table, not a database error', async () => {

@@ -1,7 +1,7 @@
 import type { DataSource, EntityManager } from 'typeorm';
 import { upcast, validateEnvelope, type Agency, type EventEnvelope } from '@hc/contracts';
 import type { ConsumedBatch, ConsumedMessage } from '@hc/kafka';
-import { eventTypeOf } from '../journey/case-facts';
+import { countedEvents, eventTypeOf } from '../journey/case-facts';
 import { buildCaseJourney, JOURNEY_COLUMNS, type CaseJourney, type JourneyRow } from '../journey/case-journey';
 import type { ReadModel, ReadModelState } from '../read-model/read-model';
 import { CaseEventCache } from './case-event-cache';
@@ -22,9 +22,9 @@ export interface BatchOutcome {
   /** Cases whose rows were rebuilt (none while the read model is building: see materialise). */
   readonly casesRebuilt: number;
   /**
-   * Cases of the batch that hold events not counted (past a gap in their agency's stream versions,
-   * waiting for the missing one), with how many; only while the version is active (a building
-   * version folds no case until it is switched in).
+   * Every case the batch folded, with how many of its events it holds back, not counted (past a
+   * gap in their agency's stream versions, waiting for the missing one; 0 for most). None while
+   * the version is building: it folds no case until it is switched in.
    */
   readonly held: ReadonlyArray<{ readonly caseId: string; readonly events: number }>;
   /** The statistics were recomputed in the batch's transaction (the version is the active one). */
@@ -184,7 +184,7 @@ export class ProjectionWriter {
         rejected.push(...repeats);
         applied = rebuilt.reduce((sum, item) => sum + item.added, 0);
         casesRebuilt = rebuilt.length;
-        held = rebuilt.filter((item) => item.held > 0).map((item) => ({ caseId: item.caseId, events: item.held }));
+        held = rebuilt.map((item) => ({ caseId: item.caseId, events: item.held }));
         afterCommit = () => {
           for (const item of rebuilt) this.cache.set(item.caseId, item.events);
         };
@@ -274,6 +274,28 @@ export class ProjectionWriter {
     await writing;
     this.knownIds.clear();
     return { cases, events, held };
+  }
+
+  /**
+   * Counts, for every stored case, the events it holds back (past a gap in their agency's stream
+   * versions), in chunks, reading only: the version numbers are enough, no fold.
+   */
+  async countHeld(onCase: (caseId: string, held: number) => void): Promise<void> {
+    let after = '00000000-0000-0000-0000-000000000000';
+    for (;;) {
+      const rows: Array<{ case_id: string; events: string }> = await this.dataSource.query(
+        `SELECT case_id, ${STORED_EVENTS} AS events FROM ${this.schema}.case_events WHERE case_id > $1 ORDER BY case_id LIMIT ${MATERIALISE_CHUNK}`,
+        [after],
+      );
+      if (rows.length === 0) return;
+      after = rows[rows.length - 1]!.case_id;
+      for (const row of rows) {
+        const events = row.events.split('\n').map((line) => JSON.parse(line) as EventEnvelope);
+        onCase(row.case_id, countedEvents(row.case_id, events).held.length);
+      }
+      // Let the batches and the HTTP requests in between chunks.
+      await new Promise((resolve) => setImmediate(resolve));
+    }
   }
 
   /** Folds these cases again inside the caller's transaction (the switch, for cases appended during `materialise`). */

@@ -26,10 +26,17 @@ export class StatusController {
   @Get('status')
   @ApiOkResponse({
     description:
-      'This process\'s read model version and state (building, active, retired), its Kafka consumer (joining its group, consuming, or restarting) and the batch it keeps failing to take, if any (failingBatch: since, attempts, error), how many events and cases it holds, where it is in each partition, when its statistics were last recomputed, and every version registered.',
+      'This process\'s read model version and state (building, active, retired), its Kafka consumer (joining its group, consuming, or restarting) and the batch it keeps failing to take, if any (failingBatch: since, attempts, error), how many events and cases it holds, ' +
+      'how many of those events are held back, not counted, and in how many cases (held: events, cases, complete; past a gap in their agency\'s stream versions, waiting for the missing event; complete is false while the process is still counting the cases stored before it started; null while the version is building), ' +
+      'where it is in each partition, when its statistics were last recomputed, and every version registered.',
   })
   async status() {
-    return { ...(await this.statistics.status()), consumer: this.runner.consumerStatus(), failingBatch: this.runner.failingBatch() };
+    return {
+      ...(await this.statistics.status()),
+      held: this.runner.heldEvents(),
+      consumer: this.runner.consumerStatus(),
+      failingBatch: this.runner.failingBatch(),
+    };
   }
 
   @Get('verification')
