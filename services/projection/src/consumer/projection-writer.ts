@@ -6,7 +6,7 @@ import { buildCaseJourney, JOURNEY_COLUMNS, type CaseJourney, type JourneyRow } 
 import type { ReadModel, ReadModelState } from '../read-model/read-model';
 import { CaseEventCache } from './case-event-cache';
 import { copyRows, type CopyColumn } from './copy-rows';
-import { CaseStreams } from './stream-versions';
+import { CaseStreams, newEvents } from './stream-versions';
 
 export interface Rejected {
   readonly message: ConsumedMessage;
@@ -564,29 +564,6 @@ function eventsColumn(agency: Agency): string {
 /** Appends the batch's lines to the agency's column (an append, not a rewrite, of the case's other agencies' events). */
 function appendTo(column: string): string {
   return `${column} = CASE WHEN ce.${column} IS NULL THEN EXCLUDED.${column} ELSE ce.${column} || E'\\n' || EXCLUDED.${column} END`;
-}
-
-/**
- * The events of a batch new to a case (whose stored events `known` describes), in offset order:
- * a copy of an event the case holds, or of one earlier in the batch, is dropped; a repeat (another
- * event at a version taken) is refused with the reason, to be dead-lettered. `known` is not changed.
- */
-function newEvents(known: CaseStreams, batch: readonly Accepted[]): { added: Accepted[]; repeats: Rejected[] } {
-  const taken = new CaseStreams();
-  const added: Accepted[] = [];
-  const repeats: Rejected[] = [];
-  for (const item of batch) {
-    const { envelope } = item;
-    if (known.has(envelope.id) || taken.has(envelope.id)) continue;
-    const repeat = known.repeatOf(envelope) ?? taken.repeatOf(envelope);
-    if (repeat) {
-      repeats.push({ message: item.message, reason: repeat });
-      continue;
-    }
-    taken.add(envelope);
-    added.push(item);
-  }
-  return { added, repeats };
 }
 
 /** The advisory lock that orders a version's batches (shared) against its switch (exclusive). */

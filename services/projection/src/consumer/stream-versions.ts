@@ -1,4 +1,5 @@
 import type { EventEnvelope } from '@hc/contracts';
+import type { ConsumedMessage } from '@hc/kafka';
 import { eventTypeOf } from '../journey/case-facts';
 
 /**
@@ -38,4 +39,31 @@ export class CaseStreams {
     const key = `${eventTypeOf(event.type)?.agency}:${event.streamversion}`;
     if (!this.versions.has(key)) this.versions.set(key, event.id);
   }
+}
+
+/**
+ * The events of a batch new to a case (whose stored events `known` describes), in offset order:
+ * a copy of an event the case holds, or of one earlier in the batch, is dropped; a repeat (another
+ * event at a version taken) is refused with the reason, to be dead-lettered. `known` is not changed
+ * (the batch may yet roll back).
+ */
+export function newEvents<T extends { readonly envelope: EventEnvelope; readonly message: ConsumedMessage }>(
+  known: CaseStreams,
+  batch: readonly T[],
+): { added: T[]; repeats: Array<{ message: ConsumedMessage; reason: string }> } {
+  const taken = new CaseStreams();
+  const added: T[] = [];
+  const repeats: Array<{ message: ConsumedMessage; reason: string }> = [];
+  for (const item of batch) {
+    const { envelope } = item;
+    if (known.has(envelope.id) || taken.has(envelope.id)) continue;
+    const repeat = known.repeatOf(envelope) ?? taken.repeatOf(envelope);
+    if (repeat) {
+      repeats.push({ message: item.message, reason: repeat });
+      continue;
+    }
+    taken.add(envelope);
+    added.push(item);
+  }
+  return { added, repeats };
 }
