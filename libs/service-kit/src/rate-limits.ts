@@ -34,7 +34,7 @@ export const RateLimit = (limitClass: RateLimitClass) =>
     ApiTooManyRequestsResponse({
       description:
         `This API key sent more ${WHAT[limitClass]} than its limit allows (RATE_LIMIT_${limitClass.toUpperCase()}_REQUESTS in a window of ` +
-        'RATE_LIMIT_WINDOW_SECONDS, stricter than for single commands; docs/security.md), or more requests of any kind than RATE_LIMIT_REQUESTS: ' +
+        'RATE_LIMIT_WINDOW_SECONDS, stricter than the general limit; docs/security.md), or more requests of any kind than RATE_LIMIT_REQUESTS: ' +
         'nothing was done; send it again after `Retry-After` seconds. `code` is rate_limited.',
     }),
   );
