@@ -1,4 +1,4 @@
-import type { EventEnvelope } from '@hc/contracts';
+import type { Agency, EventEnvelope } from '@hc/contracts';
 import type { ConsumedMessage } from '@hc/kafka';
 import { eventTypeOf } from '../journey/case-facts';
 
@@ -12,8 +12,8 @@ import { eventTypeOf } from '../journey/case-facts';
  */
 export class CaseStreams {
   private readonly ids = new Set<string>();
-  /** `agency:version` -> the id of the event that took it. */
-  private readonly versions = new Map<string, string>();
+  /** Per agency, version -> the id of the event that took it (numbers as keys: no text built per event). */
+  private readonly versions: Record<Agency, Map<number, string>> = { police: new Map(), cps: new Map(), courts: new Map() };
 
   constructor(events: Iterable<EventEnvelope> = []) {
     for (const event of events) this.add(event);
@@ -26,8 +26,8 @@ export class CaseStreams {
   /** Why this event may not be added (another event took its version), or undefined. */
   repeatOf(event: EventEnvelope): string | undefined {
     const agency = eventTypeOf(event.type)?.agency;
-    const holder = this.versions.get(`${agency}:${event.streamversion}`);
-    if (holder === undefined || holder === event.id) return undefined;
+    const holder = agency && this.versions[agency].get(event.streamversion);
+    if (!holder || holder === event.id) return undefined;
     return (
       `version ${event.streamversion} of the ${agency} stream of case ${event.subject} is already taken by event ${holder}; ` +
       `a second event at one version is never counted (a forged or broken message: the ${agency} event store gives each version to one event)`
@@ -36,8 +36,10 @@ export class CaseStreams {
 
   add(event: EventEnvelope): void {
     this.ids.add(event.id);
-    const key = `${eventTypeOf(event.type)?.agency}:${event.streamversion}`;
-    if (!this.versions.has(key)) this.versions.set(key, event.id);
+    const agency = eventTypeOf(event.type)?.agency;
+    if (!agency) return;
+    const taken = this.versions[agency];
+    if (!taken.has(event.streamversion)) taken.set(event.streamversion, event.id);
   }
 }
 
