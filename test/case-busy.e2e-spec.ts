@@ -65,4 +65,30 @@ describe('commands colliding on one case', () => {
     expect(new Set(identified).size).toBe(identified.length);
     for (const command of busy) expect(identified).toContain(command.body.suspectId);
   });
+
+  it('answers a busy line of a bulk extract 503 case_busy, and the other lines as they are', async () => {
+    const recorded = await pipeline.police
+      .post('/cases')
+      .send({
+        crimeReference: `BUSY/${randomUUID()}`,
+        forceCode: '06',
+        offences: [{ offenceId: 'o1', code: '105A', description: 'Assault by beating' }],
+        hateCrime: { strands: ['race'], perceivedBy: ['victim'] },
+      })
+      .expect(201);
+    const extract = () =>
+      Array.from({ length: 6 }, () => JSON.stringify({ command: 'IdentifySuspect', params: { caseId: recorded.body.caseId }, body: { suspectId: randomUUID() } })).join('\n');
+    let lines: Array<{ status: number; code?: string; message?: string }> = [];
+    for (let round = 0; round < 5 && !lines.some((line) => line.status === 503); round++) {
+      const answers = await Promise.all(
+        Array.from({ length: 6 }, () => pipeline.police.post('/cases/bulk').set('Content-Type', 'application/x-ndjson').send(extract()).expect(200)),
+      );
+      lines = answers.flatMap((answer) => answer.body.results);
+    }
+    expect(lines.some((line) => line.status === 503)).toBe(true);
+    for (const line of lines) {
+      expect([201, 409, 503]).toContain(line.status);
+      if (line.status === 503) expect(line).toMatchObject({ outcome: 'rejected', code: 'case_busy', message: expect.stringMatching(/send the same command again/) });
+    }
+  });
 });

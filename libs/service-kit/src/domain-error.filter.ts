@@ -24,6 +24,9 @@ export class DomainErrorFilter implements ExceptionFilter<DomainError> {
   }
 }
 
+export const CASE_BUSY_MESSAGE =
+  'other commands on this case were being recorded at the same moment; send the same command again (with its Idempotency-Key) in a second';
+
 /**
  * Commands on one case that kept colliding with others (each was decided again on the new state,
  * COMMAND_ATTEMPTS times, 5 by default): the case is busy, not broken. 503 with Retry-After tells the agency system to send
@@ -37,7 +40,7 @@ export class ConcurrencyErrorFilter implements ExceptionFilter<ConcurrencyError>
       statusCode: HttpStatus.SERVICE_UNAVAILABLE,
       error: 'busy',
       code: 'case_busy',
-      message: 'other commands on this case were being recorded at the same moment; send the same command again (with its Idempotency-Key) in a second',
+      message: CASE_BUSY_MESSAGE,
     });
   }
 }
