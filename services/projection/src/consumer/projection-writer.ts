@@ -462,7 +462,8 @@ export class ProjectionWriter {
     const cases: Array<{ caseId: string; events: readonly EventEnvelope[]; added: number; lines: string[] }> = [];
     const repeats: Rejected[] = [];
     for (const caseId of caseIds) {
-      const events = stored.get(caseId) ?? [];
+      // Stored lines may hold a copy of an event (appended twice while building): each counts once.
+      const events = [...new Map((stored.get(caseId) ?? []).map((event) => [event.id, event])).values()];
       const { added, repeats: refused } = newEvents(new CaseStreams(events), byCase.get(caseId)!);
       repeats.push(...refused);
       if (added.length === 0) continue;
