@@ -278,16 +278,18 @@ export class ProjectionWriter {
 
   /**
    * Counts, for every stored case, the events it holds back (past a gap in their agency's stream
-   * versions), in chunks, reading only: the version numbers are enough, no fold.
+   * versions), in chunks, reading only: the version numbers are enough, no fold. False when it
+   * stopped before the last case.
    */
-  async countHeld(onCase: (caseId: string, held: number) => void): Promise<void> {
+  async countHeld(onCase: (caseId: string, held: number) => void, stopped: () => boolean = () => false): Promise<boolean> {
     let after = '00000000-0000-0000-0000-000000000000';
     for (;;) {
+      if (stopped()) return false;
       const rows: Array<{ case_id: string; events: string }> = await this.dataSource.query(
         `SELECT case_id, ${STORED_EVENTS} AS events FROM ${this.schema}.case_events WHERE case_id > $1 ORDER BY case_id LIMIT ${MATERIALISE_CHUNK}`,
         [after],
       );
-      if (rows.length === 0) return;
+      if (rows.length === 0) return true;
       after = rows[rows.length - 1]!.case_id;
       for (const row of rows) {
         const events = row.events.split('\n').map((line) => JSON.parse(line) as EventEnvelope);

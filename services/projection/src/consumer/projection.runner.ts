@@ -215,19 +215,22 @@ export class ProjectionRunner implements OnApplicationBootstrap, OnApplicationSh
     return this.state === 'building' ? null : this.held.status();
   }
 
-  /** Counts every stored case's held events once, in the background (HeldEvents). */
+  /** Counts every stored case's held events once, in the background (HeldEvents); again a little later if the database fails it. */
   private countHeldEvents(): void {
     const writer = this.writer!;
     this.held.begin();
     this.countingHeld = writer
-      .countHeld((caseId, held) => this.held.counted(caseId, held))
-      .then(() => {
+      .countHeld((caseId, held) => this.held.counted(caseId, held), () => this.stopping)
+      .then((finished) => {
+        if (!finished) return;
         this.held.end();
         const { events, cases } = this.held.status();
         if (events > 0) this.logger.warn(`${events} events are held, not counted, in ${cases} cases: past a gap in their agency's stream versions, waiting for the missing events`);
       })
       .catch((error: unknown) => {
-        if (!this.stopping) this.logger.error(`could not count the held events: ${(error as Error).message}`);
+        if (this.stopping) return;
+        this.logger.warn(`could not count the held events (trying again in ${CONSUMER_RESTART_MS / 1000} s): ${(error as Error).message}`);
+        setTimeout(() => this.stopping || this.countHeldEvents(), CONSUMER_RESTART_MS).unref();
       });
   }
 
