@@ -6,7 +6,7 @@ import { EventProducer, parseBrokers, type ConsumedBatch } from '@hc/kafka';
 import { listDeadLetters } from '../infra/scripts/dead-letters';
 import type { Rejected } from '../services/projection/src/consumer/projection-writer';
 import { createProjectionApp } from '../services/projection/src/main';
-import { CaseBuilder, RACE } from '../services/projection/src/journey/testing/case-builder';
+import { CaseBuilder, RACE, testId } from '../services/projection/src/journey/testing/case-builder';
 import { READ_MODEL } from '../services/projection/src/read-model/read-model';
 import { pollUntil } from './support/pipeline';
 
@@ -41,7 +41,7 @@ describe('poison messages', () => {
     });
   const eventsOf = async (caseId: string) => ((await http.get(`/cases/${caseId}/journey`)).body.events ?? []) as unknown[];
 
-  beforeAll(async () => {
+  const start = async () => {
     app = await createProjectionApp({
       hooks: {
         stallAfterMs: 300,
@@ -53,6 +53,10 @@ describe('poison messages', () => {
       },
     });
     http = request(app.getHttpServer());
+  };
+
+  beforeAll(async () => {
+    await start();
     producer = new EventProducer({ brokers: parseBrokers(environment().KAFKA_BROKERS), clientId: 'hatecrime-tests' });
   });
 
@@ -91,6 +95,67 @@ describe('poison messages', () => {
     const stored = (await eventsOf(c.caseId)) as Array<{ id: string }>;
     expect(stored.map((event) => event.id).sort()).toEqual(c.events.filter((event) => event !== refused).map((event) => event.id).sort());
     expect((await status()).failingBatch).toBeNull();
+  });
+
+  it('holds an event past a gap in its stream, not counted, until the missing one arrives; dead-letters a repeat of a version taken', async () => {
+    const c = new CaseBuilder();
+    c.recorded(RACE);
+    c.suspect();
+    c.suspect();
+    const [recorded, missing, late] = c.events as [EventEnvelope, EventEnvelope, EventEnvelope];
+    const forgedSuspect = testId();
+    const forged: EventEnvelope = { ...late, id: testId(), streamversion: 999, data: { ...(late.data as object), suspectId: forgedSuspect } };
+    const defendants = async () =>
+      ((await http.get(`/cases/${c.caseId}/journey`).expect(200)).body.defendants as Array<{ defendant_id: string | null }>).map((row) => row.defendant_id).filter(Boolean);
+    const heldIds = async () =>
+      ((await http.get(`/cases/${c.caseId}/timeline`).expect(200)).body.events as Array<{ envelope: EventEnvelope; held: boolean }>)
+        .filter((entry) => entry.held)
+        .map((entry) => entry.envelope.id)
+        .sort();
+
+    // Other tests' cases may hold events too (one whose event the database refused has a gap).
+    const uncounted = async () => (await http.get('/projection/verification?cases=all').expect(200)).body.cases.uncounted as { events: number; cases: number; caseIds: string[] };
+    const before = await uncounted();
+    const heldInStatus = () =>
+      pollUntil('the status to have counted every stored case', async () => {
+        const { held } = await status();
+        return held?.complete ? (held as { events: number; cases: number }) : undefined;
+      });
+    const statusBefore = await heldInStatus();
+    expect(statusBefore).toMatchObject({ events: before.events, cases: before.cases });
+
+    // Version 2 of the police stream is missing: version 3 and a forged version 999 are stored, held, not counted.
+    await send([recorded, late, forged], c.caseId);
+    await pollUntil('the three events stored', async () => ((await eventsOf(c.caseId)).length === 3 ? true : undefined));
+    expect(await defendants()).toEqual([]);
+    expect(await heldIds()).toEqual([late.id, forged.id].sort());
+    const held = await uncounted();
+    expect(held).toEqual({ events: before.events + 2, cases: before.cases + 1, caseIds: expect.arrayContaining([c.caseId]) });
+    expect(await heldInStatus()).toEqual({ events: before.events + 2, cases: before.cases + 1, complete: true });
+
+    // Another event at version 3 (another id): dead-lettered with the reason, never stored.
+    const repeat: EventEnvelope = { ...late, id: testId(), data: { ...(late.data as object), suspectId: testId() } };
+    await send([repeat], c.caseId);
+    const [letter] = await deadLettered(c.caseId, 1);
+    expect(letter!.reason).toBe(
+      `version 3 of the police stream of case ${c.caseId} is already taken by event ${late.id}; ` +
+        'a second event at one version is never counted (a forged or broken message: the police event store gives each version to one event)',
+    );
+    expect(letter!.value).toContain(repeat.id);
+
+    // The missing event arrives late: it and version 3 count; the forged 999 still waits.
+    await send([missing], c.caseId);
+    await pollUntil('the missing event to count', async () => ((await defendants()).length === 2 ? true : undefined));
+    expect((await defendants()).sort()).toEqual([(missing.data as { suspectId: string }).suspectId, (late.data as { suspectId: string }).suspectId].sort());
+    expect(await heldIds()).toEqual([forged.id]);
+    expect((await eventsOf(c.caseId)).length).toBe(4);
+    expect(await uncounted()).toMatchObject({ events: before.events + 1, cases: before.cases + 1 });
+    expect(await heldInStatus()).toEqual({ events: before.events + 1, cases: before.cases + 1, complete: true });
+
+    // A restarted projection counts them again from the stored cases.
+    await app.close();
+    await start();
+    expect(await heldInStatus()).toEqual({ events: before.events + 1, cases: before.cases + 1, complete: true });
   });
 
   it('answers 400 for an offset past any table, not a database error', async () => {

@@ -12,6 +12,11 @@ export DATABASE_URL="${DEMO_DATABASE_URL:-postgres://postgres@127.0.0.1:5432/hat
 export KAFKA_BROKERS="${KAFKA_BROKERS:-127.0.0.1:9092}"
 export KAFKA_TOPIC_PREFIX="demo-$(date +%Y%m%d%H%M%S)."
 export KAFKAJS_NO_PARTITIONER_WARNING=1
+# The demo drives its cases in parallel and polls every 100 ms with one key per service: well past
+# the production default of 1200 requests a minute per key (docs/security.md), so higher here.
+export RATE_LIMIT_REQUESTS="${RATE_LIMIT_REQUESTS:-1000000}"
+export RATE_LIMIT_BULK_REQUESTS="${RATE_LIMIT_BULK_REQUESTS:-1000000}"
+export RATE_LIMIT_VERIFICATION_REQUESTS="${RATE_LIMIT_VERIFICATION_REQUESTS:-1000000}"
 LOGS="$ROOT/.demo/logs"; mkdir -p "$LOGS"
 PIDS=()
 STARTED_KAFKA=0

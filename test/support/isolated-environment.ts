@@ -5,6 +5,20 @@ import { dropDatabase, ensureDatabase, serviceRole, SERVICE_SCHEMAS, setUpServic
 import { topicNames } from '../../libs/contracts/src/topics';
 import { deleteTopics, parseBrokers } from '../../libs/kafka/src';
 
+const UNLIMITED = { RATE_LIMIT_REQUESTS: '1000000000', RATE_LIMIT_BULK_REQUESTS: '1000000000', RATE_LIMIT_VERIFICATION_REQUESTS: '1000000000' };
+
+/** The docblock `@environment NAME=value NAME=value` (repeatable) of a file that needs its own settings. */
+function settingsOf(pragma: string | string[] | undefined): Record<string, string> {
+  const words = [pragma ?? []].flat().flatMap((line) => line.split(/\s+/)).filter(Boolean);
+  return Object.fromEntries(
+    words.map((word) => {
+      const match = /^([A-Z][A-Z0-9_]*)=(.*)$/.exec(word);
+      if (!match) throw new Error(`@environment takes NAME=value settings, not ${word}`);
+      return [match[1]!, match[2]!];
+    }),
+  );
+}
+
 /**
  * Each integration test file gets its own database and topic prefix, derived from the run's (set
  * by global setup) and the file name, so files running in parallel never count each other's cases.
@@ -27,7 +41,15 @@ export default class IsolatedEnvironment extends TestEnvironment {
     // the others are about other behaviour and call the services without keys.
     this.perServiceRoles = context.docblockPragmas['database-roles'] === 'per-service';
     const apiAuth = context.docblockPragmas['api-auth'] === 'required' ? 'required' : 'disabled';
-    this.global.process.env = { ...process.env, DATABASE_URL: this.databaseUrl, KAFKA_TOPIC_PREFIX: this.topicPrefix, API_AUTH: apiAuth };
+    this.global.process.env = {
+      ...process.env,
+      DATABASE_URL: this.databaseUrl,
+      KAFKA_TOPIC_PREFIX: this.topicPrefix,
+      API_AUTH: apiAuth,
+      // Tests send commands as fast as they can: only the files about rate limits set limits that bite.
+      ...UNLIMITED,
+      ...settingsOf(context.docblockPragmas['environment']),
+    };
   }
 
   override async setup(): Promise<void> {

@@ -246,6 +246,7 @@ export class LoadDriver {
       }
       let status: number;
       let answer: unknown;
+      let retryAfter: string | null = null;
       this.requests += 1;
       try {
         const baseUrl = agency === 'police' ? this.options.policeUrl : this.options.cpsUrl;
@@ -256,6 +257,7 @@ export class LoadDriver {
           signal: AbortSignal.timeout(REQUEST_TIMEOUT_MS),
         });
         status = response.status;
+        retryAfter = response.headers.get('retry-after');
         // A reply cut off half-way (the service killed as it answered) is a lost reply: send again.
         answer = await response.json().catch((error: unknown) => {
           if (status === 201 || status >= 500) throw error;
@@ -265,6 +267,12 @@ export class LoadDriver {
         this.networkErrors += 1;
         failedAttempts.push({ at: Date.now(), reason: describeNetworkError(error) });
         await sleep(Math.min(200 * attempt, 1000));
+        continue;
+      }
+      if (status === 429) {
+        // Over the key's rate limit (set high for the fault run, but honoured all the same): nothing was done; send it again when told.
+        failedAttempts.push({ at: Date.now(), reason: 'HTTP 429' });
+        await sleep(1000 * Math.max(1, Number(retryAfter) || 1));
         continue;
       }
       if (status >= 500) {

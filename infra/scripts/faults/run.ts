@@ -277,6 +277,10 @@ class FaultRun {
       PROJECTION_PORT: String(PORTS.projection),
       LOG_LEVEL: 'warn',
       OUTBOX_POLL_MS: '200',
+      // The load driver sends as fast as the services answer, with one key per agency: no limit may bite.
+      RATE_LIMIT_REQUESTS: '1000000000',
+      RATE_LIMIT_BULK_REQUESTS: '1000000000',
+      RATE_LIMIT_VERIFICATION_REQUESTS: '1000000000',
       KAFKAJS_NO_PARTITIONER_WARNING: '1',
       // SIGUSR2 makes a service write a diagnostic report, asked for when the pipeline does not settle.
       NODE_OPTIONS: [process.env.NODE_OPTIONS, '--report-on-signal', '--report-signal=SIGUSR2', `--report-directory=${path.join(this.runDir, 'reports')}`]

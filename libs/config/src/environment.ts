@@ -78,6 +78,23 @@ export class EnvironmentVariables {
    */
   @IsInt() @Min(3) @Max(1000) DISCLOSURE_THRESHOLD: number = 10;
 
+  /**
+   * Rate limits per API key (per client IP for calls without one), each a number of requests in a
+   * window of RATE_LIMIT_WINDOW_SECONDS, counted by each service process (docs/security.md).
+   * RATE_LIMIT_REQUESTS applies to every route but /health; bulk extracts and the projection's
+   * verification count against their own, stricter limit as well.
+   */
+  @IsInt() @Min(1) @Max(3600) RATE_LIMIT_WINDOW_SECONDS: number = 60;
+  @IsInt() @Min(1) @Max(1_000_000_000) RATE_LIMIT_REQUESTS: number = 1200;
+  @IsInt() @Min(1) @Max(1_000_000_000) RATE_LIMIT_BULK_REQUESTS: number = 20;
+  @IsInt() @Min(1) @Max(1_000_000_000) RATE_LIMIT_VERIFICATION_REQUESTS: number = 6;
+
+  /**
+   * How many times a command is decided again when another command on the same case was recorded
+   * first (each time on the new state); after the last, the caller gets 503 case_busy with Retry-After.
+   */
+  @IsInt() @Min(1) @Max(20) COMMAND_ATTEMPTS: number = 5;
+
   /** Least severe Nest log level printed: error, warn, log, debug or verbose. */
   @IsIn(['error', 'warn', 'log', 'debug', 'verbose'])
   LOG_LEVEL: 'error' | 'warn' | 'log' | 'debug' | 'verbose' = 'log';

@@ -57,7 +57,8 @@ export class ConcurrencyError extends Error {
 }
 
 const UNIQUE_VIOLATION = '23505';
-const MAX_ATTEMPTS = 5;
+/** How many times a command is decided when others on its stream keep being recorded first. */
+export const DEFAULT_COMMAND_ATTEMPTS = 5;
 
 interface EventRow {
   position: string;
@@ -79,6 +80,7 @@ export class EventStore {
     private readonly dataSource: DataSource,
     private readonly schema: string,
     private readonly agency: Agency,
+    private readonly commandAttempts = DEFAULT_COMMAND_ATTEMPTS,
   ) {}
 
   onAppend(listener: () => void): void {
@@ -164,7 +166,7 @@ export class EventStore {
         return await this.append(streamId, stream.length, events, context, stream[0]?.envelope.correlationid, warnings);
       } catch (error) {
         if (error instanceof IdempotencyRace) continue;
-        if (error instanceof ConcurrencyError && attempt < MAX_ATTEMPTS) continue;
+        if (error instanceof ConcurrencyError && attempt < this.commandAttempts) continue;
         throw error;
       }
     }

@@ -8,7 +8,7 @@ import {
   applyDecorators,
 } from '@nestjs/common';
 import { Reflector } from '@nestjs/core';
-import { ApiBearerAuth, ApiForbiddenResponse, ApiUnauthorizedResponse } from '@nestjs/swagger';
+import { ApiBearerAuth, ApiForbiddenResponse, ApiTooManyRequestsResponse, ApiUnauthorizedResponse } from '@nestjs/swagger';
 import { AsyncLocalStorage } from 'node:async_hooks';
 import { createHash, randomBytes, timingSafeEqual } from 'node:crypto';
 import type { Request } from 'express';
@@ -66,13 +66,18 @@ export function requireInScope(what: 'force' | 'CPS area', caseValue: string | u
 const ROLES_KEY = 'hatecrime:roles';
 const PUBLIC_KEY = 'hatecrime:public';
 
-/** The roles allowed on a controller or route; documents 401/403 in OpenAPI. */
+/** The roles allowed on a controller or route; documents 401/403, and the rate limit every key has (rate-limits.ts), in OpenAPI. */
 export const Roles = (...roles: Role[]) =>
   applyDecorators(
     SetMetadata(ROLES_KEY, roles),
     ApiBearerAuth(),
     ApiUnauthorizedResponse({ description: 'No API key, or an unknown or revoked one.' }),
     ApiForbiddenResponse({ description: `The key's role may not do this (allowed: ${roles.join(', ')}).` }),
+    ApiTooManyRequestsResponse({
+      description:
+        'This API key sent more requests than its limit (RATE_LIMIT_REQUESTS in a window of RATE_LIMIT_WINDOW_SECONDS; docs/security.md): ' +
+        'nothing was done; send the request again after `Retry-After` seconds. `code` is rate_limited.',
+    }),
   );
 
 /** A route anyone may call (health, documentation). */

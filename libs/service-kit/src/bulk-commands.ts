@@ -4,7 +4,9 @@ import { plainToInstance } from 'class-transformer';
 import { validate } from 'class-validator';
 import { unstorableText } from '@hc/contracts';
 import { DomainError } from '@hc/domain';
+import { ConcurrencyError } from '@hc/event-store';
 import { currentPrincipal } from './access-control';
+import { CASE_BUSY_MESSAGE } from './domain-error.filter';
 import { fingerprintOf, type IdempotencyRequest } from './idempotency';
 import { flattenValidationErrors, type FieldError } from './validation';
 
@@ -29,7 +31,7 @@ export class BulkLineResult {
   @ApiProperty({ description: 'The HTTP status the REST endpoint would have answered', example: 201 }) status!: number;
   @ApiProperty({ enum: ['accepted', 'rejected'] }) outcome!: 'accepted' | 'rejected';
   @ApiPropertyOptional({ description: 'The REST answer for an accepted line' }) response?: unknown;
-  @ApiPropertyOptional({ description: 'Rule broken, for 404/409/422' }) code?: string;
+  @ApiPropertyOptional({ description: 'Rule broken, for 404/409/422; case_busy for a 503 (send the line again)' }) code?: string;
   @ApiPropertyOptional() message?: string;
   @ApiPropertyOptional({ description: 'Field errors, for 400' }) errors?: FieldError[];
 }
@@ -128,6 +130,9 @@ export async function runBulk(body: unknown, contentType: string | undefined, co
     } catch (error) {
       if (error instanceof DomainError) {
         reject(line, DOMAIN_STATUS[error.kind], { command, code: error.code, message: error.message });
+      } else if (error instanceof ConcurrencyError) {
+        // Other commands on the case kept being recorded first: busy, not broken (as the REST endpoint's 503 case_busy).
+        reject(line, HttpStatus.SERVICE_UNAVAILABLE, { command, code: 'case_busy', message: CASE_BUSY_MESSAGE });
       } else if (error instanceof HttpException && error.getStatus() < 500) {
         // A refusal (a key acting outside its force, say) keeps its status: sending it again would not help.
         reject(line, error.getStatus(), { command, message: error.message });

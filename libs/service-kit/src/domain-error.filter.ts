@@ -24,9 +24,12 @@ export class DomainErrorFilter implements ExceptionFilter<DomainError> {
   }
 }
 
+export const CASE_BUSY_MESSAGE =
+  'other commands on this case were being recorded at the same moment; send the same command again (with its Idempotency-Key) in a second';
+
 /**
  * Commands on one case that kept colliding with others (each was decided again on the new state,
- * five times): the case is busy, not broken. 503 with Retry-After tells the agency system to send
+ * COMMAND_ATTEMPTS times, 5 by default): the case is busy, not broken. 503 with Retry-After tells the agency system to send
  * the same command again, with its Idempotency-Key, in a moment; never a 500.
  */
 @Catch(ConcurrencyError)
@@ -37,7 +40,7 @@ export class ConcurrencyErrorFilter implements ExceptionFilter<ConcurrencyError>
       statusCode: HttpStatus.SERVICE_UNAVAILABLE,
       error: 'busy',
       code: 'case_busy',
-      message: 'other commands on this case were being recorded at the same moment; send the same command again (with its Idempotency-Key) in a second',
+      message: CASE_BUSY_MESSAGE,
     });
   }
 }

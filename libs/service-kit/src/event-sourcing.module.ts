@@ -1,11 +1,11 @@
-import { APP_GUARD } from '@nestjs/core';
 import { Inject, Logger, Module, type DynamicModule, type OnApplicationShutdown, type OnModuleInit } from '@nestjs/common';
 import type { MigrationInterface } from 'typeorm';
 import { DataSource } from 'typeorm';
 import { topicOf, type Agency } from '@hc/contracts';
 import { configuredTopics, databaseUrlFor, environment, kafkaSasl } from '@hc/config';
 import { EventStore, OutboxRelay, openDatabase } from '@hc/event-store';
-import { AccessLog, ApiKeyGuard } from './access-control';
+import { AccessLog } from './access-control';
+import { accessGuards, rateLimitModule } from './rate-limits';
 import { EventProducer, ensureTopics, parseBrokers, type KafkaConnection } from '@hc/kafka';
 
 export interface EventSourcingOptions {
@@ -62,6 +62,7 @@ export class EventSourcingModule {
     return {
       module: EventSourcingModule,
       global: true,
+      imports: [rateLimitModule()],
       providers: [
         { provide: EVENT_SOURCING_OPTIONS, useValue: options },
         {
@@ -85,13 +86,13 @@ export class EventSourcingModule {
           provide: EventStore,
           inject: [DataSource, OutboxRelay],
           useFactory: (dataSource: DataSource, relay: OutboxRelay) => {
-            const store = new EventStore(dataSource, options.agency, options.agency);
+            const store = new EventStore(dataSource, options.agency, options.agency, environment().COMMAND_ATTEMPTS);
             store.onAppend(() => relay.nudge());
             return store;
           },
         },
         EventSourcingLifecycle,
-        { provide: APP_GUARD, useClass: ApiKeyGuard },
+        ...accessGuards(),
         AccessLog,
       ],
       exports: [DataSource, EventStore, OutboxRelay, EventProducer, EVENT_SOURCING_OPTIONS, AccessLog],

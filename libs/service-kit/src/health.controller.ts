@@ -2,6 +2,7 @@ import { Controller, Get, Inject, Optional, ServiceUnavailableException } from '
 import { ApiOkResponse, ApiServiceUnavailableResponse, ApiTags } from '@nestjs/swagger';
 import { DataSource } from 'typeorm';
 import { Public } from './access-control';
+import { NoRateLimit } from './rate-limits';
 
 /** Something beyond the database that can make a service unhealthy (a consumer stuck on a batch, say). */
 export interface HealthIndicator {
@@ -13,6 +14,7 @@ export const HEALTH_INDICATOR = Symbol('HEALTH_INDICATOR');
 
 @ApiTags('health')
 @Public()
+@NoRateLimit()
 @Controller('health')
 export class HealthController {
   constructor(

@@ -9,6 +9,7 @@ export * from './idempotency';
 export * from './bulk-commands';
 export * from './request-error.filter';
 export * from './access-control';
+export * from './rate-limits';
 export * from './flag.dto';
 export * from './command-answer';
 export * from './offence';

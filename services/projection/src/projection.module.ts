@@ -1,9 +1,8 @@
 import { Module } from '@nestjs/common';
 import { DataSource } from 'typeorm';
-import { APP_GUARD } from '@nestjs/core';
 import { databaseUrlFor } from '@hc/config';
 import { openDatabase } from '@hc/event-store';
-import { AccessLog, accessControlMigration, ApiKeyGuard, HEALTH_INDICATOR, HealthController } from '@hc/service-kit';
+import { AccessLog, accessControlMigration, accessGuards, HEALTH_INDICATOR, HealthController, rateLimitModule } from '@hc/service-kit';
 import { ProjectionRunner } from './consumer/projection.runner';
 import { InspectionController } from './inspection/inspection.controller';
 import { InspectionService } from './inspection/inspection.service';
@@ -27,6 +26,7 @@ export const PROJECTION_MIGRATIONS = [
 ];
 
 @Module({
+  imports: [rateLimitModule()],
   controllers: [StatisticsController, InspectionController, StatusController, HealthController],
   providers: [
     {
@@ -40,7 +40,7 @@ export const PROJECTION_MIGRATIONS = [
     { provide: HEALTH_INDICATOR, useExisting: ProjectionRunner },
     ReadModelVerification,
     AccessLog,
-    { provide: APP_GUARD, useClass: ApiKeyGuard },
+    ...accessGuards(),
   ],
 })
 export class ProjectionModule {}

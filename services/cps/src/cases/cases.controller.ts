@@ -14,7 +14,7 @@ import {
   ApiUnprocessableEntityResponse,
   ApiUnsupportedMediaTypeResponse,
 } from '@nestjs/swagger';
-import { BulkResult, CommandAnswer, Idempotency, RecordFlagDto, Roles, runBulk, type IdempotencyRequest, IDEMPOTENCY_KEY_HEADER } from '@hc/service-kit';
+import { BulkResult, CommandAnswer, Idempotency, RateLimit, RecordFlagDto, Roles, runBulk, type IdempotencyRequest, IDEMPOTENCY_KEY_HEADER } from '@hc/service-kit';
 import { CasesService, type CaseView, type CommandResponse } from './cases.service';
 import { CpsCaseSnapshotDto } from './dto/case-snapshot.dto';
 import { CompletionDto } from './dto/completion.dto';
@@ -36,6 +36,7 @@ export class CasesController {
   constructor(private readonly cases: CasesService) {}
 
   @Post('bulk')
+  @RateLimit('bulk')
   @HttpCode(200)
   @ApiConsumes('application/x-ndjson')
   @ApiExtraModels(CpsCaseSnapshotDto)

@@ -14,7 +14,7 @@ import {
   ApiUnprocessableEntityResponse,
   ApiUnsupportedMediaTypeResponse,
 } from '@nestjs/swagger';
-import { BulkResult, CommandAnswer, Idempotency, RecordFlagDto, Roles, runBulk, type IdempotencyRequest, IDEMPOTENCY_KEY_HEADER } from '@hc/service-kit';
+import { BulkResult, CommandAnswer, Idempotency, RateLimit, RecordFlagDto, Roles, runBulk, type IdempotencyRequest, IDEMPOTENCY_KEY_HEADER } from '@hc/service-kit';
 import { CasesService, type CaseView, type CommandResponse } from './cases.service';
 import { ApplyHateCrimeFlagDto, ChangeHateCrimeFlagDto, RemoveHateCrimeFlagDto } from './dto/hate-crime-flag.dto';
 import { PoliceCaseSnapshotDto } from './dto/case-snapshot.dto';
@@ -72,6 +72,7 @@ export class CasesController {
   }
 
   @Post('bulk')
+  @RateLimit('bulk')
   @HttpCode(200)
   @ApiConsumes('application/x-ndjson')
   @ApiExtraModels(PoliceCaseSnapshotDto)

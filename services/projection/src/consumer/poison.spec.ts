@@ -11,6 +11,7 @@ const outcome = (applied: number, rejected: string[] = []): BatchOutcome => ({
   fresh: applied + rejected.length,
   applied,
   rejected: rejected.map((offset) => ({ message: batch.messages.find((message) => message.offset === offset)!, reason: 'refused' })),
+  held: [],
   casesRebuilt: applied,
   statisticsRefreshed: false,
   statisticsStale: applied > 0,

@@ -37,6 +37,7 @@ function merged(outcomes: readonly BatchOutcome[]): BatchOutcome {
     fresh: sum((outcome) => outcome.fresh),
     applied: sum((outcome) => outcome.applied),
     rejected: outcomes.flatMap((outcome) => outcome.rejected),
+    held: outcomes.flatMap((outcome) => outcome.held),
     casesRebuilt: sum((outcome) => outcome.casesRebuilt),
     statisticsRefreshed: outcomes.some((outcome) => outcome.statisticsRefreshed),
     statisticsStale: outcomes.some((outcome) => outcome.statisticsStale),

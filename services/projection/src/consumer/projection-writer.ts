@@ -1,11 +1,12 @@
 import type { DataSource, EntityManager } from 'typeorm';
 import { upcast, validateEnvelope, type Agency, type EventEnvelope } from '@hc/contracts';
 import type { ConsumedBatch, ConsumedMessage } from '@hc/kafka';
-import { eventTypeOf } from '../journey/case-facts';
+import { countedEvents, eventTypeOf } from '../journey/case-facts';
 import { buildCaseJourney, JOURNEY_COLUMNS, type CaseJourney, type JourneyRow } from '../journey/case-journey';
 import type { ReadModel, ReadModelState } from '../read-model/read-model';
 import { CaseEventCache } from './case-event-cache';
 import { copyRows, type CopyColumn } from './copy-rows';
+import { CaseStreams, newEvents } from './stream-versions';
 
 export interface Rejected {
   readonly message: ConsumedMessage;
@@ -20,6 +21,12 @@ export interface BatchOutcome {
   readonly rejected: readonly Rejected[];
   /** Cases whose rows were rebuilt (none while the read model is building: see materialise). */
   readonly casesRebuilt: number;
+  /**
+   * Every case the batch folded, with how many of its events it holds back, not counted (past a
+   * gap in their agency's stream versions, waiting for the missing one; 0 for most). None while
+   * the version is building: it folds no case until it is switched in.
+   */
+  readonly held: ReadonlyArray<{ readonly caseId: string; readonly events: number }>;
   /** The statistics were recomputed in the batch's transaction (the version is the active one). */
   readonly statisticsRefreshed: boolean;
   /** The batch changed rows of the active version and left the statistics to a later refresh. */
@@ -53,6 +60,7 @@ export interface ApplyHooks {
 }
 
 interface Accepted {
+  readonly message: ConsumedMessage;
   readonly envelope: EventEnvelope;
   /** The event as published, on one line. */
   readonly line: string;
@@ -61,6 +69,8 @@ interface Accepted {
 interface Appended {
   readonly caseId: string;
   readonly added: readonly Accepted[];
+  /** What was known of the case before the batch; the added events join it once the batch commits. */
+  readonly streams: CaseStreams;
 }
 
 /** Separates the appended event lines of the cases of one batch in a single text parameter; never in valid JSON text. */
@@ -94,8 +104,8 @@ const MATERIALISE_CHUNK = 4000;
  */
 export class ProjectionWriter {
   private readonly schema: string;
-  /** Event ids of each case appended by this process while building: enough to de-duplicate without reading back. */
-  private readonly knownIds = new Map<string, Set<string>>();
+  /** The events of each case appended by this process while building (ids and versions): enough to de-duplicate without reading back. */
+  private readonly knownIds = new Map<string, CaseStreams>();
   /** While building: true when this process started the build from an empty read model, so a case it has not seen has no stored events. */
   private knowsEveryStoredId = false;
   /** Cases appended since `trackAppends` was called, for the switch to fold again. */
@@ -121,7 +131,7 @@ export class ProjectionWriter {
   async apply(batch: ConsumedBatch, hooks: ApplyHooks): Promise<BatchOutcome> {
     const { outcome, afterCommit } = await this.dataSource.transaction(async (manager) => {
       const nextOffset = await this.lockOffset(manager, batch.topic, batch.partition);
-      const nothing = { fresh: 0, applied: 0, rejected: [], casesRebuilt: 0, statisticsRefreshed: false, statisticsStale: false };
+      const nothing = { fresh: 0, applied: 0, rejected: [], held: [], casesRebuilt: 0, statisticsRefreshed: false, statisticsStale: false };
       const partition = `${batch.topic}/${batch.partition}`;
       const first = BigInt(batch.messages[0]!.offset);
       let missing: BatchOutcome['missing'];
@@ -154,22 +164,27 @@ export class ProjectionWriter {
       const agency = this.agencyOfTopic(batch.topic)!;
       let applied = 0;
       let casesRebuilt = 0;
+      let held: BatchOutcome['held'] = [];
       let afterCommit: () => void = () => undefined;
       if (byCase.size > 0 && state === 'building') {
-        const appended = await this.append(manager, agency, byCase);
+        const { appended, repeats } = await this.append(manager, agency, byCase);
+        rejected.push(...repeats);
         applied = appended.reduce((sum, item) => sum + item.added.length, 0);
         for (const { caseId } of appended) this.appendedSince?.add(caseId);
         afterCommit = () => {
-          for (const { caseId, added } of appended) {
-            let ids = this.knownIds.get(caseId);
-            if (!ids) this.knownIds.set(caseId, (ids = new Set()));
-            for (const item of added) ids.add(item.envelope.id);
+          for (const { caseId, added, streams } of appended) {
+            // A batch of another topic may have set the case's entry meanwhile: add to that one.
+            const known = this.knownIds.get(caseId) ?? streams;
+            this.knownIds.set(caseId, known);
+            for (const item of added) known.add(item.envelope);
           }
         };
       } else if (byCase.size > 0) {
-        const rebuilt = await this.rebuild(manager, agency, byCase);
+        const { rebuilt, repeats } = await this.rebuild(manager, agency, byCase);
+        rejected.push(...repeats);
         applied = rebuilt.reduce((sum, item) => sum + item.added, 0);
         casesRebuilt = rebuilt.length;
+        held = rebuilt.map((item) => ({ caseId: item.caseId, events: item.held }));
         afterCommit = () => {
           for (const item of rebuilt) this.cache.set(item.caseId, item.events);
         };
@@ -181,7 +196,7 @@ export class ProjectionWriter {
       if (statisticsRefreshed) await this.refreshStatistics(manager);
       await hooks.beforeCommit(rejected);
       return {
-        outcome: { fresh: fresh.length, applied, rejected, casesRebuilt, statisticsRefreshed, statisticsStale: changed && !statisticsRefreshed, missing },
+        outcome: { fresh: fresh.length, applied, rejected, held, casesRebuilt, statisticsRefreshed, statisticsStale: changed && !statisticsRefreshed, missing },
         afterCommit: (): void => {
           this.rewound.delete(partition);
           afterCommit();
@@ -233,10 +248,11 @@ export class ProjectionWriter {
    * chunks, each in its own transaction (the version is not read by anyone yet, and folding a case
    * again gives the same rows). Reading and folding the next chunk overlaps writing this one.
    */
-  async materialise(): Promise<{ cases: number; events: number }> {
+  async materialise(): Promise<{ cases: number; events: number; held: { events: number; cases: number } }> {
     let after = '00000000-0000-0000-0000-000000000000';
     let cases = 0;
     let events = 0;
+    const held = { events: 0, cases: 0 };
     let writing: Promise<void> = Promise.resolve();
     for (;;) {
       const rows: Array<{ case_id: string; events: string }> = await this.dataSource.query(
@@ -247,13 +263,41 @@ export class ProjectionWriter {
       after = rows[rows.length - 1]!.case_id;
       const journeys = rows.map((row) => buildCaseJourney(row.case_id, parseLines(row.events)));
       cases += journeys.length;
-      events += journeys.reduce((sum, journey) => sum + journey.eventCount, 0);
+      for (const journey of journeys) {
+        events += journey.eventCount;
+        held.events += journey.heldEvents;
+        if (journey.heldEvents > 0) held.cases += 1;
+      }
       await writing;
       writing = this.dataSource.transaction((manager) => this.writeRows(manager, journeys, true));
     }
     await writing;
     this.knownIds.clear();
-    return { cases, events };
+    return { cases, events, held };
+  }
+
+  /**
+   * Counts, for every stored case, the events it holds back (past a gap in their agency's stream
+   * versions), in chunks, reading only: the version numbers are enough, no fold. False when it
+   * stopped before the last case.
+   */
+  async countHeld(onCase: (caseId: string, held: number) => void, stopped: () => boolean = () => false): Promise<boolean> {
+    let after = '00000000-0000-0000-0000-000000000000';
+    for (;;) {
+      if (stopped()) return false;
+      const rows: Array<{ case_id: string; events: string }> = await this.dataSource.query(
+        `SELECT case_id, ${STORED_EVENTS} AS events FROM ${this.schema}.case_events WHERE case_id > $1 ORDER BY case_id LIMIT ${MATERIALISE_CHUNK}`,
+        [after],
+      );
+      if (rows.length === 0) return true;
+      after = rows[rows.length - 1]!.case_id;
+      for (const row of rows) {
+        const events = row.events.split('\n').map((line) => JSON.parse(line) as EventEnvelope);
+        onCase(row.case_id, countedEvents(row.case_id, events).held.length);
+      }
+      // Let the batches and the HTTP requests in between chunks.
+      await new Promise((resolve) => setImmediate(resolve));
+    }
   }
 
   /** Folds these cases again inside the caller's transaction (the switch, for cases appended during `materialise`). */
@@ -267,14 +311,16 @@ export class ProjectionWriter {
   /**
    * Folds these cases again from their stored events and compares the result with their stored
    * journey rows and audit findings, in SQL (so that types compare as PostgreSQL stores them), in
-   * a transaction that writes nothing. Answers the cases whose rows differ.
+   * a transaction that writes nothing. Answers the cases whose rows differ, and those that hold
+   * events not counted (past a gap in their agency's stream versions).
    */
-  async verifyCases(caseIds: readonly string[]): Promise<string[]> {
-    if (caseIds.length === 0) return [];
+  async verifyCases(caseIds: readonly string[]): Promise<{ differing: string[]; held: Array<{ caseId: string; events: number }> }> {
+    if (caseIds.length === 0) return { differing: [], held: [] };
     return this.dataSource.transaction('REPEATABLE READ', async (manager) => {
       await manager.query(`CREATE TEMP TABLE verify_journeys (LIKE ${this.schema}.journeys) ON COMMIT DROP`);
       await manager.query(`CREATE TEMP TABLE verify_findings (LIKE ${this.schema}.flag_audit) ON COMMIT DROP`);
-      await insertRows(manager, { journeys: 'verify_journeys', findings: 'verify_findings' }, await this.foldStored(manager, caseIds));
+      const journeys = await this.foldStored(manager, caseIds);
+      await insertRows(manager, { journeys: 'verify_journeys', findings: 'verify_findings' }, journeys);
       const differing: Array<{ case_id: string }> = await manager.query(
         `WITH stored_journeys AS (SELECT * FROM ${this.schema}.journeys WHERE case_id = ANY($1::uuid[])),
               stored_findings AS (SELECT * FROM ${this.schema}.flag_audit WHERE case_id = ANY($1::uuid[]))
@@ -290,7 +336,10 @@ export class ProjectionWriter {
          ORDER BY 1`,
         [caseIds],
       );
-      return differing.map((row) => row.case_id);
+      return {
+        differing: differing.map((row) => row.case_id),
+        held: journeys.filter((journey) => journey.heldEvents > 0).map((journey) => ({ caseId: journey.caseId, events: journey.heldEvents })),
+      };
     });
   }
 
@@ -325,7 +374,7 @@ export class ProjectionWriter {
     // A pretty-printed message is stored compacted.
     const wasUpcast = envelope.schemaversion !== (parsed as EventEnvelope).schemaversion;
     const line = wasUpcast || message.value.includes('\n') ? JSON.stringify(envelope) : message.value;
-    return { envelope, line };
+    return { message, envelope, line };
   }
 
   /**
@@ -360,28 +409,29 @@ export class ProjectionWriter {
   }
 
   /** While building: appends the events new to each case, with no fold. */
-  private async append(manager: EntityManager, agency: Agency, byCase: ReadonlyMap<string, readonly Accepted[]>): Promise<Appended[]> {
+  private async append(
+    manager: EntityManager,
+    agency: Agency,
+    byCase: ReadonlyMap<string, readonly Accepted[]>,
+  ): Promise<{ appended: Appended[]; repeats: Rejected[] }> {
     // Sorted, so that batches of different partitions taken at once lock their rows in one order.
     const caseIds = [...byCase.keys()].sort();
     const unseen = this.knowsEveryStoredId ? [] : caseIds.filter((caseId) => !this.knownIds.has(caseId));
-    const stored = new Map<string, Set<string>>();
+    const stored = new Map<string, CaseStreams>();
     if (unseen.length > 0) {
       const rows: Array<{ case_id: string; events: string }> = await manager.query(
         `SELECT case_id, ${STORED_EVENTS} AS events FROM ${this.schema}.case_events WHERE case_id = ANY($1::uuid[])`,
         [unseen],
       );
-      for (const row of rows) stored.set(row.case_id, new Set(parseLines(row.events).map((event) => event.id)));
+      for (const row of rows) stored.set(row.case_id, new CaseStreams(parseLines(row.events)));
     }
     const appended: Appended[] = [];
+    const repeats: Rejected[] = [];
     for (const caseId of caseIds) {
-      const known = this.knownIds.get(caseId) ?? stored.get(caseId);
-      const seen = new Set<string>();
-      const added = byCase.get(caseId)!.filter((item) => {
-        if (known?.has(item.envelope.id) || seen.has(item.envelope.id)) return false;
-        seen.add(item.envelope.id);
-        return true;
-      });
-      if (added.length > 0) appended.push({ caseId, added });
+      const known = this.knownIds.get(caseId) ?? stored.get(caseId) ?? new CaseStreams();
+      const { added, repeats: refused } = newEvents(known, byCase.get(caseId)!);
+      repeats.push(...refused);
+      if (added.length > 0) appended.push({ caseId, added, streams: known });
     }
     if (appended.length > 0) {
       const column = eventsColumn(agency);
@@ -397,7 +447,7 @@ export class ProjectionWriter {
         ],
       );
     }
-    return appended;
+    return { appended, repeats };
   }
 
   /**
@@ -409,24 +459,22 @@ export class ProjectionWriter {
     manager: EntityManager,
     agency: Agency,
     byCase: ReadonlyMap<string, readonly Accepted[]>,
-  ): Promise<Array<{ caseId: string; events: readonly EventEnvelope[]; added: number }>> {
+  ): Promise<{ rebuilt: Array<{ caseId: string; events: readonly EventEnvelope[]; added: number; held: number }>; repeats: Rejected[] }> {
     const caseIds = [...byCase.keys()].sort();
     await manager.query(`SELECT pg_advisory_xact_lock(hashtextextended($2 || id, 0)) FROM unnest($1::text[]) AS id ORDER BY id`, [caseIds, this.schema]);
     const stored = await this.storedEvents(manager, caseIds);
 
-    const rebuilt: Array<{ caseId: string; events: readonly EventEnvelope[]; added: number; lines: string[] }> = [];
+    const cases: Array<{ caseId: string; events: readonly EventEnvelope[]; added: number; lines: string[] }> = [];
+    const repeats: Rejected[] = [];
     for (const caseId of caseIds) {
-      const events = new Map((stored.get(caseId) ?? []).map((event) => [event.id, event]));
-      const added: Accepted[] = [];
-      for (const accepted of byCase.get(caseId)!) {
-        if (events.has(accepted.envelope.id)) continue;
-        events.set(accepted.envelope.id, accepted.envelope);
-        added.push(accepted);
-      }
+      // Stored lines may hold a copy of an event (appended twice while building): each counts once.
+      const events = [...new Map((stored.get(caseId) ?? []).map((event) => [event.id, event])).values()];
+      const { added, repeats: refused } = newEvents(new CaseStreams(events), byCase.get(caseId)!);
+      repeats.push(...refused);
       if (added.length === 0) continue;
-      rebuilt.push({ caseId, events: [...events.values()], added: added.length, lines: added.map((item) => item.line) });
+      cases.push({ caseId, events: [...events, ...added.map((item) => item.envelope)], added: added.length, lines: added.map((item) => item.line) });
     }
-    if (rebuilt.length === 0) return [];
+    if (cases.length === 0) return { rebuilt: [], repeats };
 
     const column = eventsColumn(agency);
     await manager.query(
@@ -434,10 +482,11 @@ export class ProjectionWriter {
        SELECT id, n, lines FROM unnest($1::uuid[], $2::integer[], string_to_array($3, E'\\x1e')) AS batch(id, n, lines)
        ON CONFLICT (case_id) DO UPDATE
          SET event_count = EXCLUDED.event_count, ${appendTo(column)}, updated_at = now()`,
-      [rebuilt.map((item) => item.caseId), rebuilt.map((item) => item.events.length), rebuilt.map((item) => item.lines.join('\n')).join(RECORD_SEPARATOR)],
+      [cases.map((item) => item.caseId), cases.map((item) => item.events.length), cases.map((item) => item.lines.join('\n')).join(RECORD_SEPARATOR)],
     );
-    await this.writeRows(manager, rebuilt.map((item) => buildCaseJourney(item.caseId, item.events)), false);
-    return rebuilt;
+    const journeys = cases.map((item) => buildCaseJourney(item.caseId, item.events));
+    await this.writeRows(manager, journeys, false);
+    return { rebuilt: cases.map(({ caseId, events, added }, i) => ({ caseId, events, added, held: journeys[i]!.heldEvents })), repeats };
   }
 
   /**
@@ -479,7 +528,7 @@ export class ProjectionWriter {
         `UPDATE ${this.schema}.case_events ce SET event_count = k.n
            FROM unnest($1::uuid[], $2::integer[]) AS k(case_id, n)
           WHERE ce.case_id = k.case_id AND ce.event_count <> k.n`,
-        [caseIds, journeys.map((journey) => journey.eventCount)],
+        [caseIds, journeys.map((journey) => journey.eventCount + journey.heldEvents)],
       );
     }
   }

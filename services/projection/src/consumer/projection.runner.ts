@@ -5,6 +5,7 @@ import type { Agency } from '@hc/contracts';
 import { BatchConsumer, DeadLetterPublisher, EventProducer, ensureTopics, topicOffsets, type BatchVerdict, type ConsumedBatch } from '@hc/kafka';
 import { consumerGroup, kafkaConnection, TOPIC_PARTITIONS, type HealthIndicator } from '@hc/service-kit';
 import { READ_MODEL, ReadModelControl, type ReadModelState } from '../read-model/read-model';
+import { HeldEvents } from './held-events';
 import { applyRefusingPoison } from './poison';
 import { ProjectionWriter, STATISTICS_REFRESH_INTERVAL_MS, stateLockKey, type ApplyHooks, type Rejected } from './projection-writer';
 
@@ -72,6 +73,9 @@ export class ProjectionRunner implements OnApplicationBootstrap, OnApplicationSh
   private restartTimer?: NodeJS.Timeout;
   /** Messages each topic held when this process started: the mark a building version must reach. */
   private catchUpMark = new Map<string, bigint>();
+  /** Events stored but not counted (past a gap in their stream), per case, for the status. */
+  private readonly held = new HeldEvents();
+  private countingHeld?: Promise<void>;
 
   constructor(
     private readonly dataSource: DataSource,
@@ -148,6 +152,13 @@ export class ProjectionRunner implements OnApplicationBootstrap, OnApplicationSh
           `${batch.topic}/${batch.partition}: offsets ${outcome.missing.from} to ${outcome.missing.to} are not on Kafka any more (retention?) and were never projected; a rebuild from the agencies' event stores is needed to count them`,
         );
       }
+      for (const { caseId, events } of outcome.held) {
+        this.held.set(caseId, events);
+        if (events === 0) continue;
+        this.logger.warn(
+          `case ${caseId} holds ${events} ${events === 1 ? 'event' : 'events'} not counted: past a gap in its agency's stream versions, waiting for the missing one (its timeline marks ${events === 1 ? 'it' : 'them'} held)`,
+        );
+      }
       if (outcome.applied > 0) {
         this.logger.debug(`${batch.topic}/${batch.partition}: ${outcome.applied} events, ${outcome.casesRebuilt} cases rebuilt`);
       }
@@ -161,6 +172,7 @@ export class ProjectionRunner implements OnApplicationBootstrap, OnApplicationSh
     // Not awaited: joining the group can take a session timeout (a killed predecessor's membership
     // must expire first), and the statistics and timelines stay readable meanwhile.
     this.startConsumer();
+    if (this.state !== 'building') this.countHeldEvents();
   }
 
   /** Starts a consumer; one that cannot start, or that kafkajs stops for good, is replaced after a pause. */
@@ -195,6 +207,33 @@ export class ProjectionRunner implements OnApplicationBootstrap, OnApplicationSh
     return this.consumerState;
   }
 
+  /**
+   * Events stored but not counted (past a gap in their agency's stream versions) and the cases
+   * holding them; null while the version is building (it folds no case until it is switched in).
+   */
+  heldEvents(): { readonly events: number; readonly cases: number; readonly complete: boolean } | null {
+    return this.state === 'building' ? null : this.held.status();
+  }
+
+  /** Counts every stored case's held events once, in the background (HeldEvents); again a little later if the database fails it. */
+  private countHeldEvents(): void {
+    const writer = this.writer!;
+    this.held.begin();
+    this.countingHeld = writer
+      .countHeld((caseId, held) => this.held.counted(caseId, held), () => this.stopping)
+      .then((finished) => {
+        if (!finished) return;
+        this.held.end();
+        const { events, cases } = this.held.status();
+        if (events > 0) this.logger.warn(`${events} events are held, not counted, in ${cases} cases: past a gap in their agency's stream versions, waiting for the missing events`);
+      })
+      .catch((error: unknown) => {
+        if (this.stopping) return;
+        this.logger.warn(`could not count the held events (trying again in ${CONSUMER_RESTART_MS / 1000} s): ${(error as Error).message}`);
+        setTimeout(() => this.stopping || this.countHeldEvents(), CONSUMER_RESTART_MS).unref();
+      });
+  }
+
   /** The batch (or the stored offsets) that keeps failing, retried with backoff: since when, how often, why. */
   failingBatch(): { readonly since: string; readonly attempts: number; readonly error: string } | null {
     return this.batchFailing ? { ...this.batchFailing, since: this.batchFailing.since.toISOString() } : null;
@@ -224,12 +263,14 @@ export class ProjectionRunner implements OnApplicationBootstrap, OnApplicationSh
       const writer = this.writer!;
       const started = Date.now();
       writer.trackAppends();
-      const { cases, events } = await writer.materialise();
+      const { cases, events, held } = await writer.materialise();
       const folded = Date.now();
       await this.control.activate(stateLockKey(READ_MODEL), (manager) => writer.materialiseCases(manager, writer.appendedSinceTracking()));
       this.state = 'active';
+      this.countHeldEvents();
       this.logger.log(
-        `read model ${READ_MODEL.version} caught up and is now the one analytics reads: ${cases} cases (${events} events) folded in ${folded - started} ms, switched in ${Date.now() - folded} ms`,
+        `read model ${READ_MODEL.version} caught up and is now the one analytics reads: ${cases} cases (${events} events) folded in ${folded - started} ms, switched in ${Date.now() - folded} ms` +
+          (held.events > 0 ? `; ${held.events} events held, not counted (past a gap in their agency's stream versions), in ${held.cases} cases` : ''),
       );
     })().catch((error: unknown) => {
       this.activation = undefined;
@@ -266,6 +307,7 @@ export class ProjectionRunner implements OnApplicationBootstrap, OnApplicationSh
     await this.consumer?.stop();
     await this.activation;
     await this.refreshing;
+    await this.countingHeld;
     await this.producer.disconnect();
     await this.dataSource.destroy();
   }

@@ -1,4 +1,4 @@
-import { AccessLog, Roles } from '@hc/service-kit';
+import { AccessLog, RateLimit, Roles } from '@hc/service-kit';
 import { Controller, Get, Query } from '@nestjs/common';
 import { ApiPropertyOptional, ApiBadRequestResponse, ApiOkResponse, ApiOperation, ApiTags } from '@nestjs/swagger';
 import { IsOptional, Matches } from 'class-validator';
@@ -26,19 +26,28 @@ export class StatusController {
   @Get('status')
   @ApiOkResponse({
     description:
-      'This process\'s read model version and state (building, active, retired), its Kafka consumer (joining its group, consuming, or restarting) and the batch it keeps failing to take, if any (failingBatch: since, attempts, error), how many events and cases it holds, where it is in each partition, when its statistics were last recomputed, and every version registered.',
+      'This process\'s read model version and state (building, active, retired), its Kafka consumer (joining its group, consuming, or restarting) and the batch it keeps failing to take, if any (failingBatch: since, attempts, error), how many events and cases it holds, ' +
+      'how many of those events are held back, not counted, and in how many cases (held: events, cases, complete; past a gap in their agency\'s stream versions, waiting for the missing event; complete is false while the process is still counting the cases stored before it started; null while the version is building), ' +
+      'where it is in each partition, when its statistics were last recomputed, and every version registered.',
   })
   async status() {
-    return { ...(await this.statistics.status()), consumer: this.runner.consumerStatus(), failingBatch: this.runner.failingBatch() };
+    return {
+      ...(await this.statistics.status()),
+      held: this.runner.heldEvents(),
+      consumer: this.runner.consumerStatus(),
+      failingBatch: this.runner.failingBatch(),
+    };
   }
 
   @Get('verification')
+  @RateLimit('verification')
   @Roles('inspector')
   @ApiOperation({ summary: 'Verifies the read model against its sources (reads only)' })
   @ApiOkResponse({
     description:
       'How far each partition is behind Kafka; whether the stored journey rows and audit findings of a sample of cases (or all) are what their stored events give, folded again; ' +
-      'whether the statistics are current and the attrition by strand exact; and a verdict: consistent, behind or inconsistent.',
+      'whether the statistics are current and the attrition by strand exact; the events of the checked cases that are stored but not counted ' +
+      '(cases.uncounted: past a gap in their agency\'s stream versions, waiting for the missing event); and a verdict: consistent, behind or inconsistent.',
   })
   @ApiBadRequestResponse({ description: 'cases is not a number from 1 to 1000000 or all.' })
   async verify(@Query() query: VerificationQueryDto) {

@@ -160,7 +160,10 @@ export interface CaseJourney {
   readonly caseId: string;
   readonly rows: readonly JourneyRow[];
   readonly findings: readonly AuditRow[];
+  /** The events that count. */
   readonly eventCount: number;
+  /** The events held back, not counted: past a gap in their agency's stream versions (or, stored before such repeats were refused, at a version taken). */
+  readonly heldEvents: number;
 }
 
 const UK_YEAR_MONTH = new Intl.DateTimeFormat('en-GB', { timeZone: 'Europe/London', year: 'numeric', month: 'numeric' });
@@ -238,7 +241,7 @@ export function buildCaseJourney(caseId: string, events: readonly EventEnvelope[
     detected_at: finding.detected_at,
     detail: finding.detail,
   }));
-  return { caseId, rows, findings, eventCount: facts.eventCount };
+  return { caseId, rows, findings, eventCount: facts.eventCount, heldEvents: facts.heldEventIds.length };
 }
 
 type CaseColumns = Pick<JourneyRow, 'urn' | 'strands' | 'case_id' | 'force_code' | 'force_name' | 'cps_area' | 'crime_reference' | 'recorded_at' | 'financial_year' | 'hate_crime' | 'case_court_type' | 'police_flagged_at_recording' | 'police_strands_at_recording' | 'police_flagged' | 'police_strands' | 'police_flag_removed_reason' | 'religion_targeted_group' | 'perceived_by' | 'police_flagged_at_referral' | 'police_strands_at_referral' | 'referral_flagged' | 'referral_strands' | 'victim_needs_passed_on' | 'cps_received_at' | 'cps_flagged_at_receipt' | 'cps_strands_at_receipt' | 'cps_flagged' | 'cps_strands' | 'cps_flag_removed_reason' | 'victim_needs_received' | 'victims_assessed' | 'victim_needs_assessed_at' | 'enhanced_service' | 'victim_risk_level' | 'victim_needs' | 'special_measures_applied_for' | 'police_outcome_code' | 'police_outcome_at' | 'police_to_cps' | 'last_event_at'>;
