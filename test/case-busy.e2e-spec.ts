@@ -28,7 +28,7 @@ describe('commands colliding on one case', () => {
       .send({
         crimeReference: `BUSY/${randomUUID()}`,
         forceCode: '06',
-        offences: [{ offenceId: 'o1', code: '105A', description: 'Assault by beating' }],
+        offences: [{ offenceId: 'o1', code: '105A' }],
         hateCrime: { strands: ['disability'], perceivedBy: ['victim'] },
       })
       .expect(201);
@@ -72,7 +72,7 @@ describe('commands colliding on one case', () => {
       .send({
         crimeReference: `BUSY/${randomUUID()}`,
         forceCode: '06',
-        offences: [{ offenceId: 'o1', code: '105A', description: 'Assault by beating' }],
+        offences: [{ offenceId: 'o1', code: '105A' }],
         hateCrime: { strands: ['race'], perceivedBy: ['victim'] },
       })
       .expect(201);

@@ -123,11 +123,11 @@ const pathValue = fc.oneof(fc.uuid().map(String), fc.string({ maxLength: 40 }), 
 /** Path segments already escaped: NUL, half a surrogate pair as UTF-8 would never write it, huge numbers. */
 const hostilePathValue = fc.constantFrom('%00', '%ED%A0%80', 'a%00b', '1e400', '9'.repeat(400), '-0', '%C0%80');
 
-const crime = (recordedAt?: unknown) => ({
+const crime = (recordedAt?: unknown): Record<string, unknown> => ({
   crimeReference: `FZ/${randomUUID()}`,
   forceCode: '01',
   ...(recordedAt === undefined ? {} : { recordedAt }),
-  offences: [{ offenceId: 'o1', code: '105A', description: 'Assault by beating' }],
+  offences: [{ offenceId: 'o1', code: '105A' }],
   hateCrime: { strands: ['religion'], perceivedBy: ['victim'], religionTargetedGroup: 'antisemitic' },
 });
 
@@ -202,12 +202,12 @@ describe('bad input at volume', () => {
     await fc.assert(
       fc.asyncProperty(timeValue, fc.option(unstorableText, { nil: undefined }), async (recordedAt, badText) => {
         const body = crime(recordedAt);
-        if (badText !== undefined) body.offences[0]!.description = badText;
+        if (badText !== undefined) body.crimeReference = badText;
         const response = await pipeline.police.post('/cases').send(body);
         expectClearAnswer(`POST /cases recordedAt ${JSON.stringify(recordedAt)}`, response);
         if (badText !== undefined) expect(response.status).toBe(400);
         if (response.status === 201) accepted.push(response.body.caseId);
-        else if (response.status === 400) expect(JSON.stringify(response.body.errors)).toMatch(/recordedAt|offences/);
+        else if (response.status === 400) expect(JSON.stringify(response.body.errors)).toMatch(/recordedAt|crimeReference/);
       }),
       { numRuns: 60 },
     );

@@ -17,7 +17,7 @@ describe('rate limits per API key', () => {
   const crime = (crimeReference = `RL/${randomUUID()}`) => ({
     crimeReference,
     forceCode: '06',
-    offences: [{ offenceId: 'o1', code: '105A', description: 'Assault by beating' }],
+    offences: [{ offenceId: 'o1', code: '105A' }],
     hateCrime: { strands: ['race'], perceivedBy: ['victim'] },
   });
   const key = async (service: 'police' | 'projection', principal: string, role: 'police' | 'inspector' = 'police') =>
