@@ -110,6 +110,49 @@ describe('projection analytics', () => {
       expect(page).toEqual(all.slice(5, 10));
     });
 
+    it('counts each boundary and finding exactly as the list has them, whatever the filters', async () => {
+      for (const filters of ['', 'strand=race', 'force=01&year=2018/19', 'boundary=cps_to_court', 'cpsArea=London North&courtType=crown']) {
+        const counts = (await http.get(`/flag-audit/counts?${filters}`).expect(200)).body as Array<{ boundary: string; finding: string; findings: number; cases: number }>;
+        const list = (await http.get(`/flag-audit?${filters}&limit=100000`).expect(200)).body as Row[];
+        const listed = new Map<string, { findings: number; cases: Set<unknown> }>();
+        for (const row of list) {
+          const key = `${row.boundary}|${row.finding}`;
+          const entry = listed.get(key) ?? { findings: 0, cases: new Set() };
+          entry.findings += 1;
+          entry.cases.add(row.case_id);
+          listed.set(key, entry);
+        }
+        expect({ filters, counts: Object.fromEntries(counts.map((row) => [`${row.boundary}|${row.finding}`, [row.findings, row.cases]])) }).toEqual({
+          filters,
+          counts: Object.fromEntries([...listed].map(([key, entry]) => [key, [entry.findings, entry.cases.size]])),
+        });
+      }
+      const counts = (await http.get('/flag-audit/counts').expect(200)).body as Array<{ findings: number }>;
+      expect(counts.reduce((sum, row) => sum + row.findings, 0)).toBe(dataset.expected.length + 1); // and the case built by hand
+    });
+
+    it('draws the same sample of cases for the same seed, a different one for another, N per finding', async () => {
+      const first = (await http.get('/flag-audit/sample?seed=review-2026&perFinding=3').expect(200)).body as Row[];
+      const again = (await http.get('/flag-audit/sample?seed=review-2026&perFinding=3').expect(200)).body as Row[];
+      const other = (await http.get('/flag-audit/sample?seed=another&perFinding=3').expect(200)).body as Row[];
+      expect(again).toEqual(first);
+      expect(other.map((row) => row.case_id)).not.toEqual(first.map((row) => row.case_id));
+      const counts = (await http.get('/flag-audit/counts').expect(200)).body as Array<{ boundary: string; finding: string; cases: number }>;
+      for (const { boundary, finding, cases } of counts) {
+        const drawn = first.filter((row) => row.boundary === boundary && row.finding === finding);
+        expect({ boundary, finding, drawn: drawn.length }).toEqual({ boundary, finding, drawn: Math.min(3, cases) });
+        expect(new Set(drawn.map((row) => row.case_id)).size).toBe(drawn.length);
+        expect(drawn.map((row) => row.drawn)).toEqual(drawn.map((_, i) => i + 1));
+      }
+      // A sample of one finding is that finding's part of the whole sample: the draw does not depend on the other findings.
+      const lost = (await http.get('/flag-audit/sample?seed=review-2026&perFinding=3&boundary=cps_to_court&finding=lost').expect(200)).body as Row[];
+      expect(lost).toEqual(first.filter((row) => row.boundary === 'cps_to_court' && row.finding === 'lost'));
+      const csv = (await http.get('/flag-audit/sample?seed=review-2026&perFinding=3&format=csv').expect(200)).text;
+      expect(csv.split('\r\n')[0]).toBe('boundary,finding,drawn,case_id,urn,force_code,force_name,cps_area,financial_year,findings,first_detected_at');
+      const refused = await http.get('/flag-audit/sample?perFinding=0&seed=a b').expect(400);
+      expect(refused.body.errors.map((error: { field: string }) => error.field).sort()).toEqual(['perFinding', 'seed']);
+    });
+
     it('is never public', async () => {
       const response = await http.get('/flag-audit?public=true').expect(400);
       expect(response.body.errors).toEqual([{ field: 'public', messages: [expect.stringContaining('never public')] }]);

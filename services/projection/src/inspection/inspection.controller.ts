@@ -2,7 +2,7 @@ import { Controller, Get, Param, ParseUUIDPipe, Query, Req, Res } from '@nestjs/
 import { ApiBadRequestResponse, ApiNotFoundResponse, ApiOkResponse, ApiOperation, ApiProduces, ApiTags } from '@nestjs/swagger';
 import type { Request, Response } from 'express';
 import { Roles } from '@hc/service-kit';
-import { FlagAuditQueryDto, OutputFormatDto } from '../statistics/dto/statistics-query.dto';
+import { FlagAuditFilterDto, FlagAuditQueryDto, FlagAuditSampleQueryDto, OutputFormatDto } from '../statistics/dto/statistics-query.dto';
 import { respond } from '../statistics/respond';
 import { InspectionService } from './inspection.service';
 
@@ -24,6 +24,24 @@ export class InspectionController {
   async flagAudit(@Query() query: FlagAuditQueryDto, @Req() request: Request, @Res({ passthrough: true }) response: Response) {
     const rows = await this.inspection.flagAudit(query);
     return respond(request, response, query.format, 'flag-audit', rows, () => rows);
+  }
+
+  @Get('flag-audit/counts')
+  @ApiOperation({ summary: 'How many findings, and cases, each boundary and finding has under the filters: the count of the list /flag-audit gives' })
+  @ApiOkResponse({ description: 'One row per boundary and finding that has any: boundary, finding, findings, cases.' })
+  @ApiBadRequestResponse({ description: 'A filter is invalid; every bad field is named.' })
+  async flagAuditCounts(@Query() query: FlagAuditFilterDto, @Req() request: Request, @Res({ passthrough: true }) response: Response) {
+    const rows = await this.inspection.flagAuditCounts(query);
+    return respond(request, response, query.format, 'flag-audit-counts', rows, () => rows);
+  }
+
+  @Get('flag-audit/sample')
+  @ApiOperation({ summary: 'A reproducible random sample of cases for a file review: perFinding cases for each boundary and finding, drawn by the seed' })
+  @ApiOkResponse({ description: 'One row per case drawn (drawn = 1, 2, ... within its finding), with the count of its findings; CSV for the review team.' })
+  @ApiBadRequestResponse({ description: 'A filter, the seed or perFinding is invalid; every bad field is named.' })
+  async flagAuditSample(@Query() query: FlagAuditSampleQueryDto, @Req() request: Request, @Res({ passthrough: true }) response: Response) {
+    const rows = await this.inspection.flagAuditSample(query);
+    return respond(request, response, query.format, `flag-audit-sample-${query.seed}`, rows, () => rows);
   }
 
   @Get('cases/:caseId/journey')

@@ -6,7 +6,8 @@ import type { Row } from '../disclosure/public-table';
 import { buildTimeline, type TimelineEntry } from '../journey/case-timeline';
 import type { FindingRow } from '../journey/flag-audit';
 import { fromPublishedViews } from '../read-model/published-views';
-import type { FlagAuditQueryDto } from '../statistics/dto/statistics-query.dto';
+import { BOUNDARIES, FINDING_TYPES } from '../journey/flag-audit';
+import type { FlagAuditFilterDto, FlagAuditQueryDto, FlagAuditSampleQueryDto } from '../statistics/dto/statistics-query.dto';
 
 /**
  * The inspectors' case-level reads over HTTP, through the same `inspection` functions an inspector
@@ -24,9 +25,48 @@ export class InspectionService {
       call(
         `flag_audit(financial_year => $3, strand => $4, force_code => $5, cps_area => $6, court_type => $7, boundary => $8, finding => $9,
                     row_limit => $10, row_offset => $11, http_caller => $1, http_action => $2)`,
-        [request.year, request.strand, request.force, request.cpsArea, request.courtType, request.boundary, request.finding, request.limit ?? 1000, request.offset ?? 0],
+        [...filterParameters(request), request.limit ?? 1000, request.offset ?? 0],
       ),
     );
+  }
+
+  /** How many findings (and cases) each boundary and finding has under the filters: the list's own count. */
+  async flagAuditCounts(request: FlagAuditFilterDto): Promise<Row[]> {
+    const rows = await this.read('count-flag-audit', (_call, statement) =>
+      statement(
+        `SELECT boundary, finding, count(*)::int AS findings, count(DISTINCT case_id)::int AS cases
+           FROM inspection.${FILTERED_FINDINGS}
+          GROUP BY boundary, finding`,
+        filterParameters(request),
+      ),
+    );
+    return rows.sort((a, b) => order(a) - order(b));
+  }
+
+  /**
+   * A reproducible random sample for a file review: for each boundary and finding, `perFinding`
+   * of its cases, drawn by the MD5 of the seed and the case id (the same seed and filters draw the
+   * same cases, whoever asks, until findings are added), one row per case with its findings' count.
+   */
+  async flagAuditSample(request: FlagAuditSampleQueryDto): Promise<Row[]> {
+    const rows = await this.read('sample-flag-audit', (_call, statement) =>
+      statement(
+        `WITH findings AS (SELECT * FROM inspection.${FILTERED_FINDINGS}),
+              cases AS (
+                SELECT boundary, finding, case_id, min(urn) AS urn, min(force_code) AS force_code, min(force_name) AS force_name,
+                       min(cps_area) AS cps_area, min(financial_year) AS financial_year, count(*)::int AS findings,
+                       min(detected_at) AS first_detected_at, md5($10 || ':' || case_id::text) AS draw
+                  FROM findings GROUP BY boundary, finding, case_id)
+         SELECT boundary, finding, drawn, case_id, urn, force_code, force_name, cps_area, financial_year, findings, first_detected_at
+           FROM (SELECT *, row_number() OVER (PARTITION BY boundary, finding ORDER BY draw, case_id)::int AS drawn FROM cases) ranked
+          WHERE drawn <= $11
+          ORDER BY boundary, finding, drawn`,
+        [...filterParameters(request), request.seed, request.perFinding ?? 10],
+      ),
+    );
+    return rows
+      .sort((a, b) => order(a) - order(b) || Number(a.drawn) - Number(b.drawn))
+      .map((row) => ({ ...row, first_detected_at: toIso(row.first_detected_at) }));
   }
 
   async journey(caseId: string): Promise<{ caseId: string; defendants: Row[]; events: EventEnvelope[] }> {
@@ -62,17 +102,32 @@ export class InspectionService {
    * One transaction for the route's calls; `call` selects from an inspection function with the
    * caller and the action as its first two parameters, then the given ones.
    */
-  private read<T>(action: string, work: (call: InspectionCall) => Promise<T>): Promise<T> {
+  private read<T>(action: string, work: (call: InspectionCall, statement: InspectionCall) => Promise<T>): Promise<T> {
     const caller = accessLogActor();
     return fromPublishedViews(() =>
-      this.dataSource.transaction((manager: EntityManager) =>
-        work((sql, parameters) => manager.query(`SELECT * FROM inspection.${sql}`, [caller, action, ...parameters])),
-      ),
+      this.dataSource.transaction((manager: EntityManager) => {
+        const statement: InspectionCall = (sql, parameters) => manager.query(sql, [caller, action, ...parameters]);
+        return work((sql, parameters) => statement(`SELECT * FROM inspection.${sql}`, parameters), statement);
+      }),
     );
   }
 }
 
+/** `call` selects from an inspection function; `statement` runs a whole statement that calls them. Both pass the caller and the action as $1 and $2. */
 type InspectionCall = (sql: string, parameters: unknown[]) => Promise<Row[]>;
+
+/** Every finding under the filters $3 to $9 (see `filterParameters`), unpaged. */
+const FILTERED_FINDINGS = `flag_audit(financial_year => $3, strand => $4, force_code => $5, cps_area => $6, court_type => $7, boundary => $8, finding => $9,
+                    row_limit => NULL, http_caller => $1, http_action => $2)`;
+
+function filterParameters(request: FlagAuditFilterDto): unknown[] {
+  return [request.year, request.strand, request.force, request.cpsArea, request.courtType, request.boundary, request.finding];
+}
+
+/** Boundaries in the order a case crosses them, then findings in the audit's order. */
+function order(row: Row): number {
+  return BOUNDARIES.indexOf(row.boundary as (typeof BOUNDARIES)[number]) * 100 + FINDING_TYPES.indexOf(row.finding as (typeof FINDING_TYPES)[number]);
+}
 
 function toIso(value: unknown): string | null {
   if (value === null || value === undefined) return null;

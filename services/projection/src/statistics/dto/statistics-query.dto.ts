@@ -1,4 +1,4 @@
-import { ApiPropertyOptional } from '@nestjs/swagger';
+import { ApiProperty, ApiPropertyOptional } from '@nestjs/swagger';
 import { Transform, Type } from 'class-transformer';
 import { Equals, IsBoolean, IsEmpty, IsIn, IsInt, IsOptional, Matches, Max, Min } from 'class-validator';
 import { FORCE_CODES, HATE_CRIME_STRANDS } from '@hc/contracts';
@@ -87,7 +87,8 @@ export class AttritionByStrandQueryDto extends OutputFormatDto {
   threshold?: never;
 }
 
-export class FlagAuditQueryDto extends StatisticsFilterDto {
+/** The filters of the flag audit's findings: the slices of their case, the boundary and the finding. */
+export class FlagAuditFilterDto extends StatisticsFilterDto {
   @ApiPropertyOptional({ enum: COURT_TYPE_FILTERS })
   @IsOptional() @IsIn(COURT_TYPE_FILTERS)
   courtType?: (typeof COURT_TYPE_FILTERS)[number];
@@ -100,6 +101,13 @@ export class FlagAuditQueryDto extends StatisticsFilterDto {
   @IsOptional() @IsIn(FINDING_TYPES)
   finding?: (typeof FINDING_TYPES)[number];
 
+  @ApiPropertyOptional({ type: Boolean, description: 'The flag audit lists cases: it is never public' })
+  @IsOptional() @Transform(booleanFromQuery)
+  @Equals(false, { message: 'the flag audit lists cases and is never public: publish /statistics/flag-retention?public=true instead' })
+  public?: boolean;
+}
+
+export class FlagAuditQueryDto extends FlagAuditFilterDto {
   @ApiPropertyOptional({ type: Number, default: 1000, maximum: 100000 })
   @IsOptional() @Type(() => Number) @IsInt() @Min(1) @Max(100000)
   limit?: number;
@@ -107,9 +115,15 @@ export class FlagAuditQueryDto extends StatisticsFilterDto {
   @ApiPropertyOptional({ type: Number, default: 0, maximum: 1000000000 })
   @IsOptional() @Type(() => Number) @IsInt() @Min(0) @Max(1_000_000_000)
   offset?: number;
+}
 
-  @ApiPropertyOptional({ type: Boolean, description: 'The flag audit lists cases: it is never public' })
-  @IsOptional() @Transform(booleanFromQuery)
-  @Equals(false, { message: 'the flag audit lists cases and is never public: publish /statistics/flag-retention?public=true instead' })
-  public?: boolean;
+/** A file review's sample: N cases drawn at random for each finding, the same N for the same seed and filters. */
+export class FlagAuditSampleQueryDto extends FlagAuditFilterDto {
+  @ApiProperty({ example: '2026-Q3-review', description: 'Any text of 1 to 64 letters, digits, dots, dashes and underscores: the same seed and filters draw the same cases' })
+  @Matches(/^[A-Za-z0-9._-]{1,64}$/, { message: 'seed must be 1 to 64 letters, digits, dots, dashes or underscores' })
+  seed!: string;
+
+  @ApiPropertyOptional({ type: Number, default: 10, minimum: 1, maximum: 500, description: 'Cases drawn for each boundary and finding (all of them where there are fewer)' })
+  @IsOptional() @Type(() => Number) @IsInt() @Min(1) @Max(500)
+  perFinding?: number;
 }
