@@ -1,4 +1,5 @@
-import { Module } from '@nestjs/common';
+import { Module, type MiddlewareConsumer, type NestModule } from '@nestjs/common';
+import { json } from 'express';
 import { DataSource } from 'typeorm';
 import { databaseUrlFor } from '@hc/config';
 import { openDatabase } from '@hc/event-store';
@@ -11,6 +12,9 @@ import { ProjectionSchema1763770000000 } from './migrations/1763770000000-projec
 import { AnalyticsViews1763770000001 } from './migrations/1763770000001-analytics-views';
 import { ReadModelV21763770000002 } from './migrations/1763770000002-read-model-v2';
 import { StatisticsEverySlice1763770000003 } from './migrations/1763770000003-statistics-every-slice';
+import { Scorecard1763770000006 } from './migrations/1763770000006-scorecard';
+import { ScorecardController } from './scorecard/scorecard.controller';
+import { ScorecardService } from './scorecard/scorecard.service';
 import { InspectionSchema1763770000004 } from './migrations/1763770000004-inspection-schema';
 import { StatisticsController } from './statistics/statistics.controller';
 import { ReadModelVerification } from './read-model/verification';
@@ -22,12 +26,13 @@ export const PROJECTION_MIGRATIONS = [
   ReadModelV21763770000002,
   StatisticsEverySlice1763770000003,
   InspectionSchema1763770000004,
+  Scorecard1763770000006,
   accessControlMigration('projection', 1763800000000),
 ];
 
 @Module({
   imports: [rateLimitModule()],
-  controllers: [StatisticsController, InspectionController, StatusController, HealthController],
+  controllers: [StatisticsController, InspectionController, StatusController, ScorecardController, HealthController],
   providers: [
     {
       provide: DataSource,
@@ -35,6 +40,7 @@ export const PROJECTION_MIGRATIONS = [
     },
     StatisticsService,
     InspectionService,
+    ScorecardService,
     ProjectionRunner,
     // /health answers 503 while the consumer is stuck on a batch.
     { provide: HEALTH_INDICATOR, useExisting: ProjectionRunner },
@@ -43,4 +49,9 @@ export const PROJECTION_MIGRATIONS = [
     ...accessGuards(),
   ],
 })
-export class ProjectionModule {}
+export class ProjectionModule implements NestModule {
+  /** The projection reads no body but the scorecard's framework scores (a small JSON document). */
+  configure(consumer: MiddlewareConsumer): void {
+    consumer.apply(json({ limit: '16kb' })).forRoutes(ScorecardController);
+  }
+}
