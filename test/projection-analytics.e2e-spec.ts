@@ -153,6 +153,38 @@ describe('projection analytics', () => {
       expect(refused.body.errors.map((error: { field: string }) => error.field).sort()).toEqual(['perFinding', 'seed']);
     });
 
+    it('opens the case rows behind any count of any statistic: exactly as many as the count', async () => {
+      let seed = 3;
+      const random = () => ((seed = (seed * 1103515245 + 12345) % 2 ** 31) / 2 ** 31);
+      const query: Record<string, string> = { financial_year: 'year', strand: 'strand', cps_area: 'cpsArea', force_code: 'force', court_type: 'courtType', boundary: 'boundary' };
+      const differing: unknown[] = [];
+      let opened = 0;
+      for (const table of PUBLIC_TABLES) {
+        const name = table.view.replace(/_/g, '-');
+        const rows = (await http.get(`/statistics/${name}`).expect(200)).body as Row[];
+        const withCases = rows.filter((row) => table.spec.counts.some((column) => (row[column] as number) > 0));
+        const sample = [...withCases.filter(() => random() < 24 / withCases.length), rows[Math.floor(random() * rows.length)]!];
+        for (const row of sample) {
+          const slice = new URLSearchParams(
+            Object.entries(query).filter(([column]) => row[column] !== undefined).map(([column, parameter]) => [parameter, String(row[column])]),
+          );
+          for (const column of table.spec.counts) {
+            const { body } = await http.get(`/statistics/${name}/${column}/cases?${slice}&limit=100000`).expect(200);
+            opened += 1;
+            if (body.count !== row[column] || body.rows.length !== row[column]) differing.push({ table: name, slice: slice.toString(), column, cell: row[column], count: body.count, rows: body.rows.length });
+          }
+        }
+      }
+      expect(differing).toEqual([]);
+      expect(opened).toBeGreaterThan(200);
+      const lost = (await http.get('/statistics/flag-retention/lost/cases?boundary=cps_to_court&year=all&strand=all&cpsArea=all&force=all').expect(200)).body;
+      expect(lost.count).toBe(dataset.expected.filter((item) => item.boundary === 'cps_to_court' && item.finding === 'lost').length);
+      await http.get('/statistics/flag-retention/lost/cases').expect(400); // which boundary?
+      await http.get('/statistics/attrition-funnel/colour/cases').expect(400);
+      await http.get('/statistics/attrition-by-strand/recorded/cases?force=01').expect(400); // no force slice
+      await http.get('/statistics/crime-survey/recorded/cases').expect(404);
+    });
+
     it('is never public', async () => {
       const response = await http.get('/flag-audit?public=true').expect(400);
       expect(response.body.errors).toEqual([{ field: 'public', messages: [expect.stringContaining('never public')] }]);

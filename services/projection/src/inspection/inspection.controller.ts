@@ -1,8 +1,9 @@
-import { Controller, Get, Param, ParseUUIDPipe, Query, Req, Res } from '@nestjs/common';
-import { ApiBadRequestResponse, ApiNotFoundResponse, ApiOkResponse, ApiOperation, ApiProduces, ApiTags } from '@nestjs/swagger';
+import { Controller, Get, NotFoundException, Param, ParseUUIDPipe, Query, Req, Res } from '@nestjs/common';
+import { ApiBadRequestResponse, ApiNotFoundResponse, ApiOkResponse, ApiOperation, ApiParam, ApiProduces, ApiTags } from '@nestjs/swagger';
 import type { Request, Response } from 'express';
 import { Roles } from '@hc/service-kit';
-import { FlagAuditFilterDto, FlagAuditQueryDto, FlagAuditSampleQueryDto, OutputFormatDto } from '../statistics/dto/statistics-query.dto';
+import { CasesBehindQueryDto, FlagAuditFilterDto, FlagAuditQueryDto, FlagAuditSampleQueryDto, OutputFormatDto } from '../statistics/dto/statistics-query.dto';
+import { PUBLIC_TABLES } from '../statistics/statistics-tables';
 import { respond } from '../statistics/respond';
 import { InspectionService } from './inspection.service';
 
@@ -42,6 +43,27 @@ export class InspectionController {
   async flagAuditSample(@Query() query: FlagAuditSampleQueryDto, @Req() request: Request, @Res({ passthrough: true }) response: Response) {
     const rows = await this.inspection.flagAuditSample(query);
     return respond(request, response, query.format, `flag-audit-sample-${query.seed}`, rows, () => rows);
+  }
+
+  @Get('statistics/:table/:column/cases')
+  @ApiParam({ name: 'table', enum: PUBLIC_TABLES.map((table) => table.view.replace(/_/g, '-')) })
+  @ApiParam({ name: 'column', description: 'A count of the table, e.g. charged' })
+  @ApiOperation({ summary: 'The case rows behind one count of a statistic, for a slice (a slice left out is its total): exactly as many as the count' })
+  @ApiOkResponse({ description: '{ table, column, filters, count, rows }: count is the cell, rows a page of its case rows (limit, offset).' })
+  @ApiBadRequestResponse({ description: 'The table has no such count or slice, or a filter is invalid; every bad field is named.' })
+  @ApiNotFoundResponse({ description: 'No such statistic.' })
+  async casesBehind(
+    @Param('table') name: string,
+    @Param('column') column: string,
+    @Query() query: CasesBehindQueryDto,
+    @Req() request: Request,
+    @Res({ passthrough: true }) response: Response,
+  ) {
+    const table = PUBLIC_TABLES.find((candidate) => candidate.view.replace(/_/g, '-') === name);
+    if (!table) throw new NotFoundException(`no statistic ${name}: one of ${PUBLIC_TABLES.map((candidate) => candidate.view.replace(/_/g, '-')).join(', ')}`);
+    const { count, rows } = await this.inspection.casesBehind(table, column, query);
+    const { format: _format, limit: _limit, offset: _offset, ...filters } = query;
+    return respond(request, response, query.format, `${name}-${column}-cases`, { table: name, column, filters, count, rows }, () => rows);
   }
 
   @Get('cases/:caseId/journey')

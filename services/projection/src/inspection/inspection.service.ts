@@ -1,13 +1,15 @@
-import { Injectable, NotFoundException } from '@nestjs/common';
+import { BadRequestException, Injectable, NotFoundException } from '@nestjs/common';
 import { DataSource, type EntityManager } from 'typeorm';
 import type { EventEnvelope } from '@hc/contracts';
-import { accessLogActor } from '@hc/service-kit';
+import { AccessLog, accessLogActor } from '@hc/service-kit';
 import type { Row } from '../disclosure/public-table';
 import { buildTimeline, type TimelineEntry } from '../journey/case-timeline';
 import type { FindingRow } from '../journey/flag-audit';
 import { fromPublishedViews } from '../read-model/published-views';
 import { BOUNDARIES, FINDING_TYPES } from '../journey/flag-audit';
-import type { FlagAuditFilterDto, FlagAuditQueryDto, FlagAuditSampleQueryDto } from '../statistics/dto/statistics-query.dto';
+import type { CasesBehindQueryDto, FlagAuditFilterDto, FlagAuditQueryDto, FlagAuditSampleQueryDto } from '../statistics/dto/statistics-query.dto';
+import { FLAG_RETENTION, type FilterColumn, type StatisticsTable } from '../statistics/statistics-tables';
+import { cellRows } from './cases-behind';
 
 /**
  * The inspectors' case-level reads over HTTP, through the same `inspection` functions an inspector
@@ -18,7 +20,10 @@ import type { FlagAuditFilterDto, FlagAuditQueryDto, FlagAuditSampleQueryDto } f
  */
 @Injectable()
 export class InspectionService {
-  constructor(private readonly dataSource: DataSource) {}
+  constructor(
+    private readonly dataSource: DataSource,
+    private readonly accessLog: AccessLog,
+  ) {}
 
   async flagAudit(request: FlagAuditQueryDto): Promise<Row[]> {
     return this.read('read-flag-audit', (call) =>
@@ -67,6 +72,65 @@ export class InspectionService {
     return rows
       .sort((a, b) => order(a) - order(b) || Number(a.drawn) - Number(b.drawn))
       .map((row) => ({ ...row, first_detected_at: toIso(row.first_detected_at) }));
+  }
+
+  /**
+   * The case rows behind one count of a statistic, for the slice given (a slice left out is its
+   * total, `all`): `count` is the cell's value and `rows` a page of them. Written to the access log
+   * with the table, the column and the slice.
+   */
+  async casesBehind(table: StatisticsTable, column: string, request: CasesBehindQueryDto): Promise<{ count: number; rows: Row[] }> {
+    const { rows: counted, strands, column: predicate } = cellRows(table);
+    const where = predicate(column, request.boundary);
+    if (where === undefined) {
+      throw new BadRequestException(
+        table === FLAG_RETENTION && !request.boundary ? 'flag retention counts per boundary: give boundary' : `${table.view} has no count ${column}: one of ${table.spec.counts.join(', ')}`,
+      );
+    }
+    const conditions = [counted, where];
+    const parameters: unknown[] = [];
+    const slice = (filter: FilterColumn, value: string | undefined, sql: (placeholder: string) => string) => {
+      if (value === undefined || value === 'all') return;
+      if (!table.filters.includes(filter)) throw new BadRequestException(`${table.view} has no ${filter} slice`);
+      parameters.push(value);
+      conditions.push(sql(`$${parameters.length}`));
+    };
+    slice('financial_year', request.year, (p) => `coalesce(j.financial_year, 'unknown') = ${p}`);
+    slice('strand', request.strand, (p) => `${p} = ANY(${strands})`);
+    slice('cps_area', request.cpsArea, (p) => `coalesce(j.cps_area, 'unknown') = ${p}`);
+    slice('force_code', request.force, (p) => `coalesce(j.force_code, 'unknown') = ${p}`);
+    slice('court_type', request.courtType, (p) => `j.case_court_type = ${p}`);
+    const filters = Object.fromEntries(
+      Object.entries({ year: request.year, strand: request.strand, cpsArea: request.cpsArea, force: request.force, courtType: request.courtType, boundary: request.boundary }).filter(
+        ([, value]) => value !== undefined,
+      ),
+    );
+    await this.accessLog.record(`read-cases-behind ${table.view}.${column} ${JSON.stringify(filters)}`, null);
+    parameters.push(request.limit ?? 1000, request.offset ?? 0);
+    const rows: Row[] = await fromPublishedViews(() =>
+      this.dataSource.query(
+        `SELECT count(*) OVER ()::int AS cell_count, j.case_id, j.defendant_id, j.urn, j.force_code, j.force_name, j.cps_area, j.financial_year,
+                j.strands, j.case_court_type, j.stage_reached
+           FROM inspection.case_journey j
+          WHERE ${conditions.join(' AND ')}
+          ORDER BY j.case_id, j.defendant_id NULLS FIRST
+          LIMIT $${parameters.length - 1} OFFSET $${parameters.length}`,
+        parameters,
+      ),
+    );
+    const count = rows[0]?.cell_count as number | undefined;
+    return {
+      // A page past the end has no row to carry the count: count again without paging.
+      count: count ?? (request.offset ? await this.countBehind(conditions, parameters.slice(0, -2)) : 0),
+      rows: rows.map(({ cell_count: _count, ...row }) => row),
+    };
+  }
+
+  private async countBehind(conditions: string[], parameters: unknown[]): Promise<number> {
+    const [{ count }] = await fromPublishedViews(() =>
+      this.dataSource.query(`SELECT count(*)::int AS count FROM inspection.case_journey j WHERE ${conditions.join(' AND ')}`, parameters),
+    );
+    return count;
   }
 
   async journey(caseId: string): Promise<{ caseId: string; defendants: Row[]; events: EventEnvelope[] }> {

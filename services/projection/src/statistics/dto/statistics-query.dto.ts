@@ -127,3 +127,22 @@ export class FlagAuditSampleQueryDto extends FlagAuditFilterDto {
   @IsOptional() @Type(() => Number) @IsInt() @Min(1) @Max(500)
   perFinding?: number;
 }
+
+/** The slice of one count whose case rows an inspector opens: every slice column given, or its total. */
+export class CasesBehindQueryDto extends StatisticsFilterDto {
+  @ApiPropertyOptional({ enum: COURT_TYPE_FILTERS })
+  @IsOptional() @IsIn(COURT_TYPE_FILTERS)
+  courtType?: (typeof COURT_TYPE_FILTERS)[number];
+
+  @ApiPropertyOptional({ enum: BOUNDARIES, description: 'Flag retention only (and required there): the boundary of the count' })
+  @IsOptional() @IsIn(BOUNDARIES)
+  boundary?: (typeof BOUNDARIES)[number];
+
+  @ApiPropertyOptional({ type: Number, default: 1000, maximum: 100000 })
+  @IsOptional() @Type(() => Number) @IsInt() @Min(1) @Max(100000)
+  limit?: number;
+
+  @ApiPropertyOptional({ type: Number, default: 0, maximum: 1000000000 })
+  @IsOptional() @Type(() => Number) @IsInt() @Min(0) @Max(1_000_000_000)
+  offset?: number;
+}
