@@ -166,7 +166,7 @@ describe('projection analytics', () => {
         const sample = [...withCases.filter(() => random() < 24 / withCases.length), rows[Math.floor(random() * rows.length)]!];
         for (const row of sample) {
           const slice = new URLSearchParams(
-            Object.entries(query).filter(([column]) => row[column] !== undefined).map(([column, parameter]) => [parameter, String(row[column])]),
+            Object.entries(query).filter(([column]) => row[column] !== undefined).map(([column, parameter]): [string, string] => [parameter, String(row[column])]),
           );
           for (const column of table.spec.counts) {
             const { body } = await http.get(`/statistics/${name}/${column}/cases?${slice}&limit=100000`).expect(200);

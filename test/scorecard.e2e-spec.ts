@@ -81,6 +81,28 @@ describe('the relationship scorecard', () => {
     expect(shares.some((figure: { pct: number }) => figure.pct < 100)).toBe(true);
   });
 
+  it('opens the cases behind each evidence figure for an inspector: the denominator, the numerator and the rest', async () => {
+    const { body } = await as('inspector').get('/scorecard').expect(200);
+    for (const entry of body.relationships) {
+      for (const figure of entry.evidence) {
+        const path = `/scorecard/${entry.relationship}/evidence/${figure.key}/cases?limit=100000`;
+        const of = (await as('inspector').get(path).expect(200)).body;
+        const showing = (await as('inspector').get(`${path}&showing=true`).expect(200)).body;
+        const not = (await as('inspector').get(`${path}&showing=false`).expect(200)).body;
+        expect({ key: figure.key, of: [of.count, of.rows.length], showing: [showing.count, showing.rows.length], not: not.count }).toEqual({
+          key: figure.key,
+          of: [figure.denominator, figure.denominator],
+          showing: [figure.numerator, figure.numerator],
+          not: figure.denominator - figure.numerator,
+        });
+      }
+    }
+    await as('analyst').get('/scorecard/police_cps/evidence/flag_kept_at_referral/cases').expect(403);
+    await as('inspector').get('/scorecard/police_cps/evidence/no_such_figure/cases').expect(404);
+    const [logged] = await database.query(`SELECT count(*)::int AS n FROM projection.access_log WHERE action LIKE 'read-cases-behind scorecard.%'`);
+    expect(logged.n).toBeGreaterThanOrEqual(27);
+  });
+
   it('counts a year alone when asked', async () => {
     const { body } = await as('analyst').get('/scorecard?year=2018/19').expect(200);
     const definition = EVIDENCE.police_victim.evidence[0]!;

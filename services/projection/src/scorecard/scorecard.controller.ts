@@ -1,8 +1,8 @@
 import { BadRequestException, Body, Controller, Get, Param, ParseEnumPipe, Post, Query } from '@nestjs/common';
-import { ApiBadRequestResponse, ApiCreatedResponse, ApiForbiddenResponse, ApiOkResponse, ApiOperation, ApiParam, ApiTags } from '@nestjs/swagger';
+import { ApiBadRequestResponse, ApiCreatedResponse, ApiForbiddenResponse, ApiNotFoundResponse, ApiOkResponse, ApiOperation, ApiParam, ApiTags } from '@nestjs/swagger';
 import { Roles } from '@hc/service-kit';
 import { RELATIONSHIPS, type Relationship } from './relationships';
-import { FrameworkScoreDto, ScorecardQueryDto } from './scorecard.dto';
+import { EvidenceCasesQueryDto, FrameworkScoreDto, ScorecardQueryDto } from './scorecard.dto';
 import { ScorecardService } from './scorecard.service';
 
 const RELATIONSHIP = new ParseEnumPipe(Object.fromEntries(RELATIONSHIPS.map((relationship) => [relationship, relationship])), {
@@ -33,6 +33,18 @@ export class ScorecardController {
   @ApiOkResponse({ description: 'version, score, reason, enteredBy, enteredAt of each.' })
   history(@Param('relationship', RELATIONSHIP) relationship: Relationship) {
     return this.scorecard.history(relationship);
+  }
+
+  @Get(':relationship/evidence/:key/cases')
+  @Roles('inspector')
+  @ApiParam({ name: 'relationship', enum: RELATIONSHIPS })
+  @ApiParam({ name: 'key', description: 'An evidence figure of the relationship, e.g. flag_kept_at_referral' })
+  @ApiOperation({ summary: 'The case rows behind an evidence figure: its denominator, or with showing=true/false those that show the action or not' })
+  @ApiOkResponse({ description: '{ count, rows }: count equal to the figure\'s denominator, numerator or their difference; rows a page of them.' })
+  @ApiNotFoundResponse({ description: 'The relationship has no such evidence figure.' })
+  @ApiForbiddenResponse({ description: 'Case rows are the inspectors\'.' })
+  evidenceCases(@Param('relationship', RELATIONSHIP) relationship: Relationship, @Param('key') key: string, @Query() query: EvidenceCasesQueryDto) {
+    return this.scorecard.casesBehind(relationship, key, query);
   }
 
   @Post(':relationship/framework-scores')

@@ -1,6 +1,6 @@
 import { ApiProperty, ApiPropertyOptional } from '@nestjs/swagger';
-import { Type } from 'class-transformer';
-import { IsInt, IsOptional, Matches, Max, MaxLength, Min } from 'class-validator';
+import { Transform, Type } from 'class-transformer';
+import { IsBoolean, IsInt, IsOptional, Matches, Max, MaxLength, Min } from 'class-validator';
 import { IsNotBlank } from '@hc/service-kit';
 
 export class ScorecardQueryDto {
@@ -18,4 +18,19 @@ export class FrameworkScoreDto {
   @ApiProperty({ maxLength: 2000, description: 'Why: the frameworks in place and the evidence the score rests on (no personal details)' })
   @IsNotBlank() @MaxLength(2000)
   reason!: string;
+}
+
+/** The rows behind an evidence figure. */
+export class EvidenceCasesQueryDto extends ScorecardQueryDto {
+  @ApiPropertyOptional({ type: Boolean, description: 'true: the rows that show the action (the numerator); false: those that do not; left out: all the figure is a share of (the denominator)' })
+  @IsOptional() @Transform(({ value }) => (value === 'true' ? true : value === 'false' ? false : value)) @IsBoolean({ message: 'showing must be true or false' })
+  showing?: boolean;
+
+  @ApiPropertyOptional({ type: Number, default: 1000, maximum: 100000 })
+  @IsOptional() @Type(() => Number) @IsInt() @Min(1) @Max(100000)
+  limit?: number;
+
+  @ApiPropertyOptional({ type: Number, default: 0, maximum: 1000000000 })
+  @IsOptional() @Type(() => Number) @IsInt() @Min(0) @Max(1_000_000_000)
+  offset?: number;
 }

@@ -1,6 +1,6 @@
-import { Injectable } from '@nestjs/common';
+import { Injectable, NotFoundException } from '@nestjs/common';
 import { DataSource } from 'typeorm';
-import { accessLogActor } from '@hc/service-kit';
+import { AccessLog, accessLogActor } from '@hc/service-kit';
 import { fromPublishedViews } from '../read-model/published-views';
 import { actionScore, colour, EVIDENCE, RELATIONSHIPS, type Colour, type Relationship } from './relationships';
 
@@ -36,7 +36,10 @@ export interface RelationshipScore {
 /** The relationship scorecard: evidence from the case journeys, framework scores entered by people. */
 @Injectable()
 export class ScorecardService {
-  constructor(private readonly dataSource: DataSource) {}
+  constructor(
+    private readonly dataSource: DataSource,
+    private readonly accessLog: AccessLog,
+  ) {}
 
   async scorecard(year?: string): Promise<{ year: string; relationships: RelationshipScore[] }> {
     const figures = RELATIONSHIPS.flatMap((relationship) => EVIDENCE[relationship].evidence);
@@ -71,6 +74,30 @@ export class ScorecardService {
         };
       }),
     };
+  }
+
+  /**
+   * The case rows behind one evidence figure: those it is a share of, or with `showing` those that
+   * show the action (true) or do not (false). Exactly `denominator`, `numerator` or their difference
+   * rows; written to the access log.
+   */
+  async casesBehind(relationship: Relationship, key: string, options: { year?: string; showing?: boolean; limit?: number; offset?: number }): Promise<{ count: number; rows: Record<string, unknown>[] }> {
+    const figure = EVIDENCE[relationship].evidence.find((candidate) => candidate.key === key);
+    if (!figure) throw new NotFoundException(`${relationship} has no evidence figure ${key}: one of ${EVIDENCE[relationship].evidence.map((candidate) => candidate.key).join(', ')}`);
+    const year = options.year && options.year !== 'all' ? options.year : null;
+    const showing = options.showing === undefined ? 'true' : options.showing ? `coalesce(${figure.showing}, false)` : `NOT coalesce(${figure.showing}, false)`;
+    await this.accessLog.record(`read-cases-behind scorecard.${relationship}.${key} ${JSON.stringify({ year: year ?? 'all', showing: options.showing ?? null })}`, null);
+    const rows: Array<Record<string, unknown>> = await fromPublishedViews(() =>
+      this.dataSource.query(
+        `SELECT count(*) OVER ()::int AS cell_count, j.case_id, j.defendant_id, j.urn, j.force_code, j.force_name, j.cps_area, j.financial_year, j.strands, j.stage_reached
+           FROM inspection.case_journey j
+          WHERE j.hate_crime AND (${figure.of}) AND ${showing} AND ($1::text IS NULL OR j.financial_year = $1)
+          ORDER BY j.case_id, j.defendant_id NULLS FIRST
+          LIMIT $2 OFFSET $3`,
+        [year, options.limit ?? 1000, options.offset ?? 0],
+      ),
+    );
+    return { count: Number(rows[0]?.cell_count ?? 0), rows: rows.map(({ cell_count: _count, ...row }) => row) };
   }
 
   /** Every framework score of a relationship, oldest first. */
