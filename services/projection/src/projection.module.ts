@@ -1,9 +1,12 @@
-import { Module } from '@nestjs/common';
+import { Module, RequestMethod, type MiddlewareConsumer, type NestModule } from '@nestjs/common';
+import { urlencoded } from 'express';
 import { DataSource } from 'typeorm';
 import { databaseUrlFor } from '@hc/config';
 import { openDatabase } from '@hc/event-store';
 import { AccessLog, accessControlMigration, accessGuards, HEALTH_INDICATOR, HealthController, rateLimitModule } from '@hc/service-kit';
 import { ProjectionRunner } from './consumer/projection.runner';
+import { DashboardController } from './dashboard/dashboard.controller';
+import { DashboardSessions } from './dashboard/dashboard-sessions';
 import { InspectionController } from './inspection/inspection.controller';
 import { InspectionService } from './inspection/inspection.service';
 import { StatusController } from './inspection/status.controller';
@@ -12,6 +15,7 @@ import { AnalyticsViews1763770000001 } from './migrations/1763770000001-analytic
 import { ReadModelV21763770000002 } from './migrations/1763770000002-read-model-v2';
 import { StatisticsEverySlice1763770000003 } from './migrations/1763770000003-statistics-every-slice';
 import { InspectionSchema1763770000004 } from './migrations/1763770000004-inspection-schema';
+import { DashboardSessions1763770000005 } from './migrations/1763770000005-dashboard-sessions';
 import { StatisticsController } from './statistics/statistics.controller';
 import { ReadModelVerification } from './read-model/verification';
 import { StatisticsService } from './statistics/statistics.service';
@@ -22,12 +26,13 @@ export const PROJECTION_MIGRATIONS = [
   ReadModelV21763770000002,
   StatisticsEverySlice1763770000003,
   InspectionSchema1763770000004,
+  DashboardSessions1763770000005,
   accessControlMigration('projection', 1763800000000),
 ];
 
 @Module({
   imports: [rateLimitModule()],
-  controllers: [StatisticsController, InspectionController, StatusController, HealthController],
+  controllers: [StatisticsController, InspectionController, StatusController, HealthController, DashboardController],
   providers: [
     {
       provide: DataSource,
@@ -40,7 +45,15 @@ export const PROJECTION_MIGRATIONS = [
     { provide: HEALTH_INDICATOR, useExisting: ProjectionRunner },
     ReadModelVerification,
     AccessLog,
+    DashboardSessions,
     ...accessGuards(),
   ],
 })
-export class ProjectionModule {}
+export class ProjectionModule implements NestModule {
+  /** The app parses JSON only (bodyParser: false); the dashboard's forms, and only they, are urlencoded. */
+  configure(consumer: MiddlewareConsumer): void {
+    consumer
+      .apply(urlencoded({ extended: false, limit: '8kb' }))
+      .forRoutes({ path: 'dashboard/sign-in', method: RequestMethod.POST }, { path: 'dashboard/sign-out', method: RequestMethod.POST });
+  }
+}

@@ -1,0 +1,162 @@
+import { Body, Controller, Get, HttpException, Logger, Post, Query, Req, Res } from '@nestjs/common';
+import { ApiExcludeController } from '@nestjs/swagger';
+import type { Request, Response } from 'express';
+import { AccessLog, actAs, apiKeyIdOf, findApiKey, Public } from '@hc/service-kit';
+import { DataSource } from 'typeorm';
+import { ATTRITION_FUNNEL } from '../statistics/statistics-tables';
+import { StatisticsService } from '../statistics/statistics.service';
+import { csrfTokenMatches, DashboardSessions, SESSION_IDLE_MINUTES, SESSION_MAX_HOURS, type DashboardSession } from './dashboard-sessions';
+import { funnelPage } from './funnel-page';
+import { parseFunnelFilters } from './funnel-filters';
+import { renderPage } from './pages';
+
+export const SESSION_COOKIE = 'hc_session';
+const DASHBOARD_ROLES = new Set(['analyst', 'inspector']);
+
+/**
+ * The dashboard, served by the projection: pages rendered on the server from StatisticsService
+ * (the statistics API's own reads and public release). The routes take no Bearer key (`@Public`
+ * lets them past the API key guard; the rate limit still counts them, per client): a person
+ * signs in once with a key and the session cookie stands for it. Not in the OpenAPI documents.
+ */
+@ApiExcludeController()
+@Public()
+@Controller('dashboard')
+export class DashboardController {
+  private readonly logger = new Logger('Dashboard');
+
+  constructor(
+    private readonly statistics: StatisticsService,
+    private readonly sessions: DashboardSessions,
+    private readonly dataSource: DataSource,
+    private readonly accessLog: AccessLog,
+  ) {}
+
+  @Get('sign-in')
+  async signInPage(@Query('signedOut') signedOut: unknown, @Query('expired') expired: unknown, @Res() response: Response) {
+    const notice = signedOut === '1' ? 'You have signed out.' : expired === '1' ? 'Your session has ended. Sign in again.' : undefined;
+    this.signIn(response, 200, { notice });
+  }
+
+  @Post('sign-in')
+  async signInWithKey(@Body() body: Record<string, unknown> | undefined, @Req() request: Request, @Res() response: Response) {
+    const presented = typeof body?.apiKey === 'string' ? body.apiKey.trim() : '';
+    if (presented === '') return this.signIn(response, 400, { keyError: 'Enter your API key' });
+    const key = await findApiKey(this.dataSource, presented);
+    // The log names the key by its id, never its secret (and a malformed entry not at all).
+    const named = apiKeyIdOf(presented) ?? 'malformed';
+    if (!key) {
+      this.logger.warn(`dashboard sign-in refused: unknown or revoked key (key id ${named})`);
+      await this.accessLog.record(`dashboard-sign-in-refused key ${named}`, null);
+      return this.signIn(response, 401, { keyError: 'This key is not recognised, or has been revoked. Check it, or ask for a new one' });
+    }
+    if (!DASHBOARD_ROLES.has(key.role)) {
+      this.logger.warn(`dashboard sign-in refused: a ${key.role} key (key id ${key.keyId}) may not read the dashboard`);
+      await this.accessLog.record(`dashboard-sign-in-refused ${key.role} key ${key.keyId}`, null);
+      return this.signIn(response, 403, { keyError: `This is a ${key.role} key. Sign in with an analyst or inspector key for the projection service` });
+    }
+    const principal = { keyId: key.keyId, name: key.principal, role: key.role, scope: key.scope };
+    actAs(principal);
+    const { sessionId } = await this.sessions.start(principal);
+    await this.accessLog.record('dashboard-sign-in', null);
+    response.cookie(SESSION_COOKIE, sessionId, { httpOnly: true, sameSite: 'strict', path: '/dashboard', secure: cookieMustBeSecure(request) });
+    response.redirect(303, '/dashboard');
+  }
+
+  @Post('sign-out')
+  async signOut(@Body() body: Record<string, unknown> | undefined, @Req() request: Request, @Res() response: Response) {
+    const session = await this.session(request, response);
+    if (!session) return;
+    if (!csrfTokenMatches(session, body?.csrfToken)) {
+      this.logger.warn(`dashboard sign-out refused: the form's CSRF token is not the session's (key id ${session.principal.keyId})`);
+      return renderPage(response, 403, 'not-ready.njk', {
+        title: 'This form has expired',
+        paragraphs: ['The form was not sent from this session. Go back to the dashboard and try again.'],
+        retryUrl: '/dashboard',
+      });
+    }
+    await this.sessions.end(sessionCookie(request)!);
+    await this.accessLog.record('dashboard-sign-out', null);
+    response.clearCookie(SESSION_COOKIE, { path: '/dashboard', httpOnly: true, sameSite: 'strict', secure: cookieMustBeSecure(request) });
+    response.redirect(303, '/dashboard/sign-in?signedOut=1');
+  }
+
+  @Get()
+  async funnel(@Query() query: Record<string, unknown>, @Req() request: Request, @Res() response: Response) {
+    const session = await this.session(request, response);
+    if (!session) return;
+    try {
+      const years = await this.financialYears();
+      const { filters, problems } = parseFunnelFilters(query, years);
+      const slice = { year: filters.year, strand: filters.strand as never, cpsArea: filters.cpsArea, force: filters.force, courtType: filters.courtType as never };
+      let threshold: number | undefined;
+      let refreshedAt: string | null = null;
+      const rows = await this.statistics.statistics(ATTRITION_FUNNEL, { ...slice, public: filters.published }, (release) => {
+        threshold = release.threshold;
+        refreshedAt = release.of.refreshedAt;
+      });
+      const freshness = await this.statistics.freshness();
+      if (!filters.published) refreshedAt = freshness.refreshedAt;
+      const page = funnelPage({ filters, problems, years, row: rows[0], threshold, refreshedAt, throughEvents: freshness.throughEvents, session });
+      renderPage(response, problems.length > 0 ? 400 : 200, 'funnel.njk', page);
+    } catch (error) {
+      if (error instanceof HttpException && error.getStatus() === 503) {
+        return renderPage(response, 503, 'not-ready.njk', {
+          title: 'The statistics are not ready yet',
+          paragraphs: [
+            'The projection is still building its statistics from the police, CPS and court events. This takes a few minutes after the service starts for the first time, or after an upgrade of its read model.',
+            'Nothing is wrong: try again in a minute.',
+          ],
+          retryUrl: request.originalUrl,
+        });
+      }
+      throw error;
+    }
+  }
+
+  /** The financial years in which a hate crime was recorded, latest first. */
+  private async financialYears(): Promise<string[]> {
+    const rows = await this.statistics.statistics(ATTRITION_FUNNEL, { strand: 'all', cpsArea: 'all', force: 'all', courtType: 'all' });
+    return rows.map((row) => String(row.financial_year)).filter((year) => year !== 'all').sort().reverse();
+  }
+
+  private signIn(response: Response, status: number, context: { keyError?: string; notice?: string }): void {
+    renderPage(response, status, 'sign-in.njk', {
+      title: 'Sign in',
+      idleMinutes: SESSION_IDLE_MINUTES,
+      maxHours: SESSION_MAX_HOURS,
+      errorList: context.keyError ? [{ text: context.keyError, href: '#apiKey' }] : [],
+      ...context,
+    });
+  }
+
+  /** The request's live session, made its caller (for the access log); otherwise a redirect to sign-in and undefined. */
+  private async session(request: Request, response: Response): Promise<DashboardSession | undefined> {
+    const cookie = sessionCookie(request);
+    const found = cookie ? await this.sessions.resume(cookie) : undefined;
+    if (found && 'principal' in found) {
+      actAs(found.principal);
+      return found;
+    }
+    if (found) this.logger.log(`dashboard session ended (idle, too old or key revoked) for key id ${found.expired}`);
+    response.redirect(303, found ? '/dashboard/sign-in?expired=1' : '/dashboard/sign-in');
+    return undefined;
+  }
+}
+
+function sessionCookie(request: Request): string | undefined {
+  for (const part of (request.headers.cookie ?? '').split(';')) {
+    const [name, ...value] = part.trim().split('=');
+    if (name === SESSION_COOKIE) return decodeURIComponent(value.join('='));
+  }
+  return undefined;
+}
+
+/**
+ * The cookie is Secure except on plain HTTP to this machine (a person trying the service on their
+ * own computer, the tests): anywhere else, HTTP would carry the session in the clear, and a
+ * browser then keeps no cookie, so signing in fails instead of leaking.
+ */
+function cookieMustBeSecure(request: Request): boolean {
+  return request.secure || !['localhost', '127.0.0.1', '::1', '[::1]'].includes(request.hostname);
+}
