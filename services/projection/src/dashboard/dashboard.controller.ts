@@ -1,4 +1,4 @@
-import { Body, Controller, Get, HttpException, Logger, Post, Query, Req, Res } from '@nestjs/common';
+import { Body, Controller, Get, HttpException, Logger, Post, Query, Req, Res, UseFilters } from '@nestjs/common';
 import { ApiExcludeController } from '@nestjs/swagger';
 import type { Request, Response } from 'express';
 import { AccessLog, actAs, apiKeyIdOf, findApiKey, Public } from '@hc/service-kit';
@@ -6,6 +6,7 @@ import { DataSource } from 'typeorm';
 import { ATTRITION_FUNNEL } from '../statistics/statistics-tables';
 import { StatisticsService } from '../statistics/statistics.service';
 import { csrfTokenMatches, DashboardSessions, SESSION_IDLE_MINUTES, SESSION_MAX_HOURS, type DashboardSession } from './dashboard-sessions';
+import { DashboardErrorFilter } from './dashboard-error.filter';
 import { funnelPage } from './funnel-page';
 import { parseFunnelFilters } from './funnel-filters';
 import { renderPage } from './pages';
@@ -21,6 +22,7 @@ const DASHBOARD_ROLES = new Set(['analyst', 'inspector']);
  */
 @ApiExcludeController()
 @Public()
+@UseFilters(DashboardErrorFilter)
 @Controller('dashboard')
 export class DashboardController {
   private readonly logger = new Logger('Dashboard');

@@ -101,6 +101,6 @@ export function describeFilters(filters: FunnelFilters): string {
     filters.year === TOTAL ? 'all years' : filters.year,
     textOf(STRAND_OPTIONS, filters.strand).replace(/^All/, 'all'),
     place,
-    filters.courtType === TOTAL ? 'any court type' : textOf(COURT_TYPE_OPTIONS, filters.courtType),
+    filters.courtType === TOTAL ? 'any court type' : filters.courtType === 'none' ? 'no court reached' : textOf(COURT_TYPE_OPTIONS, filters.courtType),
   ].join(', ');
 }
