@@ -223,9 +223,11 @@ describe('the dashboard in a browser', () => {
     await page.waitForURL(`${base}/dashboard`);
   });
 
-  it('refuses a sign-out without the session\'s CSRF token, and signs out with it', async () => {
+  it('refuses a sign-out without the session\'s CSRF token and a sign-in posted from another site, and signs out with it', async () => {
     const forged = await page.request.post(`${base}/dashboard/sign-out`, { form: { csrfToken: 'forged' }, maxRedirects: 0 });
     expect(forged.status()).toBe(403);
+    const crossSite = await page.request.post(`${base}/dashboard/sign-in`, { form: { apiKey }, headers: { origin: 'https://elsewhere.example' }, maxRedirects: 0 });
+    expect(crossSite.status()).toBe(403);
     await page.goto(`${base}/dashboard`);
     await page.getByRole('button', { name: 'Sign out' }).click();
     await page.waitForURL(/\/dashboard\/sign-in\?signedOut=1/);

@@ -42,6 +42,8 @@ export class DashboardController {
 
   @Post('sign-in')
   async signInWithKey(@Body() body: Record<string, unknown> | undefined, @Req() request: Request, @Res() response: Response) {
+    // No CSRF token before there is a session: a sign-in posted from another site's page is refused by its Origin.
+    if (!sameOrigin(request)) return this.crossSite(request, response);
     const presented = typeof body?.apiKey === 'string' ? body.apiKey.trim() : '';
     if (presented === '') return this.signIn(response, 400, { keyError: 'Enter your API key' });
     const key = await findApiKey(this.dataSource, presented);
@@ -67,6 +69,7 @@ export class DashboardController {
 
   @Post('sign-out')
   async signOut(@Body() body: Record<string, unknown> | undefined, @Req() request: Request, @Res() response: Response) {
+    if (!sameOrigin(request)) return this.crossSite(request, response);
     const session = await this.session(request, response);
     if (!session) return;
     if (!csrfTokenMatches(session, body?.csrfToken)) {
@@ -116,6 +119,16 @@ export class DashboardController {
     }
   }
 
+  private crossSite(request: Request, response: Response): void {
+    this.logger.warn(`dashboard ${request.path} refused: posted from another origin (${String(request.headers.origin)})`);
+    renderPage(response, 403, 'not-ready.njk', {
+      title: 'This form has expired',
+      paragraphs: ['The form was not sent from this dashboard. Go to the dashboard and try again.'],
+      retryUrl: '/dashboard',
+      retryText: 'Go to the dashboard',
+    });
+  }
+
   /** The financial years in which a hate crime was recorded, latest first. */
   private async financialYears(): Promise<string[]> {
     const rows = await this.statistics.statistics(ATTRITION_FUNNEL, { strand: 'all', cpsArea: 'all', force: 'all', courtType: 'all' });
@@ -143,6 +156,17 @@ export class DashboardController {
     if (found) this.logger.log(`dashboard session ended (idle, too old or key revoked) for key id ${found.expired}`);
     response.redirect(303, found ? '/dashboard/sign-in?expired=1' : '/dashboard/sign-in');
     return undefined;
+  }
+}
+
+/** A browser names the page a form was posted from (Origin); one of another host is another site's. */
+function sameOrigin(request: Request): boolean {
+  const origin = request.headers.origin;
+  if (origin === undefined) return true;
+  try {
+    return new URL(origin).host === request.headers.host;
+  } catch {
+    return false;
   }
 }
 
