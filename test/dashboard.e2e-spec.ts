@@ -12,6 +12,7 @@ import { issueApiKey, revokeApiKey } from '@hc/service-kit';
 import { generateDataset } from '../infra/scripts/generator';
 import { createProjectionApp } from '../services/projection/src/main';
 import { FUNNEL_STAGES } from '../services/projection/src/dashboard/funnel';
+import { RATES } from '../services/projection/src/dashboard/outcome-rates';
 import { StatisticsService } from '../services/projection/src/statistics/statistics.service';
 
 /**
@@ -189,6 +190,38 @@ describe('the dashboard in a browser', () => {
       await page.goto(`${base}/dashboard?${query}`);
       await page.screenshot({ path: 'docs/screenshots/dashboard-funnel-published.png', fullPage: true });
     }
+  });
+
+  it('shows the outcome rates of the same slice, numerators and denominators as the database holds them, all or published', async () => {
+    await page.goto(`${base}/dashboard?year=all&strand=race&cpsArea=all&force=all&courtType=all&published=false`);
+    await page.getByRole('link', { name: 'Outcome rates' }).click();
+    await page.waitForURL(/\/dashboard\/outcome-rates\?/);
+    expect(new URL(page.url()).searchParams.get('strand')).toBe('race');
+    const shownRates = () =>
+      page.$$eval('table.govuk-table tbody tr', (rows) =>
+        rows.map((row) =>
+          [...row.querySelectorAll('td')].slice(0, 2).map((cell) => {
+            const text = cell.textContent!.trim();
+            return text.startsWith('[c]') ? null : Number(text.replace(/,/g, ''));
+          }),
+        ),
+      );
+    const [exact] = await database.query(
+      `SELECT * FROM analytics.outcome_rates WHERE financial_year = 'all' AND strand = 'race' AND cps_area = 'all' AND force_code = 'all' AND court_type = 'all'`,
+    );
+    expect(await shownRates()).toEqual(RATES.map((rate) => [Number(exact[rate.numerator]), Number(exact[rate.denominator])]));
+    await axe();
+    if (SCREENSHOTS) await page.screenshot({ path: 'docs/screenshots/dashboard-outcome-rates.png', fullPage: true });
+
+    const release = await app.get(StatisticsService).publicRelease();
+    const published = release.tables.get('outcome_rates')!.find((row) => row.suppressed.length > 0 && row.suppressed.length < 10)!;
+    const query = new URLSearchParams({
+      year: String(published.financial_year), strand: String(published.strand), cpsArea: String(published.cps_area),
+      force: String(published.force_code), courtType: String(published.court_type), published: 'true',
+    });
+    await page.goto(`${base}/dashboard/outcome-rates?${query}`);
+    const shown = (column: string) => (published.suppressed.includes(column) ? null : Number(published[column]));
+    expect(await shownRates()).toEqual(RATES.map((rate) => [shown(rate.numerator), shown(rate.denominator)]));
   });
 
   it('explains a filter it cannot use', async () => {

@@ -18,6 +18,8 @@ export interface BarChart {
   readonly title: string;
   readonly description: string;
   readonly bars: readonly Bar[];
+  /** The value of a full-length bar (100 for percentages); the largest value by default. */
+  readonly max?: number;
 }
 
 /** Drawn at about 630 px wide (two-thirds of the page): 19 user units read as 16 px. */
@@ -35,7 +37,7 @@ export function escapeXml(text: string): string {
 }
 
 export function barChart(chart: BarChart): string {
-  const max = Math.max(1, ...chart.bars.map((bar) => bar.value ?? 0));
+  const max = chart.max ?? Math.max(1, ...chart.bars.map((bar) => bar.value ?? 0));
   const height = chart.bars.length * ROW + 8;
   const id = escapeXml(chart.id);
   const rows = chart.bars.map((bar, i) => {

@@ -3,11 +3,13 @@ import { ApiExcludeController } from '@nestjs/swagger';
 import type { Request, Response } from 'express';
 import { AccessLog, actAs, apiKeyIdOf, findApiKey, Public } from '@hc/service-kit';
 import { DataSource } from 'typeorm';
-import { ATTRITION_FUNNEL } from '../statistics/statistics-tables';
-import { StatisticsService } from '../statistics/statistics.service';
+import { ATTRITION_FUNNEL, OUTCOME_RATES } from '../statistics/statistics-tables';
+import { StatisticsService, type PublicRelease, type StatisticsRequest } from '../statistics/statistics.service';
 import { csrfTokenMatches, DashboardSessions, SESSION_IDLE_MINUTES, SESSION_MAX_HOURS, type DashboardSession } from './dashboard-sessions';
 import { DashboardErrorFilter } from './dashboard-error.filter';
 import { funnelPage } from './funnel-page';
+import { outcomeRatesPage } from './outcome-rates-page';
+import type { SlicePageInput } from './slice-page';
 import { parseFunnelFilters } from './funnel-filters';
 import { renderPage } from './pages';
 
@@ -88,22 +90,59 @@ export class DashboardController {
 
   @Get()
   async funnel(@Query() query: Record<string, unknown>, @Req() request: Request, @Res() response: Response) {
+    await this.slicePage(query, request, response, async (slice) => {
+      const [row] = await this.statistics.statistics(ATTRITION_FUNNEL, slice.request, slice.released);
+      return funnelPage({ ...(await slice.input()), row });
+    });
+  }
+
+  @Get('outcome-rates')
+  async outcomeRates(@Query() query: Record<string, unknown>, @Req() request: Request, @Res() response: Response) {
+    await this.slicePage(query, request, response, async (slice) => {
+      const [[row], [funnel]] = await Promise.all([
+        this.statistics.statistics(OUTCOME_RATES, slice.request, slice.released),
+        this.statistics.statistics(ATTRITION_FUNNEL, slice.request),
+      ]);
+      const recorded = funnel === undefined || (funnel as { suppressed?: string[] }).suppressed?.includes('recorded') ? null : Number(funnel.recorded);
+      return outcomeRatesPage({ ...(await slice.input()), row, recorded: funnel === undefined ? 0 : recorded });
+    });
+  }
+
+  /**
+   * A statistics page of one slice: the session, the filters from the URL, the figures (all, or
+   * the public release's), their freshness; the read model still being built is a page saying so.
+   */
+  private async slicePage(
+    query: Record<string, unknown>,
+    request: Request,
+    response: Response,
+    page: (slice: {
+      request: StatisticsRequest;
+      released: (release: PublicRelease) => void;
+      input: () => Promise<SlicePageInput>;
+    }) => Promise<Record<string, unknown>>,
+  ): Promise<void> {
     const session = await this.session(request, response);
     if (!session) return;
     try {
       const years = await this.financialYears();
       const { filters, problems } = parseFunnelFilters(query, years);
-      const slice = { year: filters.year, strand: filters.strand as never, cpsArea: filters.cpsArea, force: filters.force, courtType: filters.courtType as never };
-      let threshold: number | undefined;
-      let refreshedAt: string | null = null;
-      const rows = await this.statistics.statistics(ATTRITION_FUNNEL, { ...slice, public: filters.published }, (release) => {
-        threshold = release.threshold;
-        refreshedAt = release.of.refreshedAt;
+      let release: PublicRelease | undefined;
+      const context = await page({
+        request: { year: filters.year, strand: filters.strand as never, cpsArea: filters.cpsArea, force: filters.force, courtType: filters.courtType as never, public: filters.published },
+        released: (made) => (release = made),
+        input: async () => {
+          const freshness = await this.statistics.freshness();
+          return {
+            filters, problems, years, session,
+            threshold: release?.threshold,
+            // Published figures are of the refresh their release was made from.
+            refreshedAt: release ? release.of.refreshedAt : freshness.refreshedAt,
+            throughEvents: release ? release.of.throughEvents : freshness.throughEvents,
+          };
+        },
       });
-      const freshness = await this.statistics.freshness();
-      if (!filters.published) refreshedAt = freshness.refreshedAt;
-      const page = funnelPage({ filters, problems, years, row: rows[0], threshold, refreshedAt, throughEvents: freshness.throughEvents, session });
-      renderPage(response, problems.length > 0 ? 400 : 200, 'funnel.njk', page);
+      renderPage(response, problems.length > 0 ? 400 : 200, 'statistic.njk', context);
     } catch (error) {
       if (error instanceof HttpException && error.getStatus() === 503) {
         return renderPage(response, 503, 'not-ready.njk', {

@@ -99,7 +99,7 @@ export function describeFilters(filters: FunnelFilters): string {
   const place = filters.force !== TOTAL ? textOf(FORCE_OPTIONS, filters.force) : filters.cpsArea !== TOTAL ? `CPS ${filters.cpsArea}` : 'England and Wales';
   return [
     filters.year === TOTAL ? 'all years' : filters.year,
-    textOf(STRAND_OPTIONS, filters.strand).replace(/^All/, 'all'),
+    textOf(STRAND_OPTIONS, filters.strand).toLowerCase(),
     place,
     filters.courtType === TOTAL ? 'any court type' : filters.courtType === 'none' ? 'no court reached' : textOf(COURT_TYPE_OPTIONS, filters.courtType),
   ].join(', ');
