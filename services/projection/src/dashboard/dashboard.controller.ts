@@ -10,7 +10,7 @@ import { DashboardErrorFilter } from './dashboard-error.filter';
 import { funnelPage } from './funnel-page';
 import { outcomeRatesPage } from './outcome-rates-page';
 import type { SlicePageInput } from './slice-page';
-import { parseFunnelFilters } from './funnel-filters';
+import { parseSliceFilters } from './slice-filters';
 import { renderPage } from './pages';
 
 export const SESSION_COOKIE = 'hc_session';
@@ -126,7 +126,7 @@ export class DashboardController {
     if (!session) return;
     try {
       const years = await this.financialYears();
-      const { filters, problems } = parseFunnelFilters(query, years);
+      const { filters, problems } = parseSliceFilters(query, years);
       let release: PublicRelease | undefined;
       const context = await page({
         request: { year: filters.year, strand: filters.strand as never, cpsArea: filters.cpsArea, force: filters.force, courtType: filters.courtType as never, public: filters.published },

@@ -1,6 +1,6 @@
 import { barChart } from './bar-chart';
 import { funnelOf } from './funnel';
-import { funnelUrl, parseFunnelFilters } from './funnel-filters';
+import { sliceQuery, parseSliceFilters } from './slice-filters';
 
 describe('the dashboard funnel', () => {
   const row = { recorded: 200, suspect_identified: 120, referred_to_cps: 60, charged: 0, prosecution_completed: 0, convicted: 0, sentenced: 0, uplift_announced: 0 };
@@ -27,11 +27,11 @@ describe('the dashboard funnel', () => {
   });
 
   it('reads the filters from the URL, puts a force in its CPS area, and refuses values not offered', () => {
-    const { filters, problems } = parseFunnelFilters({ year: '2018/19', force: '06', strand: 'race' }, ['2018/19']);
+    const { filters, problems } = parseSliceFilters({ year: '2018/19', force: '06', strand: 'race' }, ['2018/19']);
     expect(problems).toEqual([]);
     expect(filters).toEqual({ year: '2018/19', strand: 'race', cpsArea: 'North West', force: '06', courtType: 'all', published: false });
-    expect(funnelUrl(filters, { published: true })).toBe('/dashboard?year=2018%2F19&strand=race&cpsArea=North+West&force=06&courtType=all&published=true');
-    const bad = parseFunnelFilters({ year: '1999/00', cpsArea: 'London North', force: '06', published: 'yes' }, ['2018/19']);
+    expect(sliceQuery(filters, { published: true })).toBe('?year=2018%2F19&strand=race&cpsArea=North+West&force=06&courtType=all&published=true');
+    const bad = parseSliceFilters({ year: '1999/00', cpsArea: 'London North', force: '06', published: 'yes' }, ['2018/19']);
     expect(bad.problems.map((problem) => problem.field)).toEqual(['year', 'published', 'force']);
   });
 });

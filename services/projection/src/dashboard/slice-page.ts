@@ -1,12 +1,12 @@
 import type { DashboardSession } from './dashboard-sessions';
 import { formatCount } from './funnel';
 import {
-  COURT_TYPE_OPTIONS, CPS_AREA_OPTIONS, describeFilters, FORCE_OPTIONS, funnelUrl, STRAND_OPTIONS, yearOptions, type FilterProblem, type FunnelFilters,
-} from './funnel-filters';
+  COURT_TYPE_OPTIONS, CPS_AREA_OPTIONS, describeFilters, FORCE_OPTIONS, sliceQuery, STRAND_OPTIONS, yearOptions, type FilterProblem, type SliceFilters,
+} from './slice-filters';
 
 /** What every statistics page shows around its chart: the filters, the slice, freshness, the published legend. Pure. */
 export interface SlicePageInput {
-  readonly filters: FunnelFilters;
+  readonly filters: SliceFilters;
   readonly problems: readonly FilterProblem[];
   readonly years: readonly string[];
   /** Published figures: the release's threshold. */
@@ -25,8 +25,8 @@ const PAGES = [
 ];
 
 /** The service navigation: each page with the filters of this one, so that moving between pages keeps the view. */
-function navigation(current: string, filters: FunnelFilters) {
-  const query = funnelUrl(filters).slice(funnelUrl(filters).indexOf('?'));
+function navigation(current: string, filters: SliceFilters) {
+  const query = sliceQuery(filters);
   return PAGES.map((page) => ({ href: `${page.href}${query}`, text: page.text, active: page.href === current }));
 }
 

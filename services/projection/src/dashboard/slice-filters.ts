@@ -2,10 +2,10 @@ import { FORCES, HATE_CRIME_STRANDS } from '@hc/contracts';
 import { TOTAL } from '../disclosure/public-table';
 
 /**
- * The funnel page's filters, read from its URL (a GET form, so that a link reproduces the view).
+ * The statistics pages' filters, read from the URL (a GET form, so that a link reproduces the view).
  * Pure: query in, the slice of `analytics.attrition_funnel` to show (or the problems) out.
  */
-export interface FunnelFilters {
+export interface SliceFilters {
   readonly year: string;
   readonly strand: string;
   readonly cpsArea: string;
@@ -15,7 +15,7 @@ export interface FunnelFilters {
 }
 
 export interface FilterProblem {
-  readonly field: keyof FunnelFilters;
+  readonly field: keyof SliceFilters;
   readonly message: string;
 }
 
@@ -55,9 +55,9 @@ export function yearOptions(years: readonly string[]): Option[] {
 
 const textOf = (options: readonly Option[], value: string) => options.find((option) => option.value === value)?.text ?? value;
 
-export function parseFunnelFilters(query: Record<string, unknown>, years: readonly string[]): { filters: FunnelFilters; problems: FilterProblem[] } {
+export function parseSliceFilters(query: Record<string, unknown>, years: readonly string[]): { filters: SliceFilters; problems: FilterProblem[] } {
   const problems: FilterProblem[] = [];
-  const pick = (field: keyof FunnelFilters, options: readonly Option[], what: string): string => {
+  const pick = (field: keyof SliceFilters, options: readonly Option[], what: string): string => {
     const value = query[field];
     if (value === undefined || value === '') return TOTAL;
     if (typeof value === 'string' && options.some((option) => option.value === value)) return value;
@@ -80,8 +80,8 @@ export function parseFunnelFilters(query: Record<string, unknown>, years: readon
   return { filters: { year, strand, cpsArea: forceArea ?? cpsArea, force, courtType, published }, problems };
 }
 
-/** The filters as the page's URL, so that a link reproduces the view. */
-export function funnelUrl(filters: FunnelFilters, change: Partial<FunnelFilters> = {}): string {
+/** The filters as a page's query string (`?year=...`), so that a link reproduces the view. */
+export function sliceQuery(filters: SliceFilters, change: Partial<SliceFilters> = {}): string {
   const merged = { ...filters, ...change };
   const query = new URLSearchParams({
     year: merged.year,
@@ -91,11 +91,11 @@ export function funnelUrl(filters: FunnelFilters, change: Partial<FunnelFilters>
     courtType: merged.courtType,
     published: String(merged.published),
   });
-  return `/dashboard?${query.toString()}`;
+  return `?${query.toString()}`;
 }
 
 /** "2018/19, race or ethnicity, Greater Manchester, Crown Court": the slice in words, for headings and the chart's title. */
-export function describeFilters(filters: FunnelFilters): string {
+export function describeFilters(filters: SliceFilters): string {
   const place = filters.force !== TOTAL ? textOf(FORCE_OPTIONS, filters.force) : filters.cpsArea !== TOTAL ? `CPS ${filters.cpsArea}` : 'England and Wales';
   return [
     filters.year === TOTAL ? 'all years' : filters.year,
