@@ -254,6 +254,12 @@ describe('the dashboard in a browser', () => {
     expect(page.url()).toBe(`${base}/dashboard/sign-in?expired=1`);
     await signIn(apiKey);
     await page.waitForURL(`${base}/dashboard`);
+    // Signing in again replaces the session: one row, a new id.
+    const before = (await context.cookies()).find((cookie) => cookie.name === 'hc_session')!.value;
+    await signIn(apiKey);
+    await page.waitForURL(`${base}/dashboard`);
+    expect((await context.cookies()).find((cookie) => cookie.name === 'hc_session')!.value).not.toBe(before);
+    await expect(database.query(`SELECT key_id FROM projection.dashboard_sessions`)).resolves.toHaveLength(1);
   });
 
   it('refuses a sign-out without the session\'s CSRF token and a sign-in posted from another site, and signs out with it', async () => {
@@ -272,6 +278,7 @@ describe('the dashboard in a browser', () => {
       'dashboard-sign-in-refused key 0123456789abcdef',
       'dashboard-sign-in',
       expect.stringMatching(/^dashboard-sign-in-refused police key [0-9a-f]{16}$/),
+      'dashboard-sign-in',
       'dashboard-sign-in',
       'dashboard-sign-in',
       'dashboard-sign-out',

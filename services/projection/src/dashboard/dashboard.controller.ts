@@ -63,6 +63,9 @@ export class DashboardController {
     }
     const principal = { keyId: key.keyId, name: key.principal, role: key.role, scope: key.scope };
     actAs(principal);
+    // A browser signing in again gets a new session id, and its old session ends.
+    const previous = sessionCookie(request);
+    if (previous) await this.sessions.end(previous);
     const { sessionId } = await this.sessions.start(principal);
     await this.accessLog.record('dashboard-sign-in', null);
     response.cookie(SESSION_COOKIE, sessionId, { httpOnly: true, sameSite: 'strict', path: '/dashboard', secure: cookieMustBeSecure(request) });
