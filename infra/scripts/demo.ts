@@ -16,6 +16,8 @@ function baseUrl(service: Service): string {
 
 /** The API key each demo client presents: one per agency system, and an inspector's for the statistics. */
 const apiKeys: Partial<Record<Service, string>> = {};
+/** An analyst's key for the dashboard, printed at the end (a person signs in with it: docs/dashboard.md). */
+let dashboardKey = '';
 
 async function issueDemoKeys(): Promise<void> {
   const dataSource = await new DataSource({ type: 'postgres', url: environment().DATABASE_URL }).initialize();
@@ -24,6 +26,7 @@ async function issueDemoKeys(): Promise<void> {
     apiKeys.cps = (await issueApiKey(dataSource, 'cps', { principal: 'Demo CPS case management', role: 'cps' })).apiKey;
     apiKeys.courts = (await issueApiKey(dataSource, 'courts', { principal: 'Demo court system', role: 'courts' })).apiKey;
     apiKeys.projection = (await issueApiKey(dataSource, 'projection', { principal: 'Demo inspector', role: 'inspector' })).apiKey;
+    dashboardKey = (await issueApiKey(dataSource, 'projection', { principal: 'Demo analyst', role: 'analyst' })).apiKey;
   } finally {
     await dataSource.destroy();
   }
@@ -73,7 +76,8 @@ async function main(): Promise<void> {
   const expected = DEMO_CASES.reduce((sum, script) => sum + expectedEventCount(script), 0);
   await waitFor(`the projection to hold all ${expected} events`, async () => {
     const status = await http.get('projection', '/projection/status');
-    return status.body.events === expected;
+    // And the statistics recomputed through them: the dashboard shows those (attrition by strand is exact at once).
+    return status.body.events === expected && status.body.statistics.throughEvents === expected;
   }, 60000);
   console.log(`\nThe projection holds all ${expected} events of ${DEMO_CASES.length} cases.\n`);
 
@@ -91,6 +95,13 @@ async function main(): Promise<void> {
     ['pre_charge_decisions', 'decisions'], ['charged', 'charged'], ['convicted', 'convicted'], ['sentenced', 'sentenced'],
     ['uplift_announced', 'uplift'], ['charge_rate_pct', 'charge %'], ['uplift_rate_pct', 'uplift %'],
   ]);
+  const config = environment();
+  console.log(
+    `\nThe dashboard of these figures is ${baseUrl('projection')}/dashboard while the projection runs; the demo stops it now. ` +
+      'To open it afterwards, start the projection on the demo database (README, "The dashboard") and sign in with this analyst key:\n' +
+      `  DATABASE_URL='${config.DATABASE_URL}' KAFKA_TOPIC_PREFIX='${config.KAFKA_TOPIC_PREFIX}' npm run start:projection\n` +
+      `  ${dashboardKey}`,
+  );
 }
 
 main().catch((error: unknown) => {

@@ -119,16 +119,11 @@ export class ApiKeyGuard implements CanActivate {
     if (!allowed) throw new ForbiddenException('this route has no access rule; refusing by default');
 
     const request = context.switchToHttp().getRequest<Request>();
-    const match = /^Bearer hc_([0-9a-f]{16})\.([A-Za-z0-9_-]{20,100})$/.exec(request.header('authorization') ?? '');
+    const match = /^Bearer (hc_[0-9a-f]{16}\.[A-Za-z0-9_-]{20,100})$/.exec(request.header('authorization') ?? '');
     if (!match) throw new UnauthorizedException('send your API key as Authorization: Bearer hc_<id>.<secret>');
-    const [, keyId, secret] = match as unknown as [string, string, string];
-    const rows: Array<{ secret_hash: string; principal: string; role: Role; scope: string; revoked_at: Date | null }> =
-      await this.dataSource.query(`SELECT secret_hash, principal, role, scope, revoked_at FROM "${schemaOf(this.dataSource)}".api_keys WHERE key_id = $1`, [keyId]);
-    const row = rows[0];
-    const presented = Buffer.from(hashSecret(secret), 'hex');
-    if (!row || row.revoked_at || !timingSafeEqual(presented, Buffer.from(row.secret_hash, 'hex'))) {
-      throw new UnauthorizedException('unknown or revoked API key');
-    }
+    const row = await findApiKey(this.dataSource, match[1]!);
+    if (!row) throw new UnauthorizedException('unknown or revoked API key');
+    const keyId = row.keyId;
     if (!allowed.includes(row.role)) {
       // A refused read is an attempt at data the key may not see: the inspectors' log holds it too.
       if (request.method === 'GET') {
@@ -145,6 +140,44 @@ export class ApiKeyGuard implements CanActivate {
     if (store) store.principal = { keyId, name: row.principal, role: row.role, scope: row.scope };
     return true;
   }
+}
+
+/** An API key as presented: `hc_<16 hex id>.<secret>`. */
+export const API_KEY_FORMAT = /^hc_([0-9a-f]{16})\.([A-Za-z0-9_-]{20,100})$/;
+
+/** The key id of a presented key, when it has the format (to name it in a log without its secret). */
+export function apiKeyIdOf(presented: string): string | undefined {
+  return API_KEY_FORMAT.exec(presented)?.[1];
+}
+
+/**
+ * The active key a caller presents (`hc_<id>.<secret>`), or undefined for a malformed, unknown or
+ * revoked one: the one check behind the Bearer guard and the dashboard's sign-in. The secret's
+ * hash is compared in constant time.
+ */
+export async function findApiKey(
+  dataSource: DataSource,
+  presented: string,
+): Promise<{ keyId: string; principal: string; role: Role; scope: string } | undefined> {
+  const match = API_KEY_FORMAT.exec(presented);
+  if (!match) return undefined;
+  const [, keyId, secret] = match as unknown as [string, string, string];
+  const rows: Array<{ secret_hash: string; principal: string; role: Role; scope: string; revoked_at: Date | null }> =
+    await dataSource.query(`SELECT secret_hash, principal, role, scope, revoked_at FROM "${schemaOf(dataSource)}".api_keys WHERE key_id = $1`, [keyId]);
+  const row = rows[0];
+  const presentedHash = Buffer.from(hashSecret(secret), 'hex');
+  if (!row || row.revoked_at || !timingSafeEqual(presentedHash, Buffer.from(row.secret_hash, 'hex'))) return undefined;
+  return { keyId, principal: row.principal, role: row.role, scope: row.scope };
+}
+
+/**
+ * Makes `principal` the caller of the request being handled, as the Bearer guard does: for a
+ * caller known another way (a dashboard session made from a key), so that the access log and the
+ * rate limits name it the same way.
+ */
+export function actAs(principal: Principal): void {
+  const store = requests.getStore();
+  if (store) store.principal = principal;
 }
 
 function schemaOf(dataSource: DataSource): string {

@@ -4,6 +4,7 @@ import { NestFactory } from '@nestjs/core';
 import type { NestExpressApplication } from '@nestjs/platform-express';
 import { environment, logLevels } from '@hc/config';
 import { configureHttpApp, runService } from '@hc/service-kit';
+import { serveDashboardAssets } from './dashboard/pages';
 import { PROJECTION_HOOKS, type ProjectionHooks } from './consumer/projection.runner';
 import { PROJECTION_API } from './projection.api';
 import { ProjectionModule } from './projection.module';
@@ -19,6 +20,7 @@ export async function createProjectionApp(options: ProjectionAppOptions = {}) {
     : ProjectionModule;
   const app = await NestFactory.create<NestExpressApplication>(root, { logger: logLevels(), bodyParser: false, abortOnError: false });
   configureHttpApp(app, PROJECTION_API);
+  serveDashboardAssets(app);
   await app.init();
   return app;
 }

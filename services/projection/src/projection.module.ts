@@ -1,10 +1,12 @@
-import { Module, type MiddlewareConsumer, type NestModule } from '@nestjs/common';
-import { json } from 'express';
+import { Module, RequestMethod, type MiddlewareConsumer, type NestModule } from '@nestjs/common';
+import { json, urlencoded } from 'express';
 import { DataSource } from 'typeorm';
 import { databaseUrlFor } from '@hc/config';
 import { openDatabase } from '@hc/event-store';
 import { AccessLog, accessControlMigration, accessGuards, HEALTH_INDICATOR, HealthController, rateLimitModule } from '@hc/service-kit';
 import { ProjectionRunner } from './consumer/projection.runner';
+import { DashboardController } from './dashboard/dashboard.controller';
+import { DashboardSessions } from './dashboard/dashboard-sessions';
 import { InspectionController } from './inspection/inspection.controller';
 import { InspectionService } from './inspection/inspection.service';
 import { StatusController } from './inspection/status.controller';
@@ -16,6 +18,7 @@ import { Scorecard1763770000006 } from './migrations/1763770000006-scorecard';
 import { ScorecardController } from './scorecard/scorecard.controller';
 import { ScorecardService } from './scorecard/scorecard.service';
 import { InspectionSchema1763770000004 } from './migrations/1763770000004-inspection-schema';
+import { DashboardSessions1763770000005 } from './migrations/1763770000005-dashboard-sessions';
 import { StatisticsController } from './statistics/statistics.controller';
 import { ReadModelVerification } from './read-model/verification';
 import { StatisticsService } from './statistics/statistics.service';
@@ -26,13 +29,14 @@ export const PROJECTION_MIGRATIONS = [
   ReadModelV21763770000002,
   StatisticsEverySlice1763770000003,
   InspectionSchema1763770000004,
+  DashboardSessions1763770000005,
   Scorecard1763770000006,
   accessControlMigration('projection', 1763800000000),
 ];
 
 @Module({
   imports: [rateLimitModule()],
-  controllers: [StatisticsController, InspectionController, StatusController, ScorecardController, HealthController],
+  controllers: [StatisticsController, InspectionController, StatusController, ScorecardController, HealthController, DashboardController],
   providers: [
     {
       provide: DataSource,
@@ -46,12 +50,19 @@ export const PROJECTION_MIGRATIONS = [
     { provide: HEALTH_INDICATOR, useExisting: ProjectionRunner },
     ReadModelVerification,
     AccessLog,
+    DashboardSessions,
     ...accessGuards(),
   ],
 })
 export class ProjectionModule implements NestModule {
-  /** The projection reads no body but the scorecard's framework scores (a small JSON document). */
+  /**
+   * The app parses no body by default (bodyParser: false): the scorecard's framework scores are a
+   * small JSON document, and the dashboard's forms, and only they, are urlencoded.
+   */
   configure(consumer: MiddlewareConsumer): void {
     consumer.apply(json({ limit: '16kb' })).forRoutes(ScorecardController);
+    consumer
+      .apply(urlencoded({ extended: false, limit: '8kb' }))
+      .forRoutes({ path: 'dashboard/sign-in', method: RequestMethod.POST }, { path: 'dashboard/sign-out', method: RequestMethod.POST });
   }
 }

@@ -83,10 +83,7 @@ export class StatisticsService {
    * is of); only the very first request waits.
    */
   async publicRelease(): Promise<PublicRelease> {
-    const [freshness] = await this.query<{ refreshed_at: Date | null; through_events: string }>(
-      `SELECT refreshed_at, through_events FROM analytics.statistics_freshness`,
-    );
-    const of = { refreshedAt: toIso(freshness?.refreshed_at), throughEvents: Number(freshness?.through_events ?? 0) };
+    const of = await this.freshness();
     const key = `${of.refreshedAt}|${of.throughEvents}`;
     if (this.release?.key === key) return this.release;
     if (this.making?.key !== key) {
@@ -117,6 +114,14 @@ export class StatisticsService {
     const withheld = [...tablesOf.values()].reduce((sum, rows) => sum + rows.reduce((cells, row) => cells + row.suppressed.length, 0), 0);
     this.logger.log(`public release of the statistics through ${of.throughEvents} events: ${withheld} figures withheld, in ${Date.now() - started} ms`);
     return { key, of, threshold: this.threshold, tables: tablesOf };
+  }
+
+  /** When the statistics were last recomputed, and through how many events. */
+  async freshness(): Promise<{ refreshedAt: string | null; throughEvents: number }> {
+    const [freshness] = await this.query<{ refreshed_at: Date | null; through_events: string }>(
+      `SELECT refreshed_at, through_events FROM analytics.statistics_freshness`,
+    );
+    return { refreshedAt: toIso(freshness?.refreshed_at), throughEvents: Number(freshness?.through_events ?? 0) };
   }
 
   async status(): Promise<{
