@@ -225,6 +225,20 @@ async function main(): Promise<void> {
         await response.text();
         say(`  HTTP GET ${path.padEnd(62)} ${String(Date.now() - started).padStart(6)} ms (status ${response.status})`);
       }
+      // What the public release withholds at this volume: every table's withheld figures, and the national funnel's.
+      {
+        const withheld: string[] = [];
+        for (const table of ['attrition-funnel', 'outcome-rates', 'flag-retention', 'timeliness', 'attrition-by-strand']) {
+          const response = await fetch(`http://127.0.0.1:${httpPort}/statistics/${table}?public=true`, { headers: { authorization: `Bearer ${apiKey}` } });
+          const rows = (await response.json()) as Array<{ suppressed: string[] }>;
+          withheld.push(`${table} ${rows.reduce((sum, row) => sum + row.suppressed.length, 0)} of ${rows.length} rows' figures`);
+        }
+        const response = await fetch(`http://127.0.0.1:${httpPort}/statistics/attrition-funnel?public=true&year=all&strand=all&cpsArea=all&force=all&courtType=all`, {
+          headers: { authorization: `Bearer ${apiKey}` },
+        });
+        const [national] = (await response.json()) as Array<{ suppressed: string[] }>;
+        say(`public release: withheld ${withheld.join('; ')}; the national funnel withholds ${national?.suppressed.length ? national.suppressed.join(', ') : 'nothing'}`);
+      }
       // The inspectors' verification of the whole read model: every case folded again and compared.
       const inspector = await issueApiKey(app.get(DataSource), 'projection', { principal: 'Benchmark inspector', role: 'inspector' });
       {
