@@ -2,6 +2,7 @@ import { ApiProperty, ApiPropertyOptional } from '@nestjs/swagger';
 import { Transform, Type } from 'class-transformer';
 import { IsBoolean, IsInt, IsOptional, Matches, Max, MaxLength, Min } from 'class-validator';
 import { IsNotBlank } from '@hc/service-kit';
+import { PageLimit, PageOffset } from '../statistics/dto/statistics-query.dto';
 
 export class ScorecardQueryDto {
   @ApiPropertyOptional({ example: '2018/19', description: "Financial year of recording, or 'all' (the default)" })
@@ -26,11 +27,9 @@ export class EvidenceCasesQueryDto extends ScorecardQueryDto {
   @IsOptional() @Transform(({ value }) => (value === 'true' ? true : value === 'false' ? false : value)) @IsBoolean({ message: 'showing must be true or false' })
   showing?: boolean;
 
-  @ApiPropertyOptional({ type: Number, default: 1000, maximum: 100000 })
-  @IsOptional() @Type(() => Number) @IsInt() @Min(1) @Max(100000)
+  @PageLimit()
   limit?: number;
 
-  @ApiPropertyOptional({ type: Number, default: 0, maximum: 1000000000 })
-  @IsOptional() @Type(() => Number) @IsInt() @Min(0) @Max(1_000_000_000)
+  @PageOffset()
   offset?: number;
 }

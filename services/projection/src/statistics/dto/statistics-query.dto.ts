@@ -1,3 +1,4 @@
+import { applyDecorators } from '@nestjs/common';
 import { ApiProperty, ApiPropertyOptional } from '@nestjs/swagger';
 import { Transform, Type } from 'class-transformer';
 import { Equals, IsBoolean, IsEmpty, IsIn, IsInt, IsOptional, Matches, Max, Min } from 'class-validator';
@@ -23,6 +24,16 @@ function FixedThreshold(): PropertyDecorator {
     IsEmpty({ message: 'threshold cannot be chosen: published figures use the threshold fixed by the service (DISCLOSURE_THRESHOLD) for every request' }),
   ];
   return (target, property) => decorators.forEach((decorator) => decorator(target, property));
+}
+
+/** A page of a case list: `limit` rows (1,000 by default, 100,000 at most)... */
+export function PageLimit(): PropertyDecorator {
+  return applyDecorators(ApiPropertyOptional({ type: Number, default: 1000, maximum: 100000 }), IsOptional(), Type(() => Number), IsInt(), Min(1), Max(100000));
+}
+
+/** ...from row `offset` (0 by default). */
+export function PageOffset(): PropertyDecorator {
+  return applyDecorators(ApiPropertyOptional({ type: Number, default: 0, maximum: 1000000000 }), IsOptional(), Type(() => Number), IsInt(), Min(0), Max(1_000_000_000));
 }
 
 /** `true`/`false` in a query string; anything else stays as given, for the validator to refuse. */
@@ -108,12 +119,10 @@ export class FlagAuditFilterDto extends StatisticsFilterDto {
 }
 
 export class FlagAuditQueryDto extends FlagAuditFilterDto {
-  @ApiPropertyOptional({ type: Number, default: 1000, maximum: 100000 })
-  @IsOptional() @Type(() => Number) @IsInt() @Min(1) @Max(100000)
+  @PageLimit()
   limit?: number;
 
-  @ApiPropertyOptional({ type: Number, default: 0, maximum: 1000000000 })
-  @IsOptional() @Type(() => Number) @IsInt() @Min(0) @Max(1_000_000_000)
+  @PageOffset()
   offset?: number;
 }
 
@@ -138,11 +147,9 @@ export class CasesBehindQueryDto extends StatisticsFilterDto {
   @IsOptional() @IsIn(BOUNDARIES)
   boundary?: (typeof BOUNDARIES)[number];
 
-  @ApiPropertyOptional({ type: Number, default: 1000, maximum: 100000 })
-  @IsOptional() @Type(() => Number) @IsInt() @Min(1) @Max(100000)
+  @PageLimit()
   limit?: number;
 
-  @ApiPropertyOptional({ type: Number, default: 0, maximum: 1000000000 })
-  @IsOptional() @Type(() => Number) @IsInt() @Min(0) @Max(1_000_000_000)
+  @PageOffset()
   offset?: number;
 }
