@@ -6,14 +6,13 @@ import { mkdirSync } from 'node:fs';
 import type { INestApplication } from '@nestjs/common';
 import { chromium, type Browser, type BrowserContext, type Page } from 'playwright-core';
 import { DataSource } from 'typeorm';
-import { configuredTopics, environment } from '@hc/config';
-import { EventProducer, parseBrokers } from '@hc/kafka';
 import { issueApiKey, revokeApiKey } from '@hc/service-kit';
 import { generateDataset } from '../infra/scripts/generator';
 import { createProjectionApp } from '../services/projection/src/main';
 import { FUNNEL_STAGES } from '../services/projection/src/dashboard/funnel';
 import { RATES } from '../services/projection/src/dashboard/outcome-rates';
 import { StatisticsService } from '../services/projection/src/statistics/statistics.service';
+import { publishOntoTopics, untilProjected } from './support/projection-feed';
 
 /**
  * The dashboard in a real browser (Debian's Chromium, driven by playwright-core) against the
@@ -49,26 +48,11 @@ describe('the dashboard in a browser', () => {
     base = `http://127.0.0.1:${(app.getHttpServer().address() as AddressInfo).port}`;
     database = app.get(DataSource);
     apiKey = (await issueApiKey(database, 'projection', { principal: 'Dashboard test analyst', role: 'analyst' })).apiKey;
-    const topics = configuredTopics();
-    const producer = new EventProducer({ brokers: parseBrokers(environment().KAFKA_BROKERS), clientId: 'hatecrime-tests' });
-    for (let i = 0; i < events.length; i += 500) {
-      await producer.send(
-        events.slice(i, i + 500).map((envelope) => ({
-          topic: topics[envelope.source.split('/')[2] as 'police' | 'cps' | 'courts'],
-          key: envelope.subject,
-          value: JSON.stringify(envelope),
-        })),
-      );
-    }
-    await producer.disconnect();
-    const deadline = Date.now() + 120_000;
-    for (;;) {
+    await publishOntoTopics(events);
+    await untilProjected(events.length, async () => {
       const response = await fetch(`${base}/projection/status`, { headers: { authorization: `Bearer ${apiKey}` } });
-      const status = (await response.json()) as { events: number; statistics: { throughEvents: number } };
-      if (status.events === events.length && status.statistics.throughEvents === events.length) break;
-      if (Date.now() > deadline) throw new Error(`the projection holds ${status.events} of ${events.length} events`);
-      await new Promise((wait) => setTimeout(wait, 200));
-    }
+      return (await response.json()) as { events: number; statistics: { throughEvents: number } };
+    });
     browser = await chromium.launch({ executablePath: CHROMIUM, args: ['--headless', '--no-sandbox', '--disable-gpu', '--disable-background-networking'] });
     // bypassCSP: the pages forbid inline scripts, and axe-core is injected as one (the header is still checked below).
     context = await browser.newContext({ viewport: { width: 1280, height: 900 }, bypassCSP: true });

@@ -2,9 +2,8 @@ import { isDeepStrictEqual } from 'node:util';
 import type { INestApplication } from '@nestjs/common';
 import request from 'supertest';
 import { DataSource, type QueryRunner } from 'typeorm';
-import { configuredTopics, environment } from '@hc/config';
+import { environment } from '@hc/config';
 import { FORCES, HATE_CRIME_STRANDS } from '@hc/contracts';
-import { EventProducer, parseBrokers } from '@hc/kafka';
 import { generateDataset, type ExpectedFinding } from '../infra/scripts/generator';
 import { publicTable } from '../services/projection/src/disclosure/public-release';
 import { additiveGroups, type Row } from '../services/projection/src/disclosure/public-table';
@@ -14,6 +13,7 @@ import {
   ATTRITION_FUNNEL, FLAG_RETENTION, OUTCOME_RATES, PUBLIC_TABLES, TIMELINESS, numericColumns, type StatisticsTable,
 } from '../services/projection/src/statistics/statistics-tables';
 import { recoverWithheld } from './support/differencing';
+import { publishOntoTopics, untilProjected } from './support/projection-feed';
 import { CaseBuilder, RACE } from '../services/projection/src/journey/testing/case-builder';
 
 /**
@@ -56,25 +56,8 @@ describe('projection analytics', () => {
     app = await createProjectionApp();
     http = request(app.getHttpServer());
     database = app.get(DataSource);
-    const topics = configuredTopics();
-    const producer = new EventProducer({ brokers: parseBrokers(environment().KAFKA_BROKERS), clientId: 'hatecrime-tests' });
-    for (let i = 0; i < events.length; i += 500) {
-      await producer.send(
-        events.slice(i, i + 500).map((envelope) => ({
-          topic: topics[envelope.source.split('/')[2] as 'police' | 'cps' | 'courts'],
-          key: envelope.subject,
-          value: JSON.stringify(envelope),
-        })),
-      );
-    }
-    await producer.disconnect();
-    const deadline = Date.now() + 120_000;
-    for (;;) {
-      const status = (await http.get('/projection/status')).body;
-      if (status.events === events.length && status.statistics.throughEvents === events.length) break;
-      if (Date.now() > deadline) throw new Error(`the projection holds ${status.events} of ${events.length} events`);
-      await new Promise((wait) => setTimeout(wait, 200));
-    }
+    await publishOntoTopics(events);
+    await untilProjected(events.length, async () => (await http.get('/projection/status')).body);
   });
 
   afterAll(async () => {

@@ -4,12 +4,11 @@
 import type { INestApplication } from '@nestjs/common';
 import request from 'supertest';
 import { DataSource } from 'typeorm';
-import { configuredTopics, environment } from '@hc/config';
-import { EventProducer, parseBrokers } from '@hc/kafka';
 import { issueApiKey } from '@hc/service-kit';
 import { generateDataset } from '../infra/scripts/generator';
 import { createProjectionApp } from '../services/projection/src/main';
 import { EVIDENCE, RELATIONSHIPS } from '../services/projection/src/scorecard/relationships';
+import { publishOntoTopics, untilProjected } from './support/projection-feed';
 
 /**
  * The relationship scorecard on the projection: each evidence figure is the count the case
@@ -33,17 +32,8 @@ describe('the relationship scorecard', () => {
     database = app.get(DataSource);
     keys.analyst = (await issueApiKey(database, 'projection', { principal: 'Scorecard analyst', role: 'analyst' })).apiKey;
     keys.inspector = (await issueApiKey(database, 'projection', { principal: 'HMICFRS inspector', role: 'inspector' })).apiKey;
-    const topics = configuredTopics();
-    const producer = new EventProducer({ brokers: parseBrokers(environment().KAFKA_BROKERS), clientId: 'hatecrime-tests' });
-    await producer.send(events.map((envelope) => ({ topic: topics[envelope.source.split('/')[2] as 'police' | 'cps' | 'courts'], key: envelope.subject, value: JSON.stringify(envelope) })));
-    await producer.disconnect();
-    const deadline = Date.now() + 120_000;
-    for (;;) {
-      const status = (await http.get('/projection/status').set('Authorization', `Bearer ${keys.analyst}`)).body;
-      if (status.events === events.length && status.statistics?.throughEvents === events.length) break;
-      if (Date.now() > deadline) throw new Error(`the projection holds ${status.events} of ${events.length} events`);
-      await new Promise((wait) => setTimeout(wait, 200));
-    }
+    await publishOntoTopics(events);
+    await untilProjected(events.length, async () => (await http.get('/projection/status').set('Authorization', `Bearer ${keys.analyst}`)).body);
   });
 
   afterAll(async () => {
