@@ -22,16 +22,20 @@ describe('commands colliding on one case', () => {
     await pipeline?.close();
   });
 
-  it('answers 201, 409 or 503 case_busy with Retry-After, never 500; each busy command is recorded once when sent again', async () => {
-    const recorded = await pipeline.police
+  /** A crime of Greater Manchester with the flag of one strand, to collide on. */
+  const recordCrime = (strand: string) =>
+    pipeline.police
       .post('/cases')
       .send({
         crimeReference: `BUSY/${randomUUID()}`,
         forceCode: '06',
         offences: [{ offenceId: 'o1', code: '105A' }],
-        hateCrime: { strands: ['disability'], perceivedBy: ['victim'] },
+        hateCrime: { strands: [strand], perceivedBy: ['victim'] },
       })
       .expect(201);
+
+  it('answers 201, 409 or 503 case_busy with Retry-After, never 500; each busy command is recorded once when sent again', async () => {
+    const recorded = await recordCrime('disability');
     const caseId: string = recorded.body.caseId;
     const commands = Array.from({ length: 24 }, () => ({ key: `suspect-${randomUUID()}`, body: { suspectId: randomUUID() } }));
     const send = (command: (typeof commands)[number]) =>
@@ -67,15 +71,7 @@ describe('commands colliding on one case', () => {
   });
 
   it('answers a busy line of a bulk extract 503 case_busy, and the other lines as they are', async () => {
-    const recorded = await pipeline.police
-      .post('/cases')
-      .send({
-        crimeReference: `BUSY/${randomUUID()}`,
-        forceCode: '06',
-        offences: [{ offenceId: 'o1', code: '105A' }],
-        hateCrime: { strands: ['race'], perceivedBy: ['victim'] },
-      })
-      .expect(201);
+    const recorded = await recordCrime('race');
     const extract = () =>
       Array.from({ length: 6 }, () => JSON.stringify({ command: 'IdentifySuspect', params: { caseId: recorded.body.caseId }, body: { suspectId: randomUUID() } })).join('\n');
     let lines: Array<{ status: number; code?: string; message?: string }> = [];
